@@ -1,0 +1,3 @@
+pub mod scenario;
+pub mod db;
+pub mod migrate;

@@ -1,0 +1,19 @@
+//! The scenario stage: reads a scenario file (TOML), checks it and yields the typed model the
+//! rest of the pipeline runs. It never touches a database.
+
+pub mod column;
+mod duration;
+mod error;
+mod load;
+pub mod model;
+pub mod pattern;
+mod raw;
+mod source;
+mod validate;
+
+pub use duration::parse_duration;
+pub use error::{Location, ScenarioError};
+pub use load::{load_file, scenario_files};
+pub use model::*;
+pub use source::SourceFile;
+pub use validate::{parse, placeholders};

@@ -1,0 +1,231 @@
+//! Serde structs that mirror a scenario file key for key. Nothing is checked here beyond what
+//! TOML and serde check (types, unknown keys); `validate` turns these into the model.
+//!
+//! Values that may take several shapes (a string or a list, a string or a number) have their
+//! own visitors whose `expecting` text is what the user sees: `#[serde(untagged)]` would only
+//! say "did not match any variant".
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use toml::Spanned;
+
+pub use super::column::Literal;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawScenario {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub seed: Option<Spanned<i64>>,
+    pub database: Spanned<RawDatabase>,
+    #[serde(default)]
+    pub explain: Option<Spanned<RawExplain>>,
+    #[serde(default)]
+    pub tables: BTreeMap<Spanned<String>, Spanned<RawTable>>,
+    #[serde(default)]
+    pub queries: Vec<Spanned<RawQuery>>,
+    #[serde(default)]
+    pub migration: Option<Spanned<RawMigration>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawDatabase {
+    #[serde(default)]
+    pub postgres: Option<Spanned<Version>>,
+    #[serde(default)]
+    pub schema: Option<Spanned<OneOrMany>>,
+    pub migrations: Spanned<String>,
+    pub under_test: Spanned<String>,
+    #[serde(default)]
+    pub transaction: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawExplain {
+    #[serde(default)]
+    pub runs: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub warmup: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub settings: BTreeMap<Spanned<String>, Spanned<Literal>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTable {
+    pub rows: Spanned<i64>,
+    #[serde(default)]
+    pub columns: BTreeMap<Spanned<String>, Spanned<RawColumn>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawColumn {
+    #[serde(default)]
+    pub gen: Option<Spanned<String>>,
+    #[serde(default)]
+    pub one_of: Option<Spanned<Vec<Literal>>>,
+    #[serde(default)]
+    pub weights: Option<Spanned<Vec<i64>>>,
+    #[serde(default)]
+    pub references: Option<Spanned<String>>,
+    #[serde(default)]
+    pub min: Option<Spanned<Literal>>,
+    #[serde(default)]
+    pub max: Option<Spanned<Literal>>,
+    #[serde(default)]
+    pub start: Option<Spanned<String>>,
+    #[serde(default)]
+    pub end: Option<Spanned<String>>,
+    #[serde(default)]
+    pub length: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub true_ratio: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub null_fraction: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub unique: Option<bool>,
+    #[serde(default)]
+    pub distinct: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub skew: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawQuery {
+    pub name: Spanned<String>,
+    pub sql: Spanned<String>,
+    #[serde(default)]
+    pub params: Vec<Spanned<RawParam>>,
+    #[serde(default)]
+    pub before: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub before_generic: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after_generic: Option<Spanned<RawPhase>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawParam {
+    #[serde(default)]
+    pub sample: Option<Spanned<String>>,
+    #[serde(default, rename = "where")]
+    pub filter: Option<String>,
+    #[serde(default)]
+    pub value: Option<Spanned<Literal>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPhase {
+    #[serde(default)]
+    pub plan: Option<Spanned<OneOrMany>>,
+    #[serde(default)]
+    pub no: Option<Spanned<OneOrMany>>,
+    #[serde(default)]
+    pub max_rows_removed: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_buffers: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawMigration {
+    #[serde(default)]
+    pub max_duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub expect_error: Option<Spanned<String>>,
+}
+
+/// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOrMany(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany(items))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A PostgreSQL major version written as `"16"` or `16`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version(pub String);
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Version;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a PostgreSQL major version like \"16\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Version, E> {
+                Ok(Version(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
+                Ok(Version(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Literal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Literal;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, integer, float or boolean")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Literal, E> {
+                Ok(Literal::Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Literal, E> {
+                Ok(Literal::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Literal, E> {
+                i64::try_from(v)
+                    .map(Literal::Int)
+                    .map_err(|_| E::custom("integer too large"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Literal, E> {
+                Ok(Literal::Float(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Literal, E> {
+                Ok(Literal::Bool(v))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}

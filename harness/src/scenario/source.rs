@@ -1,0 +1,78 @@
+//! A scenario file's text, kept while validating so byte spans become line and column numbers.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::error::{Location, ScenarioError};
+
+/// The text of one scenario file and where it lives.
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn read(path: &Path) -> Result<Self, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(SourceFile::new(path, text))
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn location(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        Location { line: line + 1, col }
+    }
+
+    /// An error pointing at the start of `span`.
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::Invalid {
+            path: self.path.clone(),
+            at: self.location(span.start),
+            message: message.into(),
+        }
+    }
+
+    /// The folder relative paths in the file are resolved against.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_one_based_lines_and_character_columns() {
+        let src = SourceFile::new("s.toml", "a = 1\nné = 2\n".to_string());
+        assert_eq!(src.location(0), Location { line: 1, col: 1 });
+        assert_eq!(src.location(6), Location { line: 2, col: 1 });
+        // `=` after a two-byte character is the fourth character of line 2.
+        assert_eq!(src.location(10), Location { line: 2, col: 4 });
+    }
+}
