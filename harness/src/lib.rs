@@ -1,3 +1,98 @@
-pub mod scenario;
+//! planproof proves what a PostgreSQL migration does to real queries. A scenario file declares
+//! tables, generated rows, the migration under test and the lookups that matter; planproof
+//! runs it on a throwaway PostgreSQL, captures EXPLAIN ANALYZE before and after the
+//! migration, checks every expectation and reports.
+//!
+//! The stages, in the order data flows through them, are the modules `scenario`, `db`,
+//! `seed`, `migrate`, `explain`, `plan`, `check` and `report`; `pipeline` runs them in order.
+//! The command-line tool, the test suite and a user's own tests all call the functions below.
+//!
+//! In a user's test, two lines:
+//!
+//! ```no_run
+//! #[test]
+//! fn pak_hash_lookup_uses_the_new_index() {
+//!     planproof::assert_scenario("scenarios/brokkr-pak-hash.toml");
+//! }
+//! ```
+
+pub mod check;
 pub mod db;
+pub mod explain;
 pub mod migrate;
+pub mod pipeline;
+pub mod plan;
+pub mod report;
+pub mod scenario;
+pub mod seed;
+
+use std::path::Path;
+
+pub use pipeline::{Outcome, ScenarioResult};
+pub use scenario::Scenario;
+
+/// A scenario could not be read, or a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Scenario(#[from] scenario::ScenarioError),
+    #[error("{}:{at}: {source}", path.display())]
+    Migrations {
+        path: std::path::PathBuf,
+        at: scenario::Location,
+        #[source]
+        source: migrate::MigrateError,
+    },
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+}
+
+/// Reads and checks a scenario without a database: the file itself, the files it names, and
+/// that its migrations folder holds the migration under test.
+pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
+    let scenario = scenario::load_file(path.as_ref())?;
+    let migrations_error = |source| Error::Migrations {
+        path: scenario.path.clone(),
+        at: scenario.database.under_test_at,
+        source,
+    };
+    let all = migrate::discover(&scenario.database.migrations).map_err(migrations_error)?;
+    migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)
+        .map_err(migrations_error)?;
+    Ok(scenario)
+}
+
+/// Runs one scenario file on the backend `options` pick (by default a URL from
+/// `DATABASE_URL`, else a temporary local cluster).
+pub fn run_file(path: impl AsRef<Path>, options: &db::BackendOptions, run: &pipeline::RunOptions) -> Result<ScenarioResult, Error> {
+    let scenario = validate(path)?;
+    let mut backend = db::open(options)?;
+    Ok(pipeline::run_scenario(&scenario, backend.as_mut(), run))
+}
+
+/// Runs a scenario and panics with its report unless every expectation held. The database is
+/// kept when it fails, and the report says how to connect to it.
+///
+/// Without any PostgreSQL to run on, this fails when the `CI` environment variable is set; on
+/// a developer machine it prints why it did not run, loudly, and returns.
+pub fn assert_scenario(path: impl AsRef<Path>) {
+    let path = path.as_ref();
+    let run = pipeline::RunOptions { keep: pipeline::Keep::OnFailure, progress: false };
+    match run_file(path, &db::BackendOptions::default(), &run) {
+        Ok(result) => {
+            let text = report::scenario_text(&result);
+            if result.outcome != Outcome::Passed {
+                panic!("scenario `{}` {}:\n{text}", result.name, result.outcome.as_str());
+            }
+            println!("{text}");
+        }
+        Err(Error::Database(db::DbError::NothingAvailable)) if std::env::var_os("CI").is_none() => {
+            eprintln!(
+                "\n*** planproof: NOT RUN {}: {} ***\n*** (set CI=1 to make this a failure) ***\n",
+                path.display(),
+                db::DbError::NothingAvailable
+            );
+        }
+        Err(e) => panic!("{}", pipeline::error_chain(&e)),
+    }
+}

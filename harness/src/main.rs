@@ -1,1 +1,159 @@
-fn main() {}
+//! The `planproof` command: turns flags into options and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use planproof::db::{BackendKind, BackendOptions};
+use planproof::pipeline::{error_chain, Keep, RunOptions};
+use planproof::{report, Outcome};
+
+const EXIT_CODES: &str = "Exit codes: 0 every expectation held, 1 an expectation failed, \
+2 planproof could not run (bad scenario, migration error, no database).";
+
+/// Prove what a PostgreSQL migration does to the plans of real queries.
+#[derive(Parser)]
+#[command(version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scenarios on a throwaway PostgreSQL and report. Example: `planproof run scenarios/`
+    #[command(after_help = EXIT_CODES)]
+    Run {
+        /// Scenario files or folders of them.
+        #[arg(default_value = "scenarios")]
+        paths: Vec<PathBuf>,
+        /// Where PostgreSQL comes from: `auto` uses a URL if one is given, else a local cluster.
+        #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
+        backend: BackendArg,
+        /// A server planproof may create (and drop) its own scratch databases on.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        database_url: Option<String>,
+        /// The PostgreSQL `bin` folder for the local backend.
+        #[arg(long, env = "PLANPROOF_PG_BIN")]
+        pg_bin: Option<PathBuf>,
+        /// Where to write results.json and summary.md.
+        #[arg(long, default_value = "reports")]
+        report_dir: PathBuf,
+        /// Keep each scenario's database after the run (and print how to connect).
+        #[arg(long, value_enum, default_value_t = KeepArg::Never)]
+        keep: KeepArg,
+        /// Print only the summary and failures.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check scenario files without a database. Example: `planproof validate scenarios/`
+    Validate {
+        #[arg(default_value = "scenarios")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Auto,
+    Local,
+    Url,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KeepArg {
+    Never,
+    OnFailure,
+    Always,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { paths } => validate(&paths),
+        Command::Run { paths, backend, database_url, pg_bin, report_dir, keep, quiet } => {
+            let options = BackendOptions {
+                kind: match backend {
+                    BackendArg::Auto => BackendKind::Auto,
+                    BackendArg::Local => BackendKind::Local,
+                    BackendArg::Url => BackendKind::Url,
+                },
+                database_url,
+                pg_bin,
+            };
+            let keep = match keep {
+                KeepArg::Never => Keep::Never,
+                KeepArg::OnFailure => Keep::OnFailure,
+                KeepArg::Always => Keep::Always,
+            };
+            run(&paths, &options, keep, &report_dir, quiet)
+        }
+    }
+}
+
+fn validate(paths: &[PathBuf]) -> ExitCode {
+    let files = match planproof::scenario::scenario_files(paths) {
+        Ok(files) => files,
+        Err(e) => return fail(&e),
+    };
+    let mut bad = 0;
+    for file in &files {
+        match planproof::validate(file) {
+            Ok(s) => println!("ok    {} ({})", file.display(), s.name),
+            Err(e) => {
+                bad += 1;
+                eprintln!("error: {}", error_chain(&e));
+            }
+        }
+    }
+    println!("{} scenario files: {} valid, {bad} invalid", files.len(), files.len() - bad);
+    if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS }
+}
+
+fn run(paths: &[PathBuf], options: &BackendOptions, keep: Keep, report_dir: &std::path::Path, quiet: bool) -> ExitCode {
+    planproof::db::cleanup::install_interrupt_handler();
+    let files = match planproof::scenario::scenario_files(paths) {
+        Ok(files) => files,
+        Err(e) => return fail(&e),
+    };
+    // Every file is validated before anything starts: a typo in the last scenario should not
+    // cost the time of running all the others first.
+    let mut scenarios = Vec::new();
+    for file in &files {
+        match planproof::validate(file) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => return fail(&e),
+        }
+    }
+    let mut backend = match planproof::db::open(options) {
+        Ok(b) => b,
+        Err(e) => return fail(&e),
+    };
+    eprintln!("planproof: {} scenario(s) on {}", scenarios.len(), backend.describe());
+    let run_options = RunOptions { keep, progress: !quiet };
+    let mut results = Vec::new();
+    for scenario in &scenarios {
+        let result = planproof::pipeline::run_scenario(scenario, backend.as_mut(), &run_options);
+        if !quiet || result.outcome != Outcome::Passed {
+            print!("{}", report::scenario_text(&result));
+        }
+        results.push(result);
+    }
+    drop(backend);
+    println!("{}", report::summary_text(&results));
+    match report::write_reports(report_dir, &results) {
+        Ok(paths) => {
+            for p in paths {
+                eprintln!("planproof: wrote {}", p.display());
+            }
+        }
+        Err(e) => return fail(&e),
+    }
+    let worst = results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Passed);
+    ExitCode::from(worst.exit_code() as u8)
+}
+
+fn fail(e: &dyn std::error::Error) -> ExitCode {
+    eprintln!("error: {}", error_chain(e));
+    ExitCode::from(2)
+}

@@ -1,0 +1,40 @@
+# planproof — the two commands a new user runs, and a few more.
+#   make report   run every scenario in scenarios/, write reports/results.json and summary.md
+#   make test     the test suite: unit tests, offline plan tests, one test per scenario
+
+CARGO ?= cargo
+SCENARIOS ?= scenarios
+REPORT_DIR ?= reports
+
+.PHONY: all report test validate deps build clippy fmt clean
+
+all: test
+
+# Installs what the project needs on a fresh machine (PostgreSQL server binaries for the
+# local backend). Skipped when they are already there.
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(CARGO) build --workspace --all-targets
+
+report: deps
+	$(CARGO) run --quiet -p planproof -- run $(SCENARIOS) --report-dir $(REPORT_DIR); \
+	  status=$$?; [ $$status -le 1 ] || exit $$status; \
+	  echo "reports written to $(REPORT_DIR)/ (exit status $$status)"; exit $$status
+
+test: deps
+	$(CARGO) test --workspace
+
+validate:
+	$(CARGO) run --quiet -p planproof -- validate $(SCENARIOS)
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean
+	rm -f $(REPORT_DIR)/results.json $(REPORT_DIR)/summary.md

@@ -1,0 +1,93 @@
+//! A migration that is known to fail, kept as it ships: the scenario says which error it
+//! expects, and the finding explains the failure and its fix. Also: a migration that was
+//! expected to fail but succeeded, or failed differently.
+
+use super::finding::Finding;
+use crate::migrate::{Format, StatementFailure};
+
+/// SQLSTATE 25001, `active_sql_transaction`: a statement that must not run in a transaction
+/// block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ...) ran in one.
+const ACTIVE_SQL_TRANSACTION: &str = "25001";
+
+pub fn expected_error(expected: Option<&str>, failure: Option<&StatementFailure>, format: Format) -> Option<Finding> {
+    match (expected, failure) {
+        (None, _) => None,
+        (Some(expected), None) => Some(Finding::violation(
+            "migration-error",
+            format!("expected the migration to fail with `{expected}`, but it succeeded"),
+            Some("if the migration was fixed, remove `expect-error` from the scenario".into()),
+        )),
+        (Some(expected), Some(f)) => {
+            let text = format!("{} {}", f.message, f.detail.as_deref().unwrap_or_default());
+            if text.to_lowercase().contains(&expected.to_lowercase()) {
+                Some(Finding::warning("migration-error", format!("migration fails as expected: {f}"), fix_hint(f, format)))
+            } else {
+                Some(Finding::violation(
+                    "migration-error",
+                    format!("expected the migration to fail with `{expected}`, but it failed with: {f}"),
+                    None,
+                ))
+            }
+        }
+    }
+}
+
+/// How to fix a failure, when planproof knows the cause.
+pub fn fix_hint(f: &StatementFailure, format: Format) -> Option<String> {
+    let concurrently = f.statement.to_uppercase().contains("CONCURRENTLY");
+    if f.code.as_deref() != Some(ACTIVE_SQL_TRANSACTION) || !concurrently {
+        return None;
+    }
+    let tool = match format {
+        Format::Diesel => "for Diesel, add `metadata.toml` with `run_in_transaction = false`",
+        Format::Sqlx => "for sqlx, start the file with `-- no-transaction`",
+        Format::Flyway => "for Flyway, set `executeInTransaction=false` in the script's `.conf`",
+        Format::Plain => "remove the `BEGIN`/`COMMIT` around it and run each statement on its own",
+    };
+    Some(format!(
+        "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {tool}; Alembic: \
+         `with op.get_context().autocommit_block():`; Django: `atomic = False`"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Severity;
+
+    fn failure(code: &str, message: &str, statement: &str) -> StatementFailure {
+        StatementFailure {
+            file: "m.sql".into(),
+            line: 3,
+            statement: statement.into(),
+            message: message.into(),
+            code: Some(code.into()),
+            detail: None,
+            hint: None,
+        }
+    }
+
+    const CIC: &str = "CREATE INDEX CONCURRENTLY cannot run inside a transaction block";
+
+    #[test]
+    fn the_expected_failure_is_a_warning_with_the_fix() {
+        let f = failure("25001", CIC, "CREATE INDEX CONCURRENTLY i ON t (a)");
+        let finding = expected_error(Some("cannot run inside a transaction block"), Some(&f), Format::Plain).unwrap();
+        assert_eq!(finding.severity, Severity::Warning);
+        assert!(finding.message.contains("m.sql` line 3"), "{}", finding.message);
+        assert!(finding.hint.unwrap().contains("remove the `BEGIN`/`COMMIT`"));
+    }
+
+    #[test]
+    fn success_or_another_error_is_a_violation() {
+        assert!(expected_error(Some(CIC), None, Format::Plain).unwrap().is_violation());
+        let other = failure("42P01", "relation \"t\" does not exist", "CREATE INDEX i ON t (a)");
+        let finding = expected_error(Some(CIC), Some(&other), Format::Sqlx).unwrap();
+        assert!(finding.is_violation() && finding.message.contains("does not exist"));
+    }
+
+    #[test]
+    fn no_expectation_no_finding() {
+        assert!(expected_error(None, None, Format::Diesel).is_none());
+    }
+}

@@ -1,0 +1,30 @@
+//! Assertions on the plan model: does a captured plan do what the scenario expects? Each
+//! assertion kind has its own file and tests, run offline on captured EXPLAIN JSON. A failed
+//! expectation is a [`Finding`], not an error: the run goes on and reports them all. Capturing
+//! plans and printing verdicts belong to `explain` and `report`.
+
+mod absent;
+mod buffers;
+mod contains;
+mod evaluate;
+mod expected_error;
+mod finding;
+mod matching;
+mod migration_duration;
+mod rows_removed;
+mod server_version;
+mod small_table;
+mod valid_indexes;
+
+pub use absent::check_absent;
+pub use buffers::check_shared_blocks;
+pub use contains::check_contains;
+pub use evaluate::evaluate_plan;
+pub use expected_error::{expected_error, fix_hint};
+pub use finding::{Finding, Severity};
+pub use matching::{matching_nodes, scan_summary, Match};
+pub use migration_duration::migration_duration;
+pub use rows_removed::check_rows_removed_by_filter;
+pub use small_table::{check_small_tables, TableSize, SMALL_TABLE_PAGES, SMALL_TABLE_ROWS};
+pub use server_version::server_version;
+pub use valid_indexes::valid_indexes;

@@ -1,0 +1,15 @@
+//! The explain stage: binds each query's parameters, pins the session settings and captures
+//! EXPLAIN ANALYZE output, parsed into the plan model. What the plans should look like is the
+//! check stage's business.
+
+mod capture;
+mod error;
+mod params;
+mod session;
+mod stats;
+
+pub use capture::{capture, Capture};
+pub use error::{db_message, ExplainError};
+pub use params::{literal, sample_params, ParamValue};
+pub use session::pin_settings;
+pub use stats::{index_definitions, invalid_indexes, table_sizes};

@@ -1,0 +1,49 @@
+//! Catalog facts the checks need besides the plan: how big each table is (a Seq Scan is the
+//! right plan on a small one) and which indexes are invalid.
+
+use std::collections::BTreeMap;
+
+use postgres::Client;
+
+use crate::check::TableSize;
+
+/// Row and page counts of every user table, as the planner sees them (`pg_class`).
+pub fn table_sizes(client: &mut Client) -> Result<BTreeMap<String, TableSize>, postgres::Error> {
+    let rows = client.query(
+        "SELECT c.relname::text, c.reltuples::float8, c.relpages::float8
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p', 'm')
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            AND n.nspname NOT LIKE 'pg_toast%'",
+        &[],
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.get::<_, String>(0), TableSize { rows: r.get::<_, f64>(1).max(0.0), pages: r.get(2) }))
+        .collect())
+}
+
+/// Indexes PostgreSQL marks invalid: what a failed `CREATE INDEX CONCURRENTLY` leaves behind,
+/// and what a later `CREATE INDEX IF NOT EXISTS` then skips without a word.
+pub fn invalid_indexes(client: &mut Client) -> Result<Vec<(String, String)>, postgres::Error> {
+    let rows = client.query(
+        "SELECT i.relname::text, t.relname::text
+           FROM pg_index x
+           JOIN pg_class i ON i.oid = x.indexrelid
+           JOIN pg_class t ON t.oid = x.indrelid
+          WHERE NOT x.indisvalid
+          ORDER BY 1",
+        &[],
+    )?;
+    Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Every index (name, definition) outside the system schemas.
+pub fn index_definitions(client: &mut Client) -> Result<Vec<(String, String)>, postgres::Error> {
+    let rows = client.query(
+        "SELECT indexname::text, indexdef FROM pg_indexes
+          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+        &[],
+    )?;
+    Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}

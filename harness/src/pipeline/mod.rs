@@ -1,0 +1,10 @@
+//! The pipeline: runs a scenario through the stages in order and gathers what each produced
+//! into a result that the reports are written from.
+
+mod error;
+mod result;
+mod run;
+
+pub use error::PipelineError;
+pub use result::*;
+pub use run::{error_chain, run_scenario, Keep, RunOptions};

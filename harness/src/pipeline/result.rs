@@ -1,0 +1,138 @@
+//! What one scenario run produced: the data every report is written from. It is built up as
+//! the run goes, so a run that stops half-way still carries everything done before the stop.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::check::{Finding, Severity};
+use crate::explain::ParamValue;
+use crate::migrate::{Format, StatementFailure};
+use crate::plan::Explain;
+use crate::scenario::{Phase, PlanMode, TransactionMode};
+use crate::seed::TableSeeded;
+
+/// The verdict of a scenario, and the exit code it maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Every expectation held (exit code 0).
+    Passed,
+    /// At least one expectation failed (exit code 1).
+    Failed,
+    /// planproof could not run the scenario to the end (exit code 2).
+    Error,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Passed => 0,
+            Outcome::Failed => 1,
+            Outcome::Error => 2,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub file: String,
+    pub description: String,
+    pub seed: u64,
+    pub backend: String,
+    pub server_version: String,
+    /// The session settings every plan was captured under, as the server reported them.
+    pub settings: BTreeMap<String, String>,
+    pub outcome: Outcome,
+    /// Why the run could not finish, with its causes.
+    pub error: Option<String>,
+    pub seeded: Vec<TableSeeded>,
+    pub migration: Option<MigrationResult>,
+    pub queries: Vec<QueryResult>,
+    /// Findings about the scenario as a whole (the migration, the server version).
+    pub findings: Vec<Finding>,
+    /// How to reach the database kept after the run, if it was kept.
+    pub kept: Option<String>,
+    pub duration_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationResult {
+    pub id: String,
+    pub file: String,
+    pub format: Format,
+    pub transaction: TransactionMode,
+    /// Wall time of the up migration on the seeded data; absent when it failed.
+    pub duration_ms: Option<f64>,
+    pub failure: Option<StatementFailure>,
+    /// Indexes (name, definition) present after the migration.
+    pub indexes_after: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryResult {
+    pub name: String,
+    pub sql: String,
+    pub params: Vec<ParamValue>,
+    pub captures: Vec<CaptureResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureResult {
+    pub phase: Phase,
+    pub mode: PlanMode,
+    /// The plan's shape without costs or timings.
+    pub plan_tree: String,
+    /// A one-line summary of the scans in the plan, for terminal lines.
+    pub summary: String,
+    pub planning_ms: Vec<f64>,
+    pub execution_ms: Vec<f64>,
+    pub shared_blocks: Option<f64>,
+    pub rows_removed_by_filter: f64,
+    pub unstable: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub explain: Explain,
+}
+
+impl ScenarioResult {
+    /// Every finding of the run, with where it belongs (`query/phase/mode` or `scenario`).
+    pub fn all_findings(&self) -> Vec<(String, &Finding)> {
+        let mut all: Vec<(String, &Finding)> = self.findings.iter().map(|f| ("scenario".to_string(), f)).collect();
+        for q in &self.queries {
+            for c in &q.captures {
+                for f in &c.findings {
+                    all.push((format!("{} {}{}", q.name, c.phase.as_str(), mode_suffix(c.mode)), f));
+                }
+            }
+        }
+        all
+    }
+
+    /// Recomputes the outcome from the error and the findings.
+    pub fn settle(&mut self) {
+        self.outcome = if self.error.is_some() {
+            Outcome::Error
+        } else if self.all_findings().iter().any(|(_, f)| f.severity == Severity::Violation) {
+            Outcome::Failed
+        } else {
+            Outcome::Passed
+        };
+    }
+}
+
+/// ` (generic plan)` for generic captures, nothing for custom ones.
+pub fn mode_suffix(mode: PlanMode) -> &'static str {
+    match mode {
+        PlanMode::Custom => "",
+        PlanMode::Generic => " (generic plan)",
+    }
+}

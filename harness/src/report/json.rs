@@ -1,0 +1,28 @@
+//! `results.json`: every scenario's result in a stable, versioned shape for other tools.
+//! Bump `FORMAT_VERSION` whenever a field is removed or changes meaning; adding a field does
+//! not change the version.
+
+use serde::Serialize;
+
+use crate::pipeline::ScenarioResult;
+
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct Document<'a> {
+    format_version: u32,
+    planproof_version: &'static str,
+    generated_at: String,
+    scenarios: &'a [ScenarioResult],
+}
+
+pub fn results_json(results: &[ScenarioResult]) -> String {
+    let doc = Document {
+        format_version: FORMAT_VERSION,
+        planproof_version: env!("CARGO_PKG_VERSION"),
+        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        scenarios: results,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

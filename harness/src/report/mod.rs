@@ -1,0 +1,12 @@
+//! The report stage: turns scenario results into what people and tools read — the terminal
+//! summary, `results.json` and `summary.md`. It decides nothing; verdicts come from the checks.
+
+mod json;
+mod markdown;
+mod terminal;
+mod write;
+
+pub use json::{results_json, FORMAT_VERSION};
+pub use markdown::summary_markdown;
+pub use terminal::{median, scenario_text, summary_text};
+pub use write::{write_reports, ReportError};

@@ -1,0 +1,32 @@
+//! Writes the report files into the report folder, each through a temporary file renamed into
+//! place, so a reader never sees half a report.
+
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::ScenarioResult;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write `{}`", path.display())]
+pub struct ReportError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Writes `results.json` and `summary.md` into `dir` (created if missing); returns their paths.
+pub fn write_reports(dir: &Path, results: &[ScenarioResult]) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError { path: dir.to_path_buf(), source })?;
+    let mut written = Vec::new();
+    for (name, text) in [
+        ("results.json", super::results_json(results)),
+        ("summary.md", super::summary_markdown(results)),
+    ] {
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|source| ReportError { path: path.clone(), source })?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,213 @@
+//! Errors of the seed stage: a table or column the scenario names that the schema lacks, a
+//! column generator that cannot be built or cannot go on, a value that cannot be written to (or
+//! read from) a column of a given PostgreSQL type, and a COPY or catalog query that failed.
+//! Errors about a generator name the column as `table.column`; encoding errors do not know the
+//! column, so they reach the user as the cause of the COPY error that names the table.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::scenario::Location;
+
+#[derive(Debug, Error)]
+pub enum SeedError {
+    #[error(
+        "{}:{at}: table `{table}` does not exist before `{under_test}` is applied \
+         (expected the schema or an earlier migration to create it)",
+        path.display()
+    )]
+    UnknownTable {
+        path: PathBuf,
+        at: Location,
+        table: String,
+        under_test: String,
+    },
+
+    #[error("{}:{at}: table `{table}` has no column `{column}` (expected one of {available})", path.display())]
+    UnknownColumn {
+        path: PathBuf,
+        at: Location,
+        table: String,
+        column: String,
+        /// The table's columns, each in backticks, comma-separated.
+        available: String,
+    },
+
+    #[error(
+        "{}:{at}: table `{table}`: column `{column}` is NOT NULL and has no default \
+         (expected a generator for it)",
+        path.display()
+    )]
+    MissingGenerator {
+        path: PathBuf,
+        at: Location,
+        table: String,
+        column: String,
+    },
+
+    #[error("{}:{at}: `{from}` references `{to}`, whose values cannot be read", path.display())]
+    BadReference {
+        path: PathBuf,
+        at: Location,
+        from: String,
+        to: String,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error("cannot copy generated rows into `{table}`")]
+    Copy {
+        table: String,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error("{what} failed")]
+    Sql {
+        what: String,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error("`{column}`: invalid {found} (expected {expected})")]
+    InvalidSpec {
+        column: String,
+        found: String,
+        expected: &'static str,
+    },
+
+    #[error(
+        "`{column}`: {requirement} needs {needed} different values but {domain} has only {size}"
+    )]
+    DomainTooSmall {
+        column: String,
+        /// What asked for the values: ``"`unique`"`` or ``"`distinct = 100`"``.
+        requirement: String,
+        needed: u64,
+        /// The value domain, for example ``"int range `1..=10`"``.
+        domain: String,
+        size: u128,
+    },
+
+    #[error(
+        "`{column}`: no new value after {attempts} draws \
+         (expected a range much wider than the number of unique values asked for)"
+    )]
+    UniqueExhausted { column: String, attempts: u64 },
+
+    #[error("`{column}`: `{modifier}` does not apply to {kind} ({hint})")]
+    ModifierNotApplicable {
+        column: String,
+        modifier: &'static str,
+        kind: &'static str,
+        hint: &'static str,
+    },
+
+    #[error("`{column}`: `{first}` cannot be combined with `{second}` ({reason})")]
+    ModifierConflict {
+        column: String,
+        first: &'static str,
+        second: &'static str,
+        reason: &'static str,
+    },
+
+    #[error(
+        "`{column}`: references `{parent}` but its values were not given \
+         (expected the parent table to be seeded first)"
+    )]
+    MissingParentValues { column: String, parent: String },
+
+    #[error("`{column}`: parent values were given but the column is not a reference")]
+    UnexpectedParentValues { column: String },
+
+    #[error("`{column}`: references `{parent}`, which has no non-null values (expected at least one parent row)")]
+    EmptyParent { column: String, parent: String },
+
+    #[error("`{column}`: asked for row {found} (expected row {expected}: rows are generated once each, in order)")]
+    RowOutOfOrder {
+        column: String,
+        expected: u64,
+        found: u64,
+    },
+
+    #[error("`{column}`: asked for row {row} of a generator made for {rows} rows")]
+    RowOutOfRange { column: String, row: u64, rows: u64 },
+
+    #[error("`{column}`: sequence starting at `{start}` overflows a 64-bit integer at row {row}")]
+    SequenceOverflow {
+        column: String,
+        start: i64,
+        row: u64,
+    },
+
+    #[error("cannot write {value} into a column of type `{ty}`")]
+    IncompatibleType { value: &'static str, ty: String },
+
+    #[error("value `{value}` does not fit a column of type `{ty}` (expected {expected})")]
+    OutOfRange {
+        value: String,
+        ty: String,
+        expected: String,
+    },
+
+    #[error("cannot write `{value}` into a column of type `{ty}` (expected {expected})")]
+    InvalidText {
+        value: String,
+        ty: String,
+        expected: String,
+    },
+
+    #[error("cannot read a value of type `{ty}` (expected {expected})")]
+    UnsupportedRead { ty: String, expected: &'static str },
+
+    #[error("malformed binary value of type `{ty}` ({problem})")]
+    MalformedBinary { ty: String, problem: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_point_into_the_scenario_file() {
+        let path = PathBuf::from("scenarios/brokkr.toml");
+        let at = Location { line: 12, col: 3 };
+        let cases = [
+            (
+                "unknown table",
+                SeedError::UnknownTable {
+                    path: path.clone(),
+                    at,
+                    table: "agents".into(),
+                    under_test: "15_pak_hash_indexes".into(),
+                },
+                "scenarios/brokkr.toml:12:3: table `agents` does not exist before `15_pak_hash_indexes` is applied (expected the schema or an earlier migration to create it)",
+            ),
+            (
+                "unknown column",
+                SeedError::UnknownColumn {
+                    path: path.clone(),
+                    at,
+                    table: "agents".into(),
+                    column: "pak".into(),
+                    available: "`id`, `pak_hash`".into(),
+                },
+                "scenarios/brokkr.toml:12:3: table `agents` has no column `pak` (expected one of `id`, `pak_hash`)",
+            ),
+            (
+                "missing generator",
+                SeedError::MissingGenerator {
+                    path,
+                    at,
+                    table: "agents".into(),
+                    column: "name".into(),
+                },
+                "scenarios/brokkr.toml:12:3: table `agents`: column `name` is NOT NULL and has no default (expected a generator for it)",
+            ),
+        ];
+        for (name, error, expected) in cases {
+            assert_eq!(error.to_string(), expected, "{name}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Makes sure this machine has what planproof's tests and reports need: PostgreSQL server
+# binaries (initdb, pg_ctl, postgres) for the local backend. Does nothing when they are found
+# (on PATH, under /usr/lib/postgresql/*/bin, or in PLANPROOF_PG_BIN) or when DATABASE_URL is set.
+set -euo pipefail
+
+have_binaries() {
+  if [ -n "${PLANPROOF_PG_BIN:-}" ] && [ -x "$PLANPROOF_PG_BIN/initdb" ]; then return 0; fi
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then return 0; fi
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && return 0
+  done
+  return 1
+}
+
+if [ -n "${DATABASE_URL:-}" ] || have_binaries; then
+  exit 0
+fi
+
+echo "planproof: PostgreSQL server binaries not found; installing them" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "planproof: need root (or sudo) to install postgresql; or set DATABASE_URL / PLANPROOF_PG_BIN" >&2
+    exit 2
+  fi
+fi
+if command -v apt-get >/dev/null 2>&1; then
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # The server package without starting a system-wide cluster: planproof makes its own.
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-common
+  echo "create_main_cluster = false" | $SUDO tee -a /etc/postgresql-common/createcluster.conf >/dev/null || true
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
+elif command -v dnf >/dev/null 2>&1; then
+  $SUDO dnf install -y postgresql-server
+elif command -v brew >/dev/null 2>&1; then
+  brew install postgresql
+else
+  echo "planproof: cannot install PostgreSQL on this system; install its server binaries or set DATABASE_URL" >&2
+  exit 2
+fi
+have_binaries || { echo "planproof: PostgreSQL still not found after installing" >&2; exit 2; }
