@@ -4,12 +4,19 @@
 
 use super::finding::Finding;
 use crate::migrate::{Format, StatementFailure};
+use crate::scenario::TransactionMode;
 
 /// SQLSTATE 25001, `active_sql_transaction`: a statement that must not run in a transaction
 /// block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ...) ran in one.
 const ACTIVE_SQL_TRANSACTION: &str = "25001";
 
-pub fn expected_error(expected: Option<&str>, failure: Option<&StatementFailure>, format: Format) -> Option<Finding> {
+/// `format` and `mode` say how the file ran, to name the fix in its tool's terms.
+pub fn expected_error(
+    expected: Option<&str>,
+    failure: Option<&StatementFailure>,
+    format: Format,
+    mode: TransactionMode,
+) -> Option<Finding> {
     match (expected, failure) {
         (None, _) => None,
         (Some(expected), None) => Some(Finding::violation(
@@ -20,7 +27,7 @@ pub fn expected_error(expected: Option<&str>, failure: Option<&StatementFailure>
         (Some(expected), Some(f)) => {
             let text = format!("{} {}", f.message, f.detail.as_deref().unwrap_or_default());
             if text.to_lowercase().contains(&expected.to_lowercase()) {
-                Some(Finding::warning("migration-error", format!("migration fails as expected: {f}"), fix_hint(f, format)))
+                Some(Finding::warning("migration-error", format!("migration fails as expected: {f}"), fix_hint(f, format, mode)))
             } else {
                 Some(Finding::violation(
                     "migration-error",
@@ -33,16 +40,17 @@ pub fn expected_error(expected: Option<&str>, failure: Option<&StatementFailure>
 }
 
 /// How to fix a failure, when planproof knows the cause.
-pub fn fix_hint(f: &StatementFailure, format: Format) -> Option<String> {
+pub fn fix_hint(f: &StatementFailure, format: Format, mode: TransactionMode) -> Option<String> {
     let concurrently = f.statement.to_uppercase().contains("CONCURRENTLY");
     if f.code.as_deref() != Some(ACTIVE_SQL_TRANSACTION) || !concurrently {
         return None;
     }
-    let tool = match format {
-        Format::Diesel => "for Diesel, add `metadata.toml` with `run_in_transaction = false`",
-        Format::Sqlx => "for sqlx, start the file with `-- no-transaction`",
-        Format::Flyway => "for Flyway, set `executeInTransaction=false` in the script's `.conf`",
-        Format::Plain => "remove the `BEGIN`/`COMMIT` around it and run each statement on its own",
+    let tool = match (mode, format) {
+        // Run statement by statement, the transaction block can only be the file's own.
+        (TransactionMode::None, _) | (_, Format::Plain) => "remove the `BEGIN`/`COMMIT` around it and run each statement on its own",
+        (_, Format::Diesel) => "for Diesel, add `metadata.toml` with `run_in_transaction = false`",
+        (_, Format::Sqlx) => "for sqlx, start the file with `-- no-transaction`",
+        (_, Format::Flyway) => "for Flyway, set `executeInTransaction=false` in the script's `.conf`",
     };
     Some(format!(
         "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {tool}; Alembic: \
@@ -72,22 +80,29 @@ mod tests {
     #[test]
     fn the_expected_failure_is_a_warning_with_the_fix() {
         let f = failure("25001", CIC, "CREATE INDEX CONCURRENTLY i ON t (a)");
-        let finding = expected_error(Some("cannot run inside a transaction block"), Some(&f), Format::Plain).unwrap();
+        let finding = expected_error(Some("cannot run inside a transaction block"), Some(&f), Format::Sqlx, TransactionMode::None).unwrap();
         assert_eq!(finding.severity, Severity::Warning);
         assert!(finding.message.contains("m.sql` line 3"), "{}", finding.message);
         assert!(finding.hint.unwrap().contains("remove the `BEGIN`/`COMMIT`"));
     }
 
     #[test]
+    fn a_tool_wrapped_file_gets_the_tool_specific_fix() {
+        let f = failure("25001", CIC, "CREATE INDEX CONCURRENTLY i ON t (a)");
+        let hint = fix_hint(&f, Format::Diesel, TransactionMode::PerFile).unwrap();
+        assert!(hint.contains("run_in_transaction = false"), "{hint}");
+    }
+
+    #[test]
     fn success_or_another_error_is_a_violation() {
-        assert!(expected_error(Some(CIC), None, Format::Plain).unwrap().is_violation());
+        assert!(expected_error(Some(CIC), None, Format::Plain, TransactionMode::None).unwrap().is_violation());
         let other = failure("42P01", "relation \"t\" does not exist", "CREATE INDEX i ON t (a)");
-        let finding = expected_error(Some(CIC), Some(&other), Format::Sqlx).unwrap();
+        let finding = expected_error(Some(CIC), Some(&other), Format::Sqlx, TransactionMode::PerFile).unwrap();
         assert!(finding.is_violation() && finding.message.contains("does not exist"));
     }
 
     #[test]
     fn no_expectation_no_finding() {
-        assert!(expected_error(None, None, Format::Diesel).is_none());
+        assert!(expected_error(None, None, Format::Diesel, TransactionMode::PerFile).is_none());
     }
 }

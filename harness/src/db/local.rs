@@ -228,7 +228,8 @@ fn stop_cluster(bin: &Path, dir: &Path, run_as: Option<&nix::unistd::User>, mode
 
 impl Backend for LocalBackend {
     fn describe(&self) -> String {
-        format!("local PostgreSQL {} (temporary cluster from `{}`)", self.version, self.bin.display())
+        let version = self.version.split_whitespace().next().unwrap_or(&self.version);
+        format!("local PostgreSQL {version} from {}", self.bin.display())
     }
 
     fn server_version(&self) -> &str {

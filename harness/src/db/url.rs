@@ -74,7 +74,8 @@ pub fn redact(url: &str) -> String {
 
 impl Backend for UrlBackend {
     fn describe(&self) -> String {
-        format!("PostgreSQL {} at {}", self.version, self.url_shown)
+        let version = self.version.split_whitespace().next().unwrap_or(&self.version);
+        format!("PostgreSQL {version} at {}", self.url_shown)
     }
 
     fn server_version(&self) -> &str {

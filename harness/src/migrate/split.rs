@@ -45,6 +45,9 @@ pub fn split_statements(sql: &str) -> Result<Vec<Statement>, String> {
             _ => {
                 if first_line.is_none() {
                     first_line = Some(t.span.start.line as usize);
+                    // A statement starts at its first token: comments before it are not part
+                    // of what a message quotes.
+                    start = offset(t.span.start.line, t.span.start.column);
                 }
             }
         }
@@ -72,7 +75,7 @@ mod tests {
             texts("BEGIN;\n-- note\nCREATE INDEX i ON t (a);\n\nCOMMIT;\n"),
             vec![
                 (1, "BEGIN".to_string()),
-                (3, "-- note\nCREATE INDEX i ON t (a)".to_string()),
+                (3, "CREATE INDEX i ON t (a)".to_string()),
                 (5, "COMMIT".to_string())
             ]
         );

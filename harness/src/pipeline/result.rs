@@ -73,6 +73,10 @@ pub struct MigrationResult {
     pub transaction: TransactionMode,
     /// Wall time of the up migration on the seeded data; absent when it failed.
     pub duration_ms: Option<f64>,
+    /// The scenario's `max-duration`, if it set one.
+    pub max_duration_ms: Option<f64>,
+    /// The scenario expects the migration to fail with an error containing this text.
+    pub expect_error: Option<String>,
     pub failure: Option<StatementFailure>,
     /// Indexes (name, definition) present after the migration.
     pub indexes_after: Vec<(String, String)>,

@@ -143,6 +143,8 @@ fn run_in(
         format: under_test.format,
         transaction: mode,
         duration_ms: None,
+        max_duration_ms: scenario.migration.max_duration.map(millis),
+        expect_error: scenario.migration.expect_error.clone(),
         failure: None,
         indexes_after: Vec::new(),
     };
@@ -155,7 +157,7 @@ fn run_in(
         Err(other) => return Err(other.into()),
     };
     migration.failure = failure.clone();
-    let expectation = check::expected_error(scenario.migration.expect_error.as_deref(), failure.as_ref(), under_test.format);
+    let expectation = check::expected_error(scenario.migration.expect_error.as_deref(), failure.as_ref(), under_test.format, mode);
     let failed_as_expected = failure.is_some() && scenario.migration.expect_error.is_some();
     result.findings.extend(expectation);
     if let Some(failure) = &failure {

@@ -9,7 +9,7 @@ use crate::pipeline::{mode_suffix, Outcome, ScenarioResult};
 /// The report of one scenario, as printed after it ran.
 pub fn scenario_text(r: &ScenarioResult) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} {}  ({}, seed {})", badge(r.outcome), r.name, r.backend, r.seed);
+    let _ = writeln!(out, "{} {} ({}, seed {})", badge(r.outcome), r.name, r.backend, r.seed);
     for t in &r.seeded {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
     }
@@ -20,11 +20,15 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
     }
     if let Some(m) = &r.migration {
         match (&m.failure, m.duration_ms) {
+            (Some(_), _) if m.expect_error.is_some() => {
+                let _ = writeln!(out, "    migration {} failed, as the scenario expects (finding below)", m.id);
+            }
             (Some(f), _) => {
                 let _ = writeln!(out, "    migration {} failed: {f}", m.id);
             }
             (None, Some(ms)) => {
-                let _ = writeln!(out, "    migration {} applied in {ms:.0}ms", m.id);
+                let budget = m.max_duration_ms.map(|b| format!(" (budget {b:.0}ms)")).unwrap_or_default();
+                let _ = writeln!(out, "    migration {} applied in {ms:.0}ms{budget}", m.id);
             }
             (None, None) => {}
         }

@@ -61,11 +61,47 @@ impl SourceFile {
     pub fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
     }
+
+    /// A path written in the file, relative to the file's folder, with `.` and `..` folded
+    /// away so messages and reports show `fixtures/x.sql`, not `scenarios/../fixtures/x.sql`.
+    pub fn resolve(&self, relative: &str) -> PathBuf {
+        use std::path::Component;
+        let mut out = PathBuf::new();
+        for part in self.dir().join(relative).components() {
+            match part {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    let last = out.components().next_back();
+                    if matches!(last, Some(Component::Normal(_))) {
+                        out.pop();
+                    } else if !matches!(last, Some(Component::RootDir)) {
+                        out.push("..");
+                    }
+                }
+                other => out.push(other.as_os_str()),
+            }
+        }
+        if out.as_os_str().is_empty() {
+            out.push(".");
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_resolve_against_the_file_without_dot_dot() {
+        let src = SourceFile::new("scenarios/a.toml", String::new());
+        assert_eq!(src.resolve("../fixtures/x.sql"), PathBuf::from("fixtures/x.sql"));
+        assert_eq!(src.resolve("./m"), PathBuf::from("scenarios/m"));
+        let src = SourceFile::new("a.toml", String::new());
+        assert_eq!(src.resolve("../x"), PathBuf::from("../x"));
+        let src = SourceFile::new("/s/a.toml", String::new());
+        assert_eq!(src.resolve("../../x"), PathBuf::from("/x"));
+    }
 
     #[test]
     fn offsets_become_one_based_lines_and_character_columns() {

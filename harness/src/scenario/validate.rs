@@ -122,7 +122,7 @@ impl Validator<'_> {
         if let Some(files) = raw.schema {
             let span = files.span();
             for file in files.into_inner().0 {
-                let path = self.src.dir().join(&file);
+                let path = self.src.resolve(&file);
                 if !path.is_file() {
                     return self.err(span.clone(), format!("schema file `{file}` not found (looked for `{}`)", path.display()));
                 }
@@ -130,7 +130,7 @@ impl Validator<'_> {
             }
         }
         let mig_span = raw.migrations.span();
-        let migrations = self.src.dir().join(raw.migrations.get_ref());
+        let migrations = self.src.resolve(raw.migrations.get_ref());
         if !migrations.is_dir() {
             return self.err(mig_span, format!(
                 "migrations folder `{}` not found (looked for `{}`)",
