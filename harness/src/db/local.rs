@@ -157,6 +157,17 @@ impl LocalBackend {
         Ok(backend)
     }
 
+    /// A libpq-style connection string for database `dbname` of this cluster, as the `url`
+    /// backend and `psql` accept it.
+    pub fn connection_string(&self, dbname: &str) -> String {
+        format!("host={} port={PORT} user=postgres dbname={dbname}", self.dir.display())
+    }
+
+    /// The folder holding the cluster's data, socket and log.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn admin_config(&self) -> Config {
         let mut config = Config::new();
         config.host_path(&self.dir).port(PORT).user("postgres").dbname("postgres");

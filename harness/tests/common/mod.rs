@@ -1,0 +1,25 @@
+//! Shared set-up of the integration tests that need PostgreSQL.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use planproof::db::{find_binaries, DbError, LocalBackend};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A temporary local cluster. Without PostgreSQL binaries the test fails when `CI` is set, and
+/// otherwise says loudly that it did not run.
+pub fn local_cluster(test: &str) -> Option<LocalBackend> {
+    match find_binaries(None) {
+        Ok(bin) => Some(LocalBackend::start(bin).expect("a local cluster starts")),
+        Err(DbError::NothingAvailable) if std::env::var_os("CI").is_none() => {
+            eprintln!("\n*** {test}: NOT RUN: no PostgreSQL binaries (set CI=1 to make this a failure) ***\n");
+            None
+        }
+        Err(e) => panic!("{test}: no PostgreSQL to test with: {e}"),
+    }
+}
