@@ -57,8 +57,15 @@ pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
         source,
     };
     let all = migrate::discover(&scenario.database.migrations).map_err(migrations_error)?;
-    migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)
+    let (earlier, _) = migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)
         .map_err(migrations_error)?;
+    // Tables and columns are checked against what the schema files and earlier migrations
+    // create, when that can be read without a database; the run checks the real catalog.
+    let files: Vec<&Path> = scenario.database.schema.iter().map(|p| p.as_path()).chain(earlier.iter().map(|m| m.up.as_path())).collect();
+    let texts: Option<Vec<String>> = files.iter().map(|f| std::fs::read_to_string(f).ok()).collect();
+    if let Some(catalog) = texts.as_deref().and_then(scenario::catalog_of) {
+        scenario::check_against(&scenario, &catalog)?;
+    }
     Ok(scenario)
 }
 

@@ -1,6 +1,7 @@
 //! The scenario stage: reads a scenario file (TOML), checks it and yields the typed model the
 //! rest of the pipeline runs. It never touches a database.
 
+mod catalog;
 pub mod column;
 mod duration;
 mod error;
@@ -11,6 +12,7 @@ mod raw;
 mod source;
 mod validate;
 
+pub use catalog::{catalog_of, check_against, Catalog};
 pub use duration::parse_duration;
 pub use error::{Location, ScenarioError};
 pub use load::{load_file, scenario_files};

@@ -422,6 +422,13 @@ impl Validator<'_> {
             Some(d) if *d.get_ref() >= 1 => Some(*d.get_ref() as u64),
             Some(d) => return self.err(d.span(), format!("{who}: invalid `distinct` `{}` (expected a count >= 1)", d.get_ref())),
         };
+        if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. }) {
+            let span = raw.distinct.as_ref().map_or(whole.clone(), |d| d.span());
+            return self.err(span, format!("{who}: `distinct` does not apply to this generator (expected it only on generators with an open range of values)"));
+        }
+        if unique && raw.skew.is_some() {
+            return self.err(whole, format!("{who}: `unique` and `skew` contradict each other (expected one of them)"));
+        }
         if unique && distinct.is_some() {
             return self.err(whole, format!("{who}: `unique` and `distinct` contradict each other (expected one of them)"));
         }
