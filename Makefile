@@ -13,7 +13,7 @@ all: test
 # Installs what the project needs on a fresh machine (PostgreSQL server binaries for the
 # local backend). Skipped when they are already there.
 deps:
-	@scripts/install-deps.sh
+	@harness/scripts/install-deps.sh
 
 build: deps
 	$(CARGO) build --workspace --all-targets
