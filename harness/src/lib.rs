@@ -70,10 +70,12 @@ pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
 }
 
 /// Runs one scenario file on the backend `options` pick (by default a URL from
-/// `DATABASE_URL`, else a temporary local cluster).
+/// `DATABASE_URL`, else a Docker container of the scenario's `postgres` version when an engine
+/// answers, else a temporary local cluster).
 pub fn run_file(path: impl AsRef<Path>, options: &db::BackendOptions, run: &pipeline::RunOptions) -> Result<ScenarioResult, Error> {
     let scenario = validate(path)?;
-    let mut backend = db::open(options)?;
+    let version = scenario.database.postgres.clone().map(db::PgVersion::Scenario).unwrap_or_default();
+    let mut backend = db::open_for(options, &version)?;
     Ok(pipeline::run_scenario(&scenario, backend.as_mut(), run))
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use planproof::db::{BackendKind, BackendOptions};
+use planproof::db::{BackendKind, BackendOptions, PgVersion};
 use planproof::pipeline::{error_chain, Keep, RunOptions};
 use planproof::{report, Outcome};
 
@@ -27,9 +27,18 @@ enum Command {
         /// Scenario files or folders of them.
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
-        /// Where PostgreSQL comes from: `auto` uses a URL if one is given, else a local cluster.
+        /// Where PostgreSQL comes from: `auto` uses a URL if one is given, else Docker if an
+        /// engine answers, else a local cluster.
         #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
         backend: BackendArg,
+        /// PostgreSQL majors to run every scenario on, one verdict per version (default: the
+        /// scenario's `postgres`). Example: `--pg 13,15,17,18`
+        #[arg(long, value_delimiter = ',', value_name = "VERSIONS")]
+        pg: Vec<String>,
+        /// The image (without tag) the docker backend starts as `IMAGE:<major>`, for a mirror or
+        /// locally built images.
+        #[arg(long, env = "PLANPROOF_IMAGE", value_name = "IMAGE")]
+        image: Option<String>,
         /// A server planproof may create (and drop) its own scratch databases on.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: Option<String>,
@@ -56,6 +65,7 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 enum BackendArg {
     Auto,
+    Docker,
     Local,
     Url,
 }
@@ -71,22 +81,32 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { paths } => validate(&paths),
-        Command::Run { paths, backend, database_url, pg_bin, report_dir, keep, quiet } => {
+        Command::Run { paths, backend, pg, image, database_url, pg_bin, report_dir, keep, quiet } => {
             let options = BackendOptions {
                 kind: match backend {
                     BackendArg::Auto => BackendKind::Auto,
+                    BackendArg::Docker => BackendKind::Docker,
                     BackendArg::Local => BackendKind::Local,
                     BackendArg::Url => BackendKind::Url,
                 },
                 database_url,
                 pg_bin,
+                image,
             };
+            let mut versions = Vec::new();
+            for text in pg.iter().filter(|v| !v.trim().is_empty()) {
+                match PgVersion::major(text) {
+                    Ok(major) if !versions.contains(&major) => versions.push(major),
+                    Ok(_) => {}
+                    Err(e) => return fail(&e),
+                }
+            }
             let keep = match keep {
                 KeepArg::Never => Keep::Never,
                 KeepArg::OnFailure => Keep::OnFailure,
                 KeepArg::Always => Keep::Always,
             };
-            run(&paths, &options, keep, &report_dir, quiet)
+            run(&paths, &options, &versions, keep, &report_dir, quiet)
         }
     }
 }
@@ -110,7 +130,14 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }
 
-fn run(paths: &[PathBuf], options: &BackendOptions, keep: Keep, report_dir: &std::path::Path, quiet: bool) -> ExitCode {
+fn run(
+    paths: &[PathBuf],
+    options: &BackendOptions,
+    versions: &[String],
+    keep: Keep,
+    report_dir: &std::path::Path,
+    quiet: bool,
+) -> ExitCode {
     planproof::db::cleanup::install_interrupt_handler();
     let files = match planproof::scenario::scenario_files(paths) {
         Ok(files) => files,
@@ -125,21 +152,56 @@ fn run(paths: &[PathBuf], options: &BackendOptions, keep: Keep, report_dir: &std
             Err(e) => return fail(&e),
         }
     }
-    let mut backend = match planproof::db::open(options) {
-        Ok(b) => b,
-        Err(e) => return fail(&e),
-    };
-    eprintln!("planproof: {} scenario(s) on {}", scenarios.len(), backend.describe());
+    // One backend (for docker: one container) per PostgreSQL version serves every scenario
+    // that runs on that version, each in a database of its own.
+    let mut groups: Vec<(PgVersion, Vec<&planproof::Scenario>)> = Vec::new();
+    if versions.is_empty() {
+        for scenario in &scenarios {
+            let version = scenario.database.postgres.clone().map(PgVersion::Scenario).unwrap_or_default();
+            match groups.iter_mut().find(|(v, _)| *v == version) {
+                Some((_, group)) => group.push(scenario),
+                None => groups.push((version, vec![scenario])),
+            }
+        }
+    } else {
+        for major in versions {
+            groups.push((PgVersion::Required(major.clone()), scenarios.iter().collect()));
+        }
+    }
     let run_options = RunOptions { keep, progress: !quiet };
     let mut results = Vec::new();
-    for scenario in &scenarios {
-        let result = planproof::pipeline::run_scenario(scenario, backend.as_mut(), &run_options);
-        if !quiet || result.outcome != Outcome::Passed {
-            print!("{}", report::scenario_text(&result));
+    // The major each result was asked to run on, for the matrix table.
+    let mut asked: Vec<String> = Vec::new();
+    for (version, group) in &groups {
+        let mut backend = match planproof::db::open_for(options, version) {
+            Ok(b) => b,
+            // With one backend to open there is nothing to report without it.
+            Err(e) if groups.len() == 1 => return fail(&e),
+            Err(e) => {
+                eprintln!("error: {}", error_chain(&e));
+                for scenario in group {
+                    let result = planproof::pipeline::not_run(scenario, &e);
+                    print!("{}", report::scenario_text(&result));
+                    results.push(result);
+                    asked.push(version.major_or_default().to_string());
+                }
+                continue;
+            }
+        };
+        eprintln!("planproof: {} scenario(s) on {}", group.len(), backend.describe());
+        for scenario in group {
+            let result = planproof::pipeline::run_scenario(scenario, backend.as_mut(), &run_options);
+            if !quiet || result.outcome != Outcome::Passed {
+                print!("{}", report::scenario_text(&result));
+            }
+            results.push(result);
+            asked.push(version.major_or_default().to_string());
         }
-        results.push(result);
     }
-    drop(backend);
+    if versions.len() > 1 {
+        let runs: Vec<(&str, &planproof::ScenarioResult)> = asked.iter().map(String::as_str).zip(&results).collect();
+        print!("{}", report::matrix_text(&runs));
+    }
     println!("{}", report::summary_text(&results));
     match report::write_reports(report_dir, &results) {
         Ok(paths) => {

@@ -6,11 +6,34 @@ use std::path::PathBuf;
 pub enum DbError {
     #[error(
         "no PostgreSQL to run on (expected one of: `--database-url`/`DATABASE_URL` pointing at a \
-         server planproof may create databases on; PostgreSQL server binaries `initdb` and \
-         `pg_ctl` on PATH, under /usr/lib/postgresql/*/bin, or in `PLANPROOF_PG_BIN` — e.g. \
-         `apt-get install postgresql`)"
+         server planproof may create databases on; a Docker engine at `DOCKER_HOST` or \
+         /var/run/docker.sock; PostgreSQL server binaries `initdb` and `pg_ctl` on PATH, under \
+         /usr/lib/postgresql/*/bin, or in `PLANPROOF_PG_BIN` — e.g. `apt-get install postgresql`)"
     )]
     NothingAvailable,
+    #[error("no usable Docker engine at `{}`: {}", .0.endpoint, .0.reason)]
+    DockerUnavailable(super::engine::Unusable),
+    #[error("cannot start PostgreSQL from image `{image}`{hint}")]
+    DockerStart {
+        image: String,
+        hint: String,
+        #[source]
+        source: testcontainers::TestcontainersError,
+    },
+    #[error("cannot read the mapped port of container `{id}`")]
+    DockerPort {
+        id: String,
+        #[source]
+        source: testcontainers::TestcontainersError,
+    },
+    #[error("invalid image name `{0}` (expected a name without a tag, like `postgres` or `mirror.example.com/library/postgres`: the tag is the PostgreSQL major)")]
+    BadImage(String),
+    #[error("invalid PostgreSQL version `{0}` (expected a major version like `16`)")]
+    BadVersion(String),
+    #[error("no PostgreSQL {0} binaries for the local backend (expected them in `/usr/lib/postgresql/{0}/bin`, or a folder named by `--pg-bin`/`PLANPROOF_PG_BIN`)")]
+    NoLocalMajor(String),
+    #[error("{backend} is not PostgreSQL {wanted} (expected the version `--pg` asks for)")]
+    WrongVersion { backend: String, wanted: String },
     #[error("PostgreSQL binaries not found in `{}` (expected `initdb`, `pg_ctl` and `postgres` there)", .0.display())]
     MissingBinaries(PathBuf),
     #[error("`{command}` failed: {output}")]

@@ -84,6 +84,13 @@ pub fn find_binaries(explicit: Option<&Path>) -> Result<PathBuf, DbError> {
     versions.pop().map(|(_, bin)| bin).ok_or(DbError::NothingAvailable)
 }
 
+/// The bin folder of Debian's/Ubuntu's PostgreSQL `major` (`/usr/lib/postgresql/15/bin`), if
+/// it is installed.
+pub fn binaries_for_major(major: &str) -> Option<PathBuf> {
+    let dir = Path::new("/usr/lib/postgresql").join(major).join("bin");
+    ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).is_file()).then_some(dir)
+}
+
 impl LocalBackend {
     /// Makes and starts a temporary cluster.
     pub fn start(bin: PathBuf) -> Result<Self, DbError> {

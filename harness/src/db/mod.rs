@@ -4,12 +4,15 @@
 mod auto;
 mod backend;
 pub mod cleanup;
+mod docker;
+pub mod engine;
 mod error;
 mod local;
 mod url;
 
-pub use auto::{open, BackendKind, BackendOptions};
+pub use auto::{image_name, open, open_for, BackendKind, BackendOptions, PgVersion};
 pub use backend::{quote_ident, Backend, ScratchDb};
+pub use docker::{DockerBackend, DEFAULT_IMAGE, DEFAULT_VERSION, IMAGE_ENV, LABEL, PID_LABEL, RUN_LABEL};
 pub use error::DbError;
-pub use local::{find_binaries, LocalBackend, PG_BIN_ENV};
+pub use local::{binaries_for_major, find_binaries, LocalBackend, PG_BIN_ENV};
 pub use url::{redact, UrlBackend};

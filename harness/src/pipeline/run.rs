@@ -35,23 +35,7 @@ pub struct RunOptions {
 /// Runs `scenario` on a fresh database from `backend`.
 pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &RunOptions) -> ScenarioResult {
     let started = Instant::now();
-    let mut result = ScenarioResult {
-        name: scenario.name.clone(),
-        file: scenario.path.display().to_string(),
-        description: scenario.description.clone(),
-        seed: scenario.seed,
-        backend: backend.describe(),
-        server_version: backend.server_version().to_string(),
-        settings: BTreeMap::new(),
-        outcome: Outcome::Error,
-        error: None,
-        seeded: Vec::new(),
-        migration: None,
-        queries: Vec::new(),
-        findings: Vec::new(),
-        kept: None,
-        duration_ms: 0.0,
-    };
+    let mut result = new_result(scenario, backend.describe(), backend.server_version().to_string());
     if let Some(f) = check::server_version(scenario.database.postgres.as_deref(), backend.server_version()) {
         result.findings.push(f);
     }
@@ -87,6 +71,35 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
     result.settle();
     result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     result
+}
+
+/// The result of a scenario that did not run because no database could be had for it (a
+/// version of a `--pg` matrix whose container would not start, say).
+pub fn not_run(scenario: &Scenario, error: &dyn std::error::Error) -> ScenarioResult {
+    let mut result = new_result(scenario, "none".into(), String::new());
+    result.error = Some(error_chain(error));
+    result.settle();
+    result
+}
+
+fn new_result(scenario: &Scenario, backend: String, server_version: String) -> ScenarioResult {
+    ScenarioResult {
+        name: scenario.name.clone(),
+        file: scenario.path.display().to_string(),
+        description: scenario.description.clone(),
+        seed: scenario.seed,
+        backend,
+        server_version,
+        settings: BTreeMap::new(),
+        outcome: Outcome::Error,
+        error: None,
+        seeded: Vec::new(),
+        migration: None,
+        queries: Vec::new(),
+        findings: Vec::new(),
+        kept: None,
+        duration_ms: 0.0,
+    }
 }
 
 fn run_in(

@@ -3,10 +3,12 @@
 
 mod json;
 mod markdown;
+mod matrix;
 mod terminal;
 mod write;
 
 pub use json::{results_json, FORMAT_VERSION};
 pub use markdown::summary_markdown;
+pub use matrix::matrix_text;
 pub use terminal::{median, scenario_text, summary_text};
 pub use write::{write_reports, ReportError};

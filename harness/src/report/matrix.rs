@@ -1,0 +1,88 @@
+//! The verdict of each scenario on each PostgreSQL version of a `--pg` matrix run, as one
+//! table: a scenario per line, a version per column.
+
+use std::fmt::Write;
+
+use crate::pipeline::{Outcome, ScenarioResult};
+
+/// `runs` are (the major version asked for, the result of the run on it): a version whose
+/// server did not start still has its column.
+pub fn matrix_text(runs: &[(&str, &ScenarioResult)]) -> String {
+    let mut versions: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (v, r) in runs {
+        if !versions.contains(v) {
+            versions.push(v);
+        }
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
+        }
+    }
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0).max("scenario".len());
+    let mut out = String::new();
+    let _ = write!(out, "{:width$}", "scenario");
+    for v in &versions {
+        let _ = write!(out, "  {:>5}", format!("pg{v}"));
+    }
+    out.push('\n');
+    for name in names {
+        let _ = write!(out, "{name:width$}");
+        for v in &versions {
+            let cell = runs
+                .iter()
+                .filter(|(version, r)| r.name == name && version == v)
+                .map(|(_, r)| match r.outcome {
+                    Outcome::Passed => "PASS",
+                    Outcome::Failed => "FAIL",
+                    Outcome::Error => "ERROR",
+                })
+                .next()
+                .unwrap_or("-");
+            let _ = write!(out, "  {cell:>5}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(name: &str, version: &str, outcome: Outcome) -> ScenarioResult {
+        ScenarioResult {
+            name: name.into(),
+            file: String::new(),
+            description: String::new(),
+            seed: 1,
+            backend: String::new(),
+            server_version: version.into(),
+            settings: Default::default(),
+            outcome,
+            error: None,
+            seeded: Vec::new(),
+            migration: None,
+            queries: Vec::new(),
+            findings: Vec::new(),
+            kept: None,
+            duration_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn one_line_per_scenario_one_column_per_version() {
+        let results = [
+            result("brokkr", "13.23", Outcome::Passed),
+            result("tenant", "13.23", Outcome::Failed),
+            result("brokkr", "", Outcome::Error),
+            result("tenant", "", Outcome::Error),
+            result("brokkr", "18.4", Outcome::Passed),
+            result("tenant", "18.4", Outcome::Passed),
+        ];
+        let runs: Vec<(&str, &ScenarioResult)> = ["13", "13", "16", "16", "18", "18"].into_iter().zip(&results).collect();
+        assert_eq!(
+            matrix_text(&runs),
+            "scenario   pg13   pg16   pg18\nbrokkr     PASS  ERROR   PASS\ntenant     FAIL  ERROR   PASS\n"
+        );
+    }
+}
