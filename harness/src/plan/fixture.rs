@@ -23,6 +23,11 @@ pub(crate) fn pg15(name: &str) -> Explain {
     load(&format!("pg15/{name}.json"))
 }
 
+/// A plan captured from PostgreSQL `major`: `fixtures/explain/pg{major}/{name}.json`.
+pub(crate) fn pg(major: u32, name: &str) -> Explain {
+    load(&format!("pg{major}/{name}.json"))
+}
+
 /// A plan written by hand: `fixtures/explain/hand-made/{name}.json`.
 pub(crate) fn hand_made(name: &str) -> Explain {
     load(&format!("hand-made/{name}.json"))

@@ -2,6 +2,8 @@
 //! PostgreSQL 13–18 and rendered as stable text. It knows nothing of databases, scenarios or
 //! expectations: capturing plans is `explain`'s job, judging them is `check`'s.
 
+#[cfg(test)]
+mod across_versions;
 mod error;
 #[cfg(test)]
 pub(crate) mod fixture;
