@@ -103,9 +103,10 @@ impl DockerBackend {
                 let hint = if present {
                     String::new()
                 } else {
+                    let name_flag = if image == DEFAULT_IMAGE { String::new() } else { format!("--image {image} ") };
                     format!(
                         " (the image is not on this machine and could not be pulled: build it with \
-                         `harness/docker/build-images.sh {tag}`, or name a mirror with `--image`/`{IMAGE_ENV}`)"
+                         `harness/docker/build-images.sh {name_flag}{tag}`, or name a mirror with `--image`/`{IMAGE_ENV}`)"
                     )
                 };
                 return Err(DbError::DockerStart { image: reference, hint, source });

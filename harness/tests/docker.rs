@@ -1,0 +1,179 @@
+//! The `docker` backend against a real engine: a reference scenario passes in a container of
+//! the version it names, one container serves several scenarios, `--pg` runs a matrix with a
+//! verdict per version, and no container outlives the run — after success, a panic, SIGINT or
+//! SIGTERM.
+//!
+//! Without a usable engine these tests fail when `CI` is set, and say loudly that they did not
+//! run otherwise. They need the images `postgres:15`, `postgres:13` and `postgres:18` (or
+//! `$PLANPROOF_IMAGE:NN`); `harness/docker/build-images.sh` builds them without a registry.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use planproof::db::engine::Endpoint;
+use planproof::db::{image_name, Backend, BackendOptions, DockerBackend, LABEL, PID_LABEL};
+use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
+use rstest::rstest;
+
+/// The engine, when one answers that testcontainers can use.
+fn engine(test: &str) -> Option<Endpoint> {
+    let usable = Endpoint::from_env().and_then(|e| e.probe().map(|()| e));
+    match usable {
+        Ok(engine) => Some(engine),
+        Err(why) if std::env::var_os("CI").is_none() => {
+            eprintln!(
+                "\n*** {test}: NOT RUN: no usable Docker engine ({}: {}) (set CI=1 to make this a failure; \
+                 harness/docker/start-engine.sh starts one) ***\n",
+                why.endpoint, why.reason
+            );
+            None
+        }
+        Err(why) => panic!("{test}: CI needs a Docker engine: {}: {}", why.endpoint, why.reason),
+    }
+}
+
+fn image() -> String {
+    image_name(&BackendOptions::default()).expect("a valid image name")
+}
+
+fn scenario(file: &str) -> planproof::Scenario {
+    planproof::validate(common::root().join("scenarios").join(file)).expect("the reference scenario is valid")
+}
+
+/// Containers of this engine that carry `label`.
+fn labelled(engine: &Endpoint, label: &str) -> Vec<String> {
+    engine.containers_labelled(label).expect("the engine lists containers")
+}
+
+/// Waits up to `limit` for no container to carry `label`.
+fn gone_within(engine: &Endpoint, label: &str, limit: Duration) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let left = labelled(engine, label);
+        if left.is_empty() || started.elapsed() > limit {
+            return left;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn one_labelled_container_serves_several_scenarios_and_is_removed_when_dropped() {
+    let Some(engine) = engine("one_labelled_container_serves_several_scenarios") else { return };
+    let mut backend = DockerBackend::start(&image(), "15").expect("a postgres:15 container starts");
+    let id = backend.container_id().to_string();
+    assert!(backend.server_version().starts_with("15."), "{}", backend.server_version());
+    assert!(backend.describe().starts_with("docker PostgreSQL 15."), "{}", backend.describe());
+    assert!(labelled(&engine, LABEL).contains(&id), "the container carries `{LABEL}`");
+    assert!(
+        labelled(&engine, &format!("{PID_LABEL}={}", std::process::id())).contains(&id),
+        "the container carries this process's id"
+    );
+
+    let options = RunOptions { keep: Keep::OnFailure, progress: false };
+    for file in ["brokkr-pak-hash.toml", "tenant-auth.toml"] {
+        let result = run_scenario(&scenario(file), &mut backend, &options);
+        assert_eq!(result.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&result));
+        assert!(result.server_version.starts_with("15."), "{}", result.server_version);
+    }
+    assert_eq!(backend.container_id(), id, "both scenarios ran in the same container");
+
+    drop(backend);
+    assert!(!labelled(&engine, LABEL).contains(&id), "the container `{id}` is removed when the backend is dropped");
+}
+
+#[test]
+fn a_panic_removes_the_container() {
+    let Some(engine) = engine("a_panic_removes_the_container") else { return };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let outcome = std::panic::catch_unwind(move || {
+        let backend = DockerBackend::start(&image(), "15").expect("a postgres:15 container starts");
+        tx.send(backend.container_id().to_string()).expect("the test listens");
+        panic!("a failing assertion in the middle of a test");
+    });
+    assert!(outcome.is_err());
+    let id = rx.recv().expect("the container had started");
+    assert!(!labelled(&engine, LABEL).contains(&id), "the container `{id}` is removed while the panic unwinds");
+}
+
+#[test]
+fn a_version_matrix_reports_a_verdict_per_version() {
+    let Some(engine) = engine("a_version_matrix_reports_a_verdict_per_version") else { return };
+    let reports = tempfile::tempdir().expect("a temporary folder");
+    let child = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .args(["run", "scenarios/brokkr-pak-hash.toml", "--backend", "docker", "--pg", "13,18", "--report-dir"])
+        .arg(reports.path())
+        .current_dir(common::root())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("planproof starts");
+    let pid = child.id();
+    let output = child.wait_with_output().expect("planproof runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert!(stdout.contains("PASS brokkr-pak-hash (docker PostgreSQL 13."), "{stdout}");
+    assert!(stdout.contains("PASS brokkr-pak-hash (docker PostgreSQL 18."), "{stdout}");
+    let table: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("scenario")).take(2).collect();
+    assert_eq!(table.len(), 2, "no verdict table:\n{stdout}");
+    assert_eq!(table[0].split_whitespace().collect::<Vec<_>>(), ["scenario", "pg13", "pg18"]);
+    assert_eq!(table[1].split_whitespace().collect::<Vec<_>>(), ["brokkr-pak-hash", "PASS", "PASS"]);
+    assert!(stdout.contains("2 scenarios: 2 passed, 0 failed, 0 could not run"), "{stdout}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.path().join("results.json")).expect("results.json"))
+            .expect("results.json is JSON");
+    let versions: Vec<&str> = json["scenarios"]
+        .as_array()
+        .expect("`scenarios` is a list")
+        .iter()
+        .map(|s| s["server_version"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(versions.len(), 2, "{json:#}");
+    assert!(versions[0].starts_with("13.") && versions[1].starts_with("18."), "{versions:?}");
+    assert!(labelled(&engine, &format!("{PID_LABEL}={pid}")).is_empty(), "no container is left after a normal run");
+}
+
+#[rstest]
+#[case::sigint(Signal::SIGINT)]
+#[case::sigterm(Signal::SIGTERM)]
+fn an_interrupted_docker_run_removes_its_container(#[case] signal: Signal) {
+    let Some(engine) = engine("an_interrupted_docker_run_removes_its_container") else { return };
+    let reports = tempfile::tempdir().expect("a temporary folder");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .args(["run", "scenarios/factory-api-keys-corrected.toml", "--backend", "docker", "--pg", "15", "--report-dir"])
+        .arg(reports.path())
+        .current_dir(common::root())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("planproof starts");
+    let label = format!("{PID_LABEL}={}", child.id());
+    // Wait until the run is busy seeding: the container exists and holds data.
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("seeding") => break,
+            Some(Ok(line)) => seen.push(line),
+            _ => panic!("the run ended before seeding:\n{}", seen.join("\n")),
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "no progress within two minutes");
+    }
+    assert_eq!(labelled(&engine, &label).len(), 1, "the run has one container");
+    kill(Pid::from_raw(child.id() as i32), signal).expect("the signal is sent");
+    let status = child.wait().expect("planproof exits");
+    assert_eq!(status.code(), Some(130), "interrupted runs exit 130");
+    let left = gone_within(&engine, &label, Duration::from_secs(5));
+    assert!(left.is_empty(), "containers left behind: {left:?}");
+    assert!(!reports.path().join("results.json").exists(), "no half-run report is written");
+}
