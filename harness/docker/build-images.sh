@@ -68,8 +68,12 @@ busybox_binary() {
   local deb
   deb="$(ls "$cache"/deb/busybox-static_*.deb 2>/dev/null | head -n 1 || true)"
   if [ -z "$deb" ]; then
-    (cd "$cache/deb" && apt-get download busybox-static >/dev/null 2>&1) \
-      || die "cannot download busybox-static (expected \`apt-get download busybox-static\` to work; run \`apt-get update\` first)"
+    if ! (cd "$cache/deb" && apt-get download busybox-static >/dev/null 2>&1); then
+      # A fresh machine may have no package lists yet.
+      [ "$(id -u)" -eq 0 ] && env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+      (cd "$cache/deb" && apt-get download busybox-static >/dev/null 2>&1) \
+        || die "cannot download busybox-static (expected \`apt-get download busybox-static\` to work; run \`apt-get update\` first)"
+    fi
     deb="$(ls "$cache"/deb/busybox-static_*.deb | head -n 1)"
   fi
   if [ ! -x "$cache/deb/busybox/bin/busybox" ]; then

@@ -177,3 +177,33 @@ fn an_interrupted_docker_run_removes_its_container(#[case] signal: Signal) {
     assert!(left.is_empty(), "containers left behind: {left:?}");
     assert!(!reports.path().join("results.json").exists(), "no half-run report is written");
 }
+
+#[test]
+fn without_docker_auto_says_so_in_one_line_and_runs_locally() {
+    match planproof::db::find_binaries(None) {
+        Ok(_) => {}
+        Err(planproof::db::DbError::NothingAvailable) if std::env::var_os("CI").is_none() => {
+            eprintln!("\n*** without_docker_auto_says_so: NOT RUN: no PostgreSQL binaries (set CI=1 to make this a failure) ***\n");
+            return;
+        }
+        Err(e) => panic!("without_docker_auto_says_so: no PostgreSQL binaries to fall back to: {e}"),
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let socket = dir.path().join("no-engine.sock");
+    let output = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .args(["run", "scenarios/brokkr-pak-hash.toml", "--report-dir"])
+        .arg(dir.path().join("reports"))
+        .current_dir(common::root())
+        .env_remove("DATABASE_URL")
+        .env_remove("PLANPROOF_PG_BIN")
+        .env("DOCKER_HOST", format!("unix://{}", socket.display()))
+        .output()
+        .expect("planproof runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    let said: Vec<&str> = stderr.lines().filter(|l| l.contains("no Docker")).collect();
+    assert_eq!(said.len(), 1, "one line says Docker is missing:\n{stderr}");
+    assert!(said[0].contains("no-engine.sock") && said[0].contains("using the local backend with /"), "{}", said[0]);
+    assert!(stdout.contains("PASS brokkr-pak-hash (local PostgreSQL"), "{stdout}");
+}

@@ -109,7 +109,7 @@ impl DockerBackend {
                          `harness/docker/build-images.sh {name_flag}{tag}`, or name a mirror with `--image`/`{IMAGE_ENV}`)"
                     )
                 };
-                return Err(DbError::DockerStart { image: reference, hint, source });
+                return Err(DbError::DockerStart { image: reference, hint, source: Box::new(source) });
             }
         };
         let id = container.id().to_string();
@@ -126,7 +126,7 @@ impl DockerBackend {
         };
         backend.port = container
             .get_host_port_ipv4(PORT.tcp())
-            .map_err(|source| DbError::DockerPort { id: id.clone(), source })?;
+            .map_err(|source| DbError::DockerPort { id: id.clone(), source: Box::new(source) })?;
         backend.container = Some(container);
         let mut client = backend.connect_admin()?;
         backend.version = client

@@ -18,13 +18,13 @@ pub enum DbError {
         image: String,
         hint: String,
         #[source]
-        source: testcontainers::TestcontainersError,
+        source: Box<testcontainers::TestcontainersError>,
     },
     #[error("cannot read the mapped port of container `{id}`")]
     DockerPort {
         id: String,
         #[source]
-        source: testcontainers::TestcontainersError,
+        source: Box<testcontainers::TestcontainersError>,
     },
     #[error("invalid image name `{0}` (expected a name without a tag, like `postgres` or `mirror.example.com/library/postgres`: the tag is the PostgreSQL major)")]
     BadImage(String),
