@@ -31,9 +31,11 @@ engine_api() { docker version --format '{{.Server.APIVersion}}' 2>/dev/null; }
 at_least() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]; }
 
 start_adapter() { # listen engine
+  # A socket left by an adapter that is gone would look like one that is up.
+  if [ -S "$1" ] && ! DOCKER_HOST="unix://$1" answers; then rm -f "$1"; fi
   setsid /usr/bin/env python3 "$here/api-adapter.py" --listen "$1" --engine "$2" >>"$log" 2>&1 </dev/null &
-  for _ in $(seq 1 50); do
-    [ -S "$1" ] && return 0
+  for _ in $(seq 1 100); do
+    DOCKER_HOST="unix://$1" answers && return 0
     sleep 0.1
   done
   say "the API adapter did not start; last lines of $log:"
@@ -94,8 +96,14 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; 
   env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
 fi
 
-say "starting dockerd (log: $log)"
 mkdir -p "$rundir"
+if DOCKER_HOST="unix://$rundir/dockerd.sock" answers; then
+  # A dockerd this script started earlier still runs; only its adapter is gone.
+  start_adapter /var/run/docker.sock "$rundir/dockerd.sock"
+  say "dockerd is up, reached through the API adapter at /var/run/docker.sock"
+  exit 0
+fi
+say "starting dockerd (log: $log)"
 # setsid: the daemon must outlive this script and the CI step that ran it, and must not get
 # the terminal's Ctrl-C.
 setsid dockerd -H "unix://$rundir/dockerd.sock" --pidfile "$rundir/dockerd.pid" >>"$log" 2>&1 </dev/null &

@@ -42,7 +42,8 @@ enum Command {
         /// A server planproof may create (and drop) its own scratch databases on.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: Option<String>,
-        /// The PostgreSQL `bin` folder for the local backend.
+        /// The PostgreSQL `bin` folder for the local backend; `{major}` in it stands for the
+        /// version wanted. Example: `--pg-bin '/opt/postgresql/{major}/bin' --pg 13,17`
         #[arg(long, env = "PLANPROOF_PG_BIN")]
         pg_bin: Option<PathBuf>,
         /// Where to write results.json and summary.md.

@@ -11,6 +11,9 @@ use super::error::DbError;
 use super::local::{binaries_for_major, find_binaries, LocalBackend, PG_BIN_ENV};
 use super::url::UrlBackend;
 
+/// In `--pg-bin`/`PLANPROOF_PG_BIN`, stands for the major version a run asks for.
+pub const MAJOR_PLACEHOLDER: &str = "{major}";
+
 /// Which backend to use, as the CLI and the test API name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BackendKind {
@@ -137,9 +140,16 @@ fn start_docker(options: &BackendOptions, version: &PgVersion) -> Result<DockerB
 }
 
 fn local_binaries(options: &BackendOptions, version: &PgVersion) -> Result<PathBuf, DbError> {
-    // A folder the user named wins; `open_for` then checks its version against `--pg`.
-    if options.pg_bin.is_some() || std::env::var_os(PG_BIN_ENV).is_some() {
-        return find_binaries(options.pg_bin.as_deref());
+    // A folder the user named wins; `open_for` then checks its version against `--pg`. A
+    // `{major}` in it is the version wanted, so one setting serves a matrix
+    // (`--pg-bin '/opt/postgresql/{major}/bin' --pg 13,17`).
+    let named = options.pg_bin.clone().or_else(|| std::env::var_os(PG_BIN_ENV).map(PathBuf::from));
+    if let Some(named) = named {
+        let dir = match (named.to_str(), version.wanted()) {
+            (Some(text), Some(major)) if text.contains(MAJOR_PLACEHOLDER) => PathBuf::from(text.replace(MAJOR_PLACEHOLDER, major)),
+            _ => named,
+        };
+        return find_binaries(Some(&dir));
     }
     match version {
         PgVersion::Required(major) => binaries_for_major(major).ok_or_else(|| DbError::NoLocalMajor(major.clone())),
@@ -184,6 +194,23 @@ mod tests {
     #[case::beta("18beta1", "18")]
     fn reads_the_major_of_a_server_version(#[case] version: &str, #[case] major: &str) {
         assert_eq!(major_of(version), major);
+    }
+
+    #[test]
+    fn a_major_placeholder_in_the_bin_folder_follows_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("16/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for b in ["initdb", "pg_ctl", "postgres"] {
+            std::fs::write(bin.join(b), "").unwrap();
+        }
+        let options = BackendOptions {
+            pg_bin: Some(dir.path().join("{major}/bin")),
+            ..Default::default()
+        };
+        assert_eq!(local_binaries(&options, &PgVersion::Required("16".into())).unwrap(), bin);
+        let missing = local_binaries(&options, &PgVersion::Required("13".into())).unwrap_err();
+        assert!(missing.to_string().contains(&dir.path().join("13/bin").display().to_string()), "{missing}");
     }
 
     #[rstest]
