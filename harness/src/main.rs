@@ -47,7 +47,9 @@ enum Command {
         quiet: bool,
     },
     /// Check scenario files without a database. Example: `planproof validate scenarios/`
+    #[command(after_help = "Exit codes: 0 every file is valid, 2 a file is not.")]
     Validate {
+        /// Scenario files or folders of them.
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
     },
@@ -69,7 +71,7 @@ enum KeepArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let code = match cli.command {
         Command::Validate { paths } => validate(&paths),
         Command::Run { paths, backend, database_url, pg_bin, report_dir, keep, quiet } => {
             let options = BackendOptions {
@@ -88,7 +90,10 @@ fn main() -> ExitCode {
             };
             run(&paths, &options, keep, &report_dir, quiet)
         }
-    }
+    };
+    // After Ctrl-C the handler removes what the run made and exits 130 itself.
+    planproof::db::cleanup::wait_if_interrupted();
+    code
 }
 
 fn validate(paths: &[PathBuf]) -> ExitCode {
@@ -140,6 +145,8 @@ fn run(paths: &[PathBuf], options: &BackendOptions, keep: Keep, report_dir: &std
         results.push(result);
     }
     drop(backend);
+    // An interrupted run's results are partial: no report rather than a misleading one.
+    planproof::db::cleanup::wait_if_interrupted();
     println!("{}", report::summary_text(&results));
     match report::write_reports(report_dir, &results) {
         Ok(paths) => {

@@ -136,7 +136,11 @@ fn run_in(
 
     progress(&format!("applying migration {}", under_test.id));
     let mode = migrate::transaction_mode(&under_test, scenario.database.transaction);
-    let outcome = migrate::run_file(&mut client, &under_test.up, mode);
+    // On a connection of its own: the settings pinned for EXPLAIN must not change how the
+    // migration runs or how long it takes, and nothing it SETs may leak into the captures.
+    let mut migration_client = db.connect()?;
+    let outcome = migrate::run_file(&mut migration_client, &under_test.up, mode);
+    drop(migration_client);
     let mut migration = MigrationResult {
         id: under_test.id.clone(),
         file: under_test.up.display().to_string(),
@@ -158,7 +162,9 @@ fn run_in(
     };
     migration.failure = failure.clone();
     let expectation = check::expected_error(scenario.migration.expect_error.as_deref(), failure.as_ref(), under_test.format, mode);
-    let failed_as_expected = failure.is_some() && scenario.migration.expect_error.is_some();
+    // Failed as the scenario says it would: a finding, not an error. Any other failure means
+    // planproof could not run the scenario (exit 2), whatever it expected.
+    let failed_as_expected = failure.is_some() && expectation.as_ref().is_some_and(|f| !f.is_violation());
     result.findings.extend(expectation);
     if let Some(failure) = &failure {
         if !failed_as_expected {
@@ -200,6 +206,13 @@ fn capture_phase(
 ) -> Result<(), PipelineError> {
     let tables: BTreeMap<String, TableSize> = explain::table_sizes(client)
         .map_err(|source| PipelineError::Sql { what: "reading table sizes".into(), source })?;
+    let indexes: Option<Vec<String>> = match phase {
+        Phase::After => result
+            .migration
+            .as_ref()
+            .map(|m| m.indexes_after.iter().map(|(name, _)| name.clone()).collect()),
+        Phase::Before => None,
+    };
     for (i, q) in scenario.queries.iter().enumerate() {
         for mode in q.modes(phase) {
             let capture = explain::capture(
@@ -214,6 +227,9 @@ fn capture_phase(
             let mut findings = Vec::new();
             for c in q.checks.iter().filter(|c| c.phase == phase && c.mode == mode) {
                 findings.extend(check::evaluate_plan(&capture.explain, &c.expect, &tables));
+                if let Some(indexes) = &indexes {
+                    findings.extend(check::index_exists(&c.expect, indexes));
+                }
             }
             if !capture.unstable.is_empty() {
                 findings.push(Finding::warning(

@@ -21,19 +21,63 @@ use super::source::SourceFile;
 pub fn parse(src: &SourceFile) -> Result<Scenario> {
     let raw: RawScenario = toml::from_str(&src.text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        src.error(span, toml_message(&e))
+        src.error(span.clone(), toml_message(&e, src, span))
     })?;
     Validator { src }.scenario(raw)
 }
 
-/// toml's message, made to read like ours: one line, lowercase start.
-fn toml_message(e: &toml::de::Error) -> String {
-    let msg = e.message().trim().replace('\n', " ");
+/// toml's and serde's message, made to read like ours: one line, lowercase, the key named,
+/// and "expected" in words rather than Rust type names.
+fn toml_message(e: &toml::de::Error, src: &SourceFile, span: Range<usize>) -> String {
+    let mut msg = e.message().trim().replace('\n', " ");
+    for (rust, words) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected an integer >= 0"),
+        ("expected u32", "expected an integer >= 0"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected `true` or `false`"),
+        ("expected struct Raw", "expected a table like `{ ... }` of "),
+        ("missing field", "missing required key"),
+        ("unknown field", "unknown key"),
+    ] {
+        msg = msg.replace(rust, words);
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        // serde says `invalid type: string "ten", expected an integer`; say so for the key.
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            msg = format!("invalid value {found} (expected {expected})");
+        }
+    }
+    if msg.starts_with("unknown key") {
+        if let Some((head, list)) = msg.split_once(", expected ") {
+            msg = format!("{head} (expected {list})");
+        }
+    }
+    let key = key_at(&src.text, span.start);
     let mut chars = msg.chars();
-    match chars.next() {
+    let msg: String = match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => "invalid TOML".to_string(),
+    };
+    match key {
+        Some(key) if msg.starts_with("invalid value") || msg.starts_with("duplicate key") => format!("`{key}`: {msg}"),
+        _ => msg,
     }
+}
+
+/// The key whose value starts at `offset` (`rows = "ten"` → `rows`), or the key at `offset`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let before = text[line_start..offset].trim_end();
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' || c == '"';
+    if let Some(before_eq) = before.strip_suffix('=') {
+        let key: String = before_eq.trim_end().chars().rev().take_while(|c| is_key_char(*c)).collect::<Vec<_>>().into_iter().rev().collect();
+        return (!key.is_empty()).then_some(key);
+    }
+    let key: String = text[offset..line_end].chars().take_while(|c| is_key_char(*c)).collect();
+    (!key.is_empty()).then_some(key)
 }
 
 struct Validator<'a> {
@@ -90,6 +134,20 @@ impl Validator<'_> {
             None => MigrationSpec::default(),
             Some(m) => self.migration(m.into_inner())?,
         };
+        if migration.expect_error.is_some() {
+            // A migration expected to fail leaves no "after" to check: such expectations
+            // would silently never run.
+            if let Some(q) = queries.iter().find(|q| q.checks.iter().any(|c| c.phase == Phase::After)) {
+                return Err(ScenarioError::Invalid {
+                    path: self.src.path.clone(),
+                    at: q.at,
+                    message: format!(
+                        "query `{}` has `after` expectations, but `expect-error` says the migration fails (expected only `before` expectations; check the fixed migration in a scenario of its own)",
+                        q.name
+                    ),
+                });
+            }
+        }
         Ok(Scenario {
             path: self.src.path.clone(),
             name,
@@ -176,6 +234,14 @@ impl Validator<'_> {
             }
             for (key, value) in raw.settings {
                 let name = key.get_ref();
+                if name.starts_with("enable_") {
+                    return self.err(key.span(), format!(
+                        "setting `{name}` is not allowed (expected settings production runs with: planner method switches prove what a plan can be, never what it will be)"
+                    ));
+                }
+                if name == "plan_cache_mode" {
+                    return self.err(key.span(), "setting `plan_cache_mode` is not allowed (expected `before-generic`/`after-generic` expectations, which pin it per capture)");
+                }
                 if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
                     return self.err(key.span(), format!("invalid setting name `{name}` (expected a PostgreSQL setting like `random_page_cost`)"));
                 }
@@ -419,8 +485,8 @@ impl Validator<'_> {
         let unique = raw.unique.unwrap_or(false);
         let distinct = match &raw.distinct {
             None => None,
-            Some(d) if *d.get_ref() >= 1 => Some(*d.get_ref() as u64),
-            Some(d) => return self.err(d.span(), format!("{who}: invalid `distinct` `{}` (expected a count >= 1)", d.get_ref())),
+            Some(d) if (1..=10_000_000).contains(d.get_ref()) => Some(*d.get_ref() as u64),
+            Some(d) => return self.err(d.span(), format!("{who}: invalid `distinct` `{}` (expected a count from 1 to 10000000)", d.get_ref())),
         };
         if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. }) {
             let span = raw.distinct.as_ref().map_or(whole.clone(), |d| d.span());
