@@ -9,7 +9,8 @@ use planproof::pipeline::{error_chain, Keep, RunOptions};
 use planproof::{report, Outcome};
 
 const EXIT_CODES: &str = "Exit codes: 0 every expectation held, 1 an expectation failed, \
-2 planproof could not run (bad scenario, migration error, no database).";
+2 planproof could not run (bad scenario, migration error, no database), 3 nothing failed but a \
+timing budget was too close to the measured figure to call.";
 
 /// Prove what a PostgreSQL migration does to the plans of real queries.
 #[derive(Parser)]

@@ -3,12 +3,16 @@
 //! check stage's business.
 
 mod capture;
+mod client;
 mod error;
 mod params;
+mod series;
 mod session;
 mod stats;
 
 pub use capture::{capture, Capture};
+pub use client::Prepared;
+pub use series::Series;
 pub use error::{db_message, ExplainError};
 pub use params::{literal, sample_params, ParamValue};
 pub use session::pin_settings;

@@ -223,7 +223,7 @@ impl Validator<'_> {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let (mut warmup, mut runs) = (2, 5);
+        let (mut warmup, mut runs, mut samples, mut max_repeats) = (2, 10, 30, 2);
         if let Some(raw) = raw {
             let raw = raw.into_inner();
             if let Some(w) = raw.warmup {
@@ -231,6 +231,12 @@ impl Validator<'_> {
             }
             if let Some(r) = raw.runs {
                 runs = self.count(&r, "runs", 1)?;
+            }
+            if let Some(n) = raw.samples {
+                samples = self.count(&n, "samples", 1)?;
+            }
+            if let Some(n) = raw.max_repeats {
+                max_repeats = self.count(&n, "max-repeats", 0)?;
             }
             for (key, value) in raw.settings {
                 let name = key.get_ref();
@@ -257,6 +263,8 @@ impl Validator<'_> {
         Ok(ExplainSpec {
             warmup,
             runs,
+            samples,
+            max_repeats,
             settings: settings.into_iter().collect(),
         })
     }
@@ -594,7 +602,8 @@ impl Validator<'_> {
             (Phase::After, PlanMode::Generic, raw.after_generic),
         ] {
             if let Some(p) = raw_phase {
-                checks.push(PhaseCheck { phase, mode, expect: self.phase(&who, p.into_inner())? });
+                let (expect, budgets) = self.phase(&who, phase, p.into_inner())?;
+                checks.push(PhaseCheck { phase, mode, expect, budgets });
             }
         }
         Ok(QuerySpec { name, at, sql, params, checks })
@@ -619,7 +628,57 @@ impl Validator<'_> {
         }
     }
 
-    fn phase(&self, who: &str, raw: RawPhase) -> Result<PlanExpectation> {
+    fn phase(&self, who: &str, phase: Phase, raw: RawPhase) -> Result<(PlanExpectation, Budgets)> {
+        let mut budgets = Budgets::default();
+        for (value, target, key) in [
+            (&raw.max_heap_fetches, &mut budgets.max_heap_fetches, "max-heap-fetches"),
+            (&raw.max_rows_examined, &mut budgets.max_rows_examined, "max-rows-examined"),
+        ] {
+            if let Some(v) = value {
+                if !(*v.get_ref() >= 0.0) {
+                    return self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
+                }
+                *target = Some(*v.get_ref());
+            }
+        }
+        if let Some(latency) = &raw.latency {
+            let l = latency.get_ref();
+            if let Some(m) = &l.measure {
+                budgets.measure = match m.get_ref().as_str() {
+                    "client" => Measure::Client,
+                    "server" => Measure::Server,
+                    other => return self.err(m.span(), format!("{who}: invalid `measure` `{other}` (expected `client` or `server`)")),
+                };
+            }
+            for (stat, value) in [(Statistic::P50, &l.p50), (Statistic::P95, &l.p95), (Statistic::Max, &l.max)] {
+                if let Some(v) = value {
+                    let d = parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `{}`: {m}", stat.as_str())))?;
+                    budgets.latency.push((stat, d));
+                }
+            }
+            if let Some(v) = &l.planning {
+                budgets.planning = Some(parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `planning`: {m}")))?);
+            }
+            if budgets.latency.is_empty() && budgets.planning.is_none() {
+                return self.err(latency.span(), format!("{who}: empty `latency` (expected at least one of `p50`, `p95`, `max`, `planning`)"));
+            }
+        }
+        for (value, target, key) in [
+            (&raw.speedup, &mut budgets.speedup, "speedup"),
+            (&raw.claimed_speedup, &mut budgets.claimed_speedup, "claimed-speedup"),
+        ] {
+            if let Some(v) = value {
+                if phase == Phase::Before {
+                    return self.err(v.span(), format!("{who}: `{key}` applies only after the migration (expected it in `after` or `after-generic`)"));
+                }
+                *target = Some(parse_ratio(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `{key}`: {m}")))?);
+            }
+        }
+        let expect = self.plan_expectation(who, raw)?;
+        Ok((expect, budgets))
+    }
+
+    fn plan_expectation(&self, who: &str, raw: RawPhase) -> Result<PlanExpectation> {
         let mut expect = PlanExpectation::default();
         for (list, target) in [(raw.plan, &mut expect.must), (raw.no, &mut expect.must_not)] {
             if let Some(list) = list {
@@ -657,6 +716,15 @@ impl Validator<'_> {
         };
         Ok(MigrationSpec { max_duration, expect_error })
     }
+}
+
+/// A speedup like `10x` (or `2.5x`).
+fn parse_ratio(text: &str) -> std::result::Result<f64, String> {
+    text.trim()
+        .strip_suffix('x')
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .ok_or_else(|| format!("invalid ratio `{text}` (expected a factor like `10x`)"))
 }
 
 fn literal_text(l: &Literal) -> String {
