@@ -56,6 +56,18 @@ impl Prepared {
         Ok(Prepared { statement, params: params.to_vec(), name: name.to_string() })
     }
 
+    /// Runs the query once, outside any transaction, and returns how many rows it gave: for
+    /// read-only queries (benchmarks time this).
+    pub fn query(&self, client: &mut Client) -> Result<usize, ExplainError> {
+        let params: Vec<TextParam> = self.params.iter().map(|p| TextParam(p.as_deref())).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        client.query(&self.statement, &refs).map(|rows| rows.len()).map_err(|source| ExplainError::Sql {
+            query: self.name.clone(),
+            what: format!("the query failed: {}", db_message(&source)),
+            source,
+        })
+    }
+
     /// Runs the query once and returns the client-side round trip in milliseconds. It runs in
     /// a transaction that is rolled back afterwards (outside the timed part), so a query that
     /// writes leaves the data as it was.
