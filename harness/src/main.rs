@@ -46,6 +46,9 @@ enum Command {
         /// Print only the summary and failures.
         #[arg(long, short)]
         quiet: bool,
+        /// Run only shard k of n of the scenario files (for a CI matrix), e.g. `1/3`.
+        #[arg(long, value_name = "k/n")]
+        partition: Option<planproof::scenario::Partition>,
     },
     /// Check scenario files without a database. Example: `planproof validate scenarios/`
     #[command(after_help = "Exit codes: 0 every file is valid, 2 a file is not.")]
@@ -74,7 +77,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Validate { paths } => validate(&paths),
-        Command::Run { paths, backend, database_url, pg_bin, report_dir, keep, quiet } => {
+        Command::Run { paths, backend, database_url, pg_bin, report_dir, keep, quiet, partition } => {
             let options = BackendOptions {
                 kind: match backend {
                     BackendArg::Auto => BackendKind::Auto,
@@ -89,7 +92,7 @@ fn main() -> ExitCode {
                 KeepArg::OnFailure => Keep::OnFailure,
                 KeepArg::Always => Keep::Always,
             };
-            run(&paths, &options, keep, &report_dir, quiet)
+            run(&paths, &options, keep, &report_dir, quiet, partition)
         }
     };
     // After Ctrl-C the handler removes what the run made and exits 130 itself.
@@ -116,11 +119,22 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }
 
-fn run(paths: &[PathBuf], options: &BackendOptions, keep: Keep, report_dir: &std::path::Path, quiet: bool) -> ExitCode {
+fn run(
+    paths: &[PathBuf],
+    options: &BackendOptions,
+    keep: Keep,
+    report_dir: &std::path::Path,
+    quiet: bool,
+    partition: Option<planproof::scenario::Partition>,
+) -> ExitCode {
     planproof::db::cleanup::install_interrupt_handler();
     let files = match planproof::scenario::scenario_files(paths) {
         Ok(files) => files,
         Err(e) => return fail(&e),
+    };
+    let files = match partition {
+        Some(p) => p.select(files),
+        None => files,
     };
     // Every file is validated before anything starts: a typo in the last scenario should not
     // cost the time of running all the others first.
