@@ -4,7 +4,7 @@
 use super::budget::BudgetResult;
 use super::noise::{at_most, margin};
 use crate::explain::Series;
-use crate::scenario::{Budgets, Measure};
+use crate::scenario::{Budgets, Measure, Statistic};
 
 /// Judges every latency budget of `budgets` against the series of one capture.
 pub fn latency(budgets: &Budgets, client: Option<&Series>, execution: &Series, planning: &Series) -> Vec<BudgetResult> {
@@ -17,7 +17,7 @@ pub fn latency(budgets: &Budgets, client: Option<&Series>, execution: &Series, p
         let limit_ms = limit.as_secs_f64() * 1000.0;
         let budget = format!("{label} {} <= {}", stat.as_str(), ms(limit_ms));
         results.push(match series.filter(|s| !s.is_empty()) {
-            Some(s) => judge("latency", budget, s.statistic(*stat), margin(s), limit_ms),
+            Some(s) => judge("latency", budget, s.statistic(*stat), margin(s, *stat), limit_ms),
             None => missing("latency", budget),
         });
     }
@@ -27,7 +27,7 @@ pub fn latency(budgets: &Budgets, client: Option<&Series>, execution: &Series, p
         results.push(if planning.is_empty() {
             missing("planning-time", budget)
         } else {
-            judge("planning-time", budget, planning.p50, margin(planning), limit_ms)
+            judge("planning-time", budget, planning.p50, margin(planning, Statistic::P50), limit_ms)
         });
     }
     results
@@ -71,7 +71,6 @@ mod tests {
 
     use super::*;
     use crate::check::Verdict;
-    use crate::scenario::Statistic;
 
     fn budgets(measure: Measure, p50_ms: u64) -> Budgets {
         Budgets { measure, latency: vec![(Statistic::P50, Duration::from_millis(p50_ms))], ..Default::default() }

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::explain::Series;
+use crate::scenario::Statistic;
 
 /// The smallest relative margin: timings on a shared runner move 6–10% between series even
 /// when a single series looks tight.
@@ -22,10 +23,19 @@ pub enum Verdict {
     Inconclusive,
 }
 
-/// How far, relatively, a figure of `series` may be off: half its interquartile spread, at
-/// least the noise floor.
-pub fn margin(series: &Series) -> f64 {
-    (series.spread / 2.0).clamp(NOISE_FLOOR, NOISE_CEILING)
+/// How far, relatively, `stat` of `series` may be off. The median of n samples is known to
+/// about 0.93 × IQR / √n (its standard error; twice that for ~95% confidence), the 95th
+/// percentile about twice as loosely, the maximum only to the width of the series itself. The
+/// floor covers what no single series shows: drift between series on a shared machine.
+pub fn margin(series: &Series, stat: Statistic) -> f64 {
+    let n = series.samples.len().max(1) as f64;
+    let median_error = 2.0 * 0.93 * series.spread / n.sqrt();
+    let m = match stat {
+        Statistic::P50 => median_error,
+        Statistic::P95 => 2.0 * median_error,
+        Statistic::Max => series.spread,
+    };
+    m.clamp(NOISE_FLOOR, NOISE_CEILING)
 }
 
 /// Judges "measured must be at most budget" for a measurement with relative `margin`.
@@ -71,12 +81,18 @@ mod tests {
     }
 
     #[test]
-    fn the_margin_grows_with_the_spread_within_bounds() {
-        let tight = Series::new(vec![1.0, 1.0, 1.0, 1.0]);
-        assert_eq!(margin(&tight), NOISE_FLOOR);
-        let wide = Series::new(vec![1.0, 2.0, 3.0, 4.0, 5.0]);
-        assert!((margin(&wide) - 1.0 / 3.0).abs() < 1e-9);
+    fn the_margin_grows_with_the_spread_and_shrinks_with_more_samples() {
+        let tight = Series::new(vec![1.0; 30]);
+        assert_eq!(margin(&tight, Statistic::P50), NOISE_FLOOR);
+        // Spread 2/3 over 4 samples: 2 × 0.93 × (2/3) / 2 = 0.62, capped.
+        let few = Series::new(vec![1.0, 2.0, 3.0, 4.0, 5.0].into_iter().take(4).collect());
+        assert!(margin(&few, Statistic::P50) > 0.3);
+        // The same spread over 100 samples pins the median much closer.
+        let many: Vec<f64> = (0..100).map(|i| 1.0 + (i % 5) as f64).collect();
+        let many = Series::new(many);
+        assert!(margin(&many, Statistic::P50) < 0.15, "{}", margin(&many, Statistic::P50));
+        assert!(margin(&many, Statistic::P95) > margin(&many, Statistic::P50));
         let wild = Series::new(vec![1.0, 10.0, 100.0, 1000.0]);
-        assert_eq!(margin(&wild), NOISE_CEILING);
+        assert_eq!(margin(&wild, Statistic::Max), NOISE_CEILING);
     }
 }

@@ -6,7 +6,7 @@ use super::budget::BudgetResult;
 use super::latency::ms;
 use super::noise::{at_least, margin};
 use crate::explain::Series;
-use crate::scenario::Budgets;
+use crate::scenario::{Budgets, Statistic};
 
 pub fn speedup(budgets: &Budgets, label: &str, before: &Series, after: &Series) -> Vec<BudgetResult> {
     let mut results = Vec::new();
@@ -28,7 +28,7 @@ pub fn speedup(budgets: &Budgets, label: &str, before: &Series, after: &Series) 
         }
         let ratio = before.p50 / after.p50;
         // Both medians are uncertain; their ratio is as uncertain as both together.
-        let m = (1.0 + margin(before)) * (1.0 + margin(after)) - 1.0;
+        let m = (1.0 + margin(before, Statistic::P50)) * (1.0 + margin(after, Statistic::P50)) - 1.0;
         results.push(BudgetResult {
             check: check.into(),
             budget,

@@ -135,6 +135,20 @@ fn run_in(
     progress("capturing plans before the migration");
     capture_phase(scenario, &mut client, Phase::Before, &params, result, progress)?;
 
+    // What the migration's text says about locking, judged against the seeded table sizes.
+    let sizes = explain::table_sizes(&mut client)
+        .map_err(|source| PipelineError::Sql { what: "reading table sizes".into(), source })?;
+    let indexes_before: Vec<String> = explain::index_definitions(&mut client)
+        .map_err(|source| PipelineError::Sql { what: "listing indexes".into(), source })?
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let text = std::fs::read_to_string(&under_test.up)
+        .map_err(|source| PipelineError::Migrations(MigrateError::ReadFile { path: under_test.up.clone(), source }))?;
+    let inspection = migrate::inspect(&text);
+    result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
+    result.findings.extend(check::lock_timeout(&inspection));
+
     progress(&format!("applying migration {}", under_test.id));
     let mode = migrate::transaction_mode(&under_test, scenario.database.transaction);
     // On a connection of its own: the settings pinned for EXPLAIN must not change how the
@@ -187,6 +201,15 @@ fn run_in(
     result.findings.extend(check::valid_indexes(&invalid));
     migration.indexes_after = explain::index_definitions(&mut client)
         .map_err(|source| PipelineError::Sql { what: "listing indexes".into(), source })?;
+    let created: Vec<String> = migration
+        .indexes_after
+        .iter()
+        .map(|(name, _)| name.clone())
+        .filter(|name| !indexes_before.contains(name))
+        .collect();
+    let shapes = explain::index_shapes(&mut client)
+        .map_err(|source| PipelineError::Sql { what: "reading index columns".into(), source })?;
+    result.findings.extend(check::redundant_index(&created, &shapes));
     result.migration = Some(migration);
 
     if failed_as_expected {

@@ -78,7 +78,8 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
                     (Verdict::Pass, _) => "✅",
                     (Verdict::Fail, true) => "❌",
                     (Verdict::Inconclusive, true) => "❔ inconclusive",
-                    (_, false) => "⚠️ claim not borne out",
+                    (Verdict::Inconclusive, false) => "≈ within the noise",
+                    (Verdict::Fail, false) => "⚠️ claim not borne out",
                 };
                 let kind = if b.gating { "" } else { "claim: " };
                 let _ = writeln!(out, "| {} | {}{} | {kind}{} | {} | {verdict} |", q.name, c.phase.as_str(), mode_suffix(c.mode), cell(&b.budget), cell(&b.measured));

@@ -77,7 +77,8 @@ fn capture_line(out: &mut String, q: &QueryResult, c: &CaptureResult) {
             (Verdict::Pass, _) => "ok",
             (Verdict::Fail, true) => "FAIL",
             (Verdict::Inconclusive, true) => "UNSURE",
-            (_, false) => "not borne out",
+            (Verdict::Inconclusive, false) => "within the noise",
+            (Verdict::Fail, false) => "not borne out",
         };
         let kind = if b.gating { "budget" } else { "claim" };
         let _ = writeln!(out, "         {kind} {}: measured {} — {verdict}", b.budget, b.measured);
