@@ -5,16 +5,17 @@ use std::fmt::Write;
 
 use crate::check::{ms, Severity, Verdict};
 use crate::pipeline::{mode_suffix, Outcome, ScenarioResult};
+use crate::scenario::{Phase, PlanMode};
 
 pub fn summary_markdown(results: &[ScenarioResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# planproof report\n");
     let _ = writeln!(out, "{}\n", super::terminal::summary_text(results));
-    let _ = writeln!(out, "| scenario | query | phase | plan | server p50 | client p50 | buffers | rows examined | verdict |");
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "| scenario | query | phase | plan | server p50 | client p50 | speedup | buffers | rows examined | verdict |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     for r in results {
         if r.queries.iter().all(|q| q.captures.is_empty()) {
-            let _ = writeln!(out, "| {} | | | | | | | | {} |", r.name, icon(r.outcome));
+            let _ = writeln!(out, "| {} | | | | | | | | | {} |", r.name, icon(r.outcome));
         }
         for q in &r.queries {
             for c in &q.captures {
@@ -27,12 +28,19 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
                 };
                 let client = q
                     .client_series(c.phase)
-                    .filter(|s| !s.is_empty() && c.mode == crate::scenario::PlanMode::Custom)
+                    .filter(|s| !s.is_empty() && c.mode == PlanMode::Custom)
                     .map(|s| ms(s.p50))
                     .unwrap_or_default();
+                // Before median over after median of the client round trips, same run.
+                let speedup = match (c.phase, q.client_series(Phase::Before), q.client_series(c.phase)) {
+                    (Phase::After, Some(before), Some(after)) if c.mode == PlanMode::Custom && after.p50 > 0.0 => {
+                        format!("{:.1}x", before.p50 / after.p50)
+                    }
+                    _ => String::new(),
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {}{} | {} | {} | {client} | {} | {} | {verdict} |",
+                    "| {} | {} | {}{} | {} | {} | {client} | {speedup} | {} | {} | {verdict} |",
                     r.name,
                     q.name,
                     c.phase.as_str(),
