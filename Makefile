@@ -6,7 +6,7 @@ CARGO ?= cargo
 SCENARIOS ?= scenarios
 REPORT_DIR ?= reports
 
-.PHONY: all report test validate deps build clippy fmt clean
+.PHONY: all report test bench validate deps build clippy fmt clean
 
 all: test
 
@@ -25,6 +25,11 @@ report: deps
 
 test: deps
 	$(CARGO) test --workspace
+
+# criterion benchmarks: the reference lookups before/after their migration, and planproof's
+# own hot paths; reports in target/criterion/.
+bench: deps
+	$(CARGO) bench -p planproof
 
 validate:
 	$(CARGO) run --quiet -p planproof -- validate $(SCENARIOS)

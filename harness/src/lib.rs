@@ -79,7 +79,8 @@ pub fn run_file(path: impl AsRef<Path>, options: &db::BackendOptions, run: &pipe
     Ok(pipeline::run_scenario(&scenario, backend.as_mut(), run))
 }
 
-/// Runs a scenario and panics with its report unless every expectation held. The database is
+/// Runs a scenario and panics with its report when an expectation failed or it could not run
+/// (an inconclusive timing budget is reported, not failed: see `Outcome::Inconclusive`). The database is
 /// kept when it fails, and the report says how to connect to it.
 ///
 /// Without any PostgreSQL to run on, this fails when the `CI` environment variable is set; on
@@ -90,10 +91,15 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
     match run_file(path, &db::BackendOptions::default(), &run) {
         Ok(result) => {
             let text = report::scenario_text(&result);
-            if result.outcome != Outcome::Passed {
-                panic!("scenario `{}` {}:\n{text}", result.name, result.outcome.as_str());
+            match result.outcome {
+                Outcome::Failed | Outcome::Error => {
+                    panic!("scenario `{}` {}:\n{text}", result.name, result.outcome.as_str())
+                }
+                // A timing budget too close to call is not a failure: failing on it would make
+                // the test flap with the machine's load. It is said, loudly.
+                Outcome::Inconclusive => eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name),
+                Outcome::Passed => println!("{text}"),
             }
-            println!("{text}");
         }
         Err(Error::Database(db::DbError::NothingAvailable)) if std::env::var_os("CI").is_none() => {
             eprintln!(

@@ -9,7 +9,8 @@ use planproof::pipeline::{error_chain, Keep, RunOptions};
 use planproof::{report, Outcome};
 
 const EXIT_CODES: &str = "Exit codes: 0 every expectation held, 1 an expectation failed, \
-2 planproof could not run (bad scenario, migration error, no database).";
+2 planproof could not run (bad scenario, migration error, no database), 3 nothing failed but a \
+timing budget was too close to the measured figure to call.";
 
 /// Prove what a PostgreSQL migration does to the plans of real queries.
 #[derive(Parser)]
@@ -55,9 +56,14 @@ enum Command {
         /// Print only the summary and failures.
         #[arg(long, short)]
         quiet: bool,
+        /// Run only shard k of n of the scenario files (for a CI matrix), e.g. `1/3`.
+        #[arg(long, value_name = "k/n")]
+        partition: Option<planproof::scenario::Partition>,
     },
     /// Check scenario files without a database. Example: `planproof validate scenarios/`
+    #[command(after_help = "Exit codes: 0 every file is valid, 2 a file is not.")]
     Validate {
+        /// Scenario files or folders of them.
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
     },
@@ -80,9 +86,9 @@ enum KeepArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let code = match cli.command {
         Command::Validate { paths } => validate(&paths),
-        Command::Run { paths, backend, pg, image, database_url, pg_bin, report_dir, keep, quiet } => {
+        Command::Run { paths, backend, pg, image, database_url, pg_bin, report_dir, keep, quiet, partition } => {
             let options = BackendOptions {
                 kind: match backend {
                     BackendArg::Auto => BackendKind::Auto,
@@ -107,9 +113,12 @@ fn main() -> ExitCode {
                 KeepArg::OnFailure => Keep::OnFailure,
                 KeepArg::Always => Keep::Always,
             };
-            run(&paths, &options, &versions, keep, &report_dir, quiet)
+            run(&paths, &options, &versions, keep, &report_dir, quiet, partition)
         }
-    }
+    };
+    // After Ctrl-C the handler removes what the run made and exits 130 itself.
+    planproof::db::cleanup::wait_if_interrupted();
+    code
 }
 
 fn validate(paths: &[PathBuf]) -> ExitCode {
@@ -138,11 +147,16 @@ fn run(
     keep: Keep,
     report_dir: &std::path::Path,
     quiet: bool,
+    partition: Option<planproof::scenario::Partition>,
 ) -> ExitCode {
     planproof::db::cleanup::install_interrupt_handler();
     let files = match planproof::scenario::scenario_files(paths) {
         Ok(files) => files,
         Err(e) => return fail(&e),
+    };
+    let files = match partition {
+        Some(p) => p.select(files),
+        None => files,
     };
     // Every file is validated before anything starts: a typo in the last scenario should not
     // cost the time of running all the others first.
@@ -199,6 +213,8 @@ fn run(
             asked.push(version.major_or_default().to_string());
         }
     }
+    // An interrupted run's results are partial: no report rather than a misleading one.
+    planproof::db::cleanup::wait_if_interrupted();
     if versions.len() > 1 {
         let runs: Vec<(&str, &planproof::ScenarioResult)> = asked.iter().map(String::as_str).zip(&results).collect();
         print!("{}", report::matrix_text(&runs));

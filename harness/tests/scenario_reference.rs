@@ -1,49 +1,251 @@
-use planproof::scenario::{parse, SourceFile};
-fn p(text: &str) -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/README.md");
-    match parse(&SourceFile::new(path, text.to_string())) {
-        Ok(s) => format!("OK {:?}", s.tables.iter().map(|t| (&t.name, t.columns.iter().map(|c| format!("{:?}", c.spec)).collect::<Vec<_>>())).collect::<Vec<_>>()),
-        Err(e) => format!("ERR {e}"),
+//! Keeps the scenario format reference, `scenarios/README.md`, true to the code. Every
+//! ` ```toml ` block in it must be a complete scenario that parses and validates, with its
+//! relative paths resolved from `scenarios/` as a scenario file's would be; blocks meant as
+//! fragments are fenced with another info string (` ```toml-fragment `) and skipped. And every
+//! key the format accepts, read from the `Raw*` structs of `src/scenario/raw.rs`, must appear
+//! in the reference in backticks.
+
+use std::path::{Path, PathBuf};
+
+use planproof::scenario::{self, ScenarioError, SourceFile};
+
+/// The reference, as a scenario file in `scenarios/` would be addressed.
+fn readme_path() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/README.md");
+    std::fs::canonicalize(&path).unwrap_or(path)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read `{}`: {e}", path.display()))
+}
+
+/// A fenced code block of a Markdown file.
+struct Block {
+    /// 1-based line of the opening fence; the block's first line is the next one.
+    fence_line: usize,
+    /// The first word of the info string (`toml`, `toml-fragment`, `sh`, or empty).
+    info: String,
+    text: String,
+}
+
+/// Every fenced block (``` or ~~~, three or more), in order. An unclosed block runs to the end
+/// of the file, as CommonMark has it.
+fn fenced_blocks(markdown: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(String, Block)> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut open {
+            None => {
+                let Some(marker) = ['`', '~']
+                    .into_iter()
+                    .find(|c| trimmed.starts_with(&c.to_string().repeat(3)))
+                else {
+                    continue;
+                };
+                let fence: String = trimmed.chars().take_while(|c| *c == marker).collect();
+                let info = trimmed[fence.len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                open = Some((
+                    fence,
+                    Block {
+                        fence_line: i + 1,
+                        info,
+                        text: String::new(),
+                    },
+                ));
+            }
+            Some((fence, block)) => {
+                let closes = trimmed.starts_with(fence.as_str())
+                    && trimmed
+                        .trim_end()
+                        .chars()
+                        .all(|c| Some(c) == fence.chars().next());
+                if closes {
+                    let (_, block) = open.take().expect("a block is open");
+                    blocks.push(block);
+                } else {
+                    block.text.push_str(line);
+                    block.text.push('\n');
+                }
+            }
+        }
+    }
+    blocks.extend(open.map(|(_, block)| block));
+    blocks
+}
+
+/// A scenario error inside `block`, placed on the README's own line and column.
+fn in_readme(block: &Block, e: &ScenarioError) -> String {
+    match e {
+        ScenarioError::Invalid { at, message, .. } => {
+            format!("line {}:{}: {message}", block.fence_line + at.line, at.col)
+        }
+        other => format!("line {}: {other}", block.fence_line),
     }
 }
-const HEAD: &str = "name = \"x\"\n[database]\nmigrations = \"../fixtures/brokkr/migrations\"\nunder-test = \"15\"\n";
+
+/// Why `block` is not a valid scenario, with the README line the problem is on.
+fn check_block(readme: &Path, block: &Block) -> Result<(), String> {
+    let src = SourceFile::new(readme, block.text.clone());
+    let at_fence = |message: String| format!("line {}: {message}", block.fence_line);
+    let scenario = scenario::parse(&src).map_err(|e| in_readme(block, &e))?;
+    // What `planproof validate` checks beyond the file itself: the migration under test is in
+    // its folder, and the tables and columns exist in the schema those SQL files create.
+    let all = planproof::migrate::discover(&scenario.database.migrations)
+        .map_err(|e| at_fence(e.to_string()))?;
+    let (earlier, _) = planproof::migrate::split_at_under_test(
+        all,
+        &scenario.database.under_test,
+        &scenario.database.migrations,
+    )
+    .map_err(|e| {
+        let at = scenario.database.under_test_at;
+        format!("line {}:{}: {e}", block.fence_line + at.line, at.col)
+    })?;
+    let files: Vec<PathBuf> = scenario
+        .database
+        .schema
+        .iter()
+        .cloned()
+        .chain(earlier.into_iter().map(|m| m.up))
+        .collect();
+    let texts: Vec<String> = files.iter().map(|f| read(f)).collect();
+    if let Some(catalog) = scenario::catalog_of(&texts) {
+        scenario::check_against(&scenario, &catalog).map_err(|e| in_readme(block, &e))?;
+    }
+    Ok(())
+}
+
 #[test]
-fn scratch() {
-    for extra in [
-        "[tables.a]\nrows = 10\ncolumns.b = { gen = \"bool\", true-ratio = 1, null-fraction = 0 }",
-        "[[queries]]\nname = \"q\"\nsql = \"select 1\"\nbefore = { max-rows-removed = 0, max-buffers = 10 }",
-        "[[queries]]\nname = \"q\"\nsql = \"select 1\"\nbefore = { plan = \"index\n  x\" }",
-        "[[queries]]\nname = \"q\"\nsql = \"select 1\"\nbefore = { plan = \"index x\",\n  no = \"sort\" }",
-        "[tables.a]\nrows = 10\n[tables.a.columns.b]\ngen = \"int\"\nmin = 5\nmax = 1",
-        "[tables.a]\nrows = 10\ncolumns.b = { gen = \"sequence\", start = 5 }",
-        "[tables.a]\nrows = 10\ncolumns.b = { one-of = [1, \"a\", true, 1.5], distinct = 3, skew = 1.0 }",
-        "[tables.a]\nrows = 10\ncolumns.b = { references = \"c.d\", unique = true, skew = 1.0 }",
-        "[tables.a]\nrows = 10\ncolumns.b = { gen = \"float\", min = 1, max = 2.5 }",
-        "[tables.a]\nrows = 10\ncolumns.b = { gen = \"uuid\", skew = 1.0 }",
-        "[tables.a]\nrows = 10\ncolumns.b = { gen = \"uuid\", distinct = 20000000 }",
-        "[tables.a]\nrows = 10\ncolumns.b = { gen = \"timestamp\", start = \"2025-01-01T10:00:00+02:00\" }",
-        "[tables.a]\nrows = 10\ncolumns.b = { gen = \"token\", prefix = \"x\" , min = 1}",
-        "[explain]\nsettings = { enable_seqscan = false, random_page_cost = 1.1, work_mem = \"16MB\", x = 4.0 }",
-        "[migration]\nmax-duration = \"1s 500ms\"",
-        "[migration]\nmax-duration = \"1.5s\"",
-        "[migration]\nmax-duration = \"100\"",
-        "[migration]\nexpect-error = \"  \"",
-        "[database]\nfoo = 1",
-        "bogus = 1",
-        "[[queries]]\nname = \"q\"\nsql = \"select $2\"\nparams = [{value = 1}, {value = 2}]",
-        "[[queries]]\nname = \"q\"\nsql = \"select '$1' -- $1\"\nparams = []",
-        "[[queries]]\nname = \"q\"\nsql = \"select $1\"\nparams = [{value = 1, where = \"x\"}]",
-        "[[queries]]\nname = \"q\"\nsql = \"select $1\"\nparams = [{sample = \"a.b.c\"}]",
-        "[[queries]]\nname = \"q\"\nsql = \"select 1\"\nafter = { plan = \"index i on t\" }",
-        "[[queries]]\nname = \"q\"\nsql = \"select 1\"\nafter = { plan = \"seq-scan using i\" }",
+fn every_toml_block_of_the_reference_is_a_valid_scenario() {
+    let path = readme_path();
+    let blocks = fenced_blocks(&read(&path));
+    let scenarios: Vec<&Block> = blocks.iter().filter(|b| b.info == "toml").collect();
+    assert!(
+        !scenarios.is_empty(),
+        "`{}` has no ```toml block; it must open with a complete example scenario",
+        path.display()
+    );
+    let failures: Vec<String> = scenarios
+        .iter()
+        .filter_map(|block| check_block(&path, block).err())
+        .map(|e| format!("  scenarios/README.md {e}"))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of the {} ```toml blocks in `{}` are not valid scenarios (fence a fragment as ```toml-fragment):\n{}",
+        failures.len(),
+        scenarios.len(),
+        path.display(),
+        failures.join("\n")
+    );
+}
+
+/// The keys a scenario file accepts: the `pub` fields of every `Raw*` struct in `raw.rs`, in
+/// kebab-case (the structs say `rename_all = "kebab-case"`) unless a field is renamed, each
+/// with the struct it belongs to.
+fn accepted_keys(raw_rs: &str) -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    let mut current: Option<String> = None;
+    let mut rename: Option<String> = None;
+    for line in raw_rs.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("pub struct Raw") {
+            if line.ends_with('{') {
+                let name = rest
+                    .split(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or_default();
+                current = Some(format!("Raw{name}"));
+                rename = None;
+            }
+            continue;
+        }
+        let Some(strukt) = &current else { continue };
+        if line == "}" {
+            current = None;
+        } else if line.starts_with("#[serde(") {
+            if let Some((_, after)) = line.split_once("rename = \"") {
+                rename = after.split('"').next().map(str::to_string);
+            }
+        } else if let Some(field) = line.strip_prefix("pub ") {
+            if let Some((name, _)) = field.split_once(':') {
+                let key = rename
+                    .take()
+                    .unwrap_or_else(|| name.trim().replace('_', "-"));
+                keys.push((key, strukt.clone()));
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn the_reference_mentions_every_key_the_format_accepts() {
+    let raw_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scenario/raw.rs");
+    let keys = accepted_keys(&read(&raw_path));
+    // Guard the extraction itself, so that a change in how raw.rs is written cannot make this
+    // test pass by finding nothing.
+    for expected in [
+        "name",
+        "under-test",
+        "null-fraction",
+        "where",
+        "max-duration",
     ] {
-        println!("--- {extra:?}\n{}", p(&format!("{HEAD}{extra}\n")));
+        assert!(
+            keys.iter().any(|(k, _)| k == expected),
+            "key `{expected}` not found in `{}` (found {keys:?}): update `accepted_keys`",
+            raw_path.display()
+        );
     }
-    for db in ["postgres = 9", "postgres = \"16.2\"", "transaction = \"always\"", "schema = \"../fixtures/nope.sql\""] {
-        let t = format!("name = \"x\"\n[database]\nmigrations = \"../fixtures/brokkr/migrations\"\nunder-test = \"15\"\n{db}\n");
-        println!("--- {db}\n{}", p(&t));
-    }
-    println!("{}", p("name = \"x\"\n[database]\nmigrations = \"../fixtures/brokkr/migrations\"\nunder-test = \"15\"\n[explain]\nruns = 0\n"));
-    let s = parse(&SourceFile::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/README.md"), format!("{HEAD}[explain]\nsettings = {{ jit = true, random_page_cost = 4.0 }}\n"))).unwrap();
-    println!("{:?} {} {}", s.explain.settings, s.explain.warmup, s.explain.runs);
+    assert!(
+        !keys.iter().any(|(k, _)| k == "filter"),
+        "`rename = \"where\"` was not honoured: {keys:?}"
+    );
+
+    let path = readme_path();
+    let readme = read(&path);
+    let missing: Vec<String> = keys
+        .iter()
+        .filter(|(key, _)| !readme.contains(&format!("`{key}`")))
+        .map(|(key, strukt)| format!("  `{key}` ({strukt})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "`{}` does not document these keys of `{}` (each must appear as `key` in backticks):\n{}",
+        path.display(),
+        raw_path.display(),
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn fenced_blocks_are_found_with_their_lines() {
+    let markdown =
+        "intro\n```toml\na = 1\n```\ntext\n  ````toml-fragment x\nb = 2\n```\n````\n~~~\nc\n";
+    let blocks = fenced_blocks(markdown);
+    let found: Vec<(usize, &str, &str)> = blocks
+        .iter()
+        .map(|b| (b.fence_line, b.info.as_str(), b.text.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (2, "toml", "a = 1\n"),
+            (6, "toml-fragment", "b = 2\n```\n"),
+            (10, "", "c\n")
+        ]
+    );
+}
+
+#[test]
+fn keys_are_kebab_case_and_honour_renames() {
+    let raw = "pub struct RawX {\n    pub under_test: Spanned<String>,\n    #[serde(default, rename = \"where\")]\n    pub filter: Option<String>,\n    #[serde(default)]\n    pub seed: Option<i64>,\n}\npub struct OneOrMany(pub Vec<String>);\nstruct Other {\n    pub ignored: u8,\n}\n";
+    let keys: Vec<String> = accepted_keys(raw).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["under-test", "where", "seed"]);
 }

@@ -11,6 +11,9 @@ pub enum Severity {
     Violation,
     /// The expectation holds or fails, but may not mean what the author thinks.
     Warning,
+    /// A timing budget too close to the measured figure, for the measurement's noise, to say
+    /// pass or fail: the run exits 3 unless something failed.
+    Inconclusive,
 }
 
 /// One violation or warning about a plan.

@@ -4,27 +4,45 @@
 //! plans and printing verdicts belong to `explain` and `report`.
 
 mod absent;
+mod blocking_index;
+mod budget;
 mod buffers;
+mod clock_free;
 mod contains;
 mod evaluate;
 mod expected_error;
 mod finding;
+mod index_exists;
+mod latency;
+mod lock_timeout;
 mod matching;
 mod migration_duration;
+mod noise;
+mod redundant_index;
 mod rows_removed;
 mod server_version;
 mod small_table;
+mod speedup;
 mod valid_indexes;
 
 pub use absent::check_absent;
+pub use blocking_index::{blocking_index, BLOCKING_BUILD_ROWS};
+pub use budget::{budget_findings, BudgetResult};
 pub use buffers::check_shared_blocks;
+pub use clock_free::{heap_fetches, rows_examined};
 pub use contains::check_contains;
 pub use evaluate::evaluate_plan;
 pub use expected_error::{expected_error, fix_hint};
 pub use finding::{Finding, Severity};
+pub use index_exists::index_exists;
+pub use latency::{latency, ms};
+pub use lock_timeout::lock_timeout;
 pub use matching::{matching_nodes, scan_summary, Match};
 pub use migration_duration::migration_duration;
+pub use redundant_index::{redundant_index, IndexShape};
+pub use noise::{at_least, at_most, margin, Verdict, NOISE_CEILING, NOISE_FLOOR};
 pub use rows_removed::check_rows_removed_by_filter;
 pub use small_table::{check_small_tables, TableSize, SMALL_TABLE_PAGES, SMALL_TABLE_ROWS};
 pub use server_version::server_version;
 pub use valid_indexes::valid_indexes;
+pub use speedup::speedup;

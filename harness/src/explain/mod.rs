@@ -3,13 +3,17 @@
 //! check stage's business.
 
 mod capture;
+mod client;
 mod error;
 mod params;
+mod series;
 mod session;
 mod stats;
 
 pub use capture::{capture, Capture};
+pub use client::Prepared;
+pub use series::Series;
 pub use error::{db_message, ExplainError};
 pub use params::{literal, sample_params, ParamValue};
 pub use session::pin_settings;
-pub use stats::{index_definitions, invalid_indexes, table_sizes};
+pub use stats::{index_definitions, index_shapes, invalid_indexes, table_sizes};

@@ -47,3 +47,32 @@ pub fn index_definitions(client: &mut Client) -> Result<Vec<(String, String)>, p
     )?;
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }
+
+/// Every index outside the system schemas with its key columns, method and predicate.
+pub fn index_shapes(client: &mut Client) -> Result<Vec<crate::check::IndexShape>, postgres::Error> {
+    let rows = client.query(
+        "SELECT i.relname::text, t.relname::text, am.amname::text,
+                ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true)
+                        FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
+                pg_get_expr(x.indpred, x.indrelid), x.indisunique
+           FROM pg_index x
+           JOIN pg_class i ON i.oid = x.indexrelid
+           JOIN pg_class t ON t.oid = x.indrelid
+           JOIN pg_am am ON am.oid = i.relam
+           JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+          ORDER BY 1",
+        &[],
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::check::IndexShape {
+            name: r.get(0),
+            table: r.get(1),
+            method: r.get(2),
+            columns: r.get(3),
+            predicate: r.get(4),
+            unique: r.get(5),
+        })
+        .collect())
+}

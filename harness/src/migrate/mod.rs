@@ -4,11 +4,13 @@
 
 mod apply;
 mod error;
+mod inspect;
 mod source;
 mod split;
 
 pub use apply::{run_file, FileRun};
 pub use error::{one_line, MigrateError, StatementFailure};
+pub use inspect::{inspect, IndexBuild, Inspection};
 pub use source::{discover, split_at_under_test, Format, Migration};
 pub use split::{split_statements, Statement};
 

@@ -38,8 +38,12 @@ pub struct Migration {
 impl Migration {
     /// Whether `name` (from the scenario's `under-test`) designates this migration.
     pub fn is_named(&self, name: &str) -> bool {
-        let file_name = self.up.file_name().and_then(|f| f.to_str()).unwrap_or_default();
-        self.id == name || self.version == name || file_name == name
+        // Diesel's files are all `up.sql`: only the folder names a Diesel migration.
+        let file_name = match self.format {
+            Format::Diesel => None,
+            _ => self.up.file_name().and_then(|f| f.to_str()),
+        };
+        self.id == name || self.version == name || file_name == Some(name)
     }
 }
 
@@ -77,13 +81,14 @@ pub fn discover(dir: &Path) -> Result<Vec<Migration>, MigrateError> {
             continue;
         }
         let Some(stem) = name.strip_suffix(".sql") else { continue };
-        if stem.ends_with(".down") || stem.starts_with('U') && stem.contains("__") {
+        let flyway_undo = stem.strip_prefix('U').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()) && r.contains("__"));
+        if stem.ends_with(".down") || flyway_undo {
             continue; // down/undo halves are attached to their up file below
         }
         let (id, format, down) = if let Some(base) = stem.strip_suffix(".up") {
             let down = dir.join(format!("{base}.down.sql"));
             (base.to_string(), Format::Sqlx, down.is_file().then_some(down))
-        } else if stem.strip_prefix('V').is_some_and(|r| r.contains("__")) {
+        } else if stem.strip_prefix('V').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()) && r.contains("__")) {
             let undo = dir.join(format!("U{}", &name[1..]));
             (stem.to_string(), Format::Flyway, undo.is_file().then_some(undo))
         } else if version_of(stem).chars().next().is_some_and(|c| c.is_ascii_digit()) && stem.contains('_') {

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::check::{Finding, Severity};
-use crate::explain::ParamValue;
+use crate::check::{BudgetResult, Finding, Severity};
+use crate::explain::{ParamValue, Series};
 use crate::migrate::{Format, StatementFailure};
 use crate::plan::Explain;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
@@ -18,6 +18,9 @@ use crate::seed::TableSeeded;
 pub enum Outcome {
     /// Every expectation held (exit code 0).
     Passed,
+    /// Nothing failed, but a timing budget was too close to the measured figure to call,
+    /// even after measuring again (exit code 3).
+    Inconclusive,
     /// At least one expectation failed (exit code 1).
     Failed,
     /// planproof could not run the scenario to the end (exit code 2).
@@ -30,12 +33,14 @@ impl Outcome {
             Outcome::Passed => 0,
             Outcome::Failed => 1,
             Outcome::Error => 2,
+            Outcome::Inconclusive => 3,
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Passed => "passed",
+            Outcome::Inconclusive => "inconclusive",
             Outcome::Failed => "failed",
             Outcome::Error => "error",
         }
@@ -88,6 +93,21 @@ pub struct QueryResult {
     pub sql: String,
     pub params: Vec<ParamValue>,
     pub captures: Vec<CaptureResult>,
+    /// The client round trip of the real query, per phase.
+    pub client: Vec<ClientTiming>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientTiming {
+    pub phase: Phase,
+    pub series: Series,
+}
+
+impl QueryResult {
+    /// The client round trips measured in `phase`.
+    pub fn client_series(&self, phase: Phase) -> Option<&Series> {
+        self.client.iter().find(|c| c.phase == phase).map(|c| &c.series)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,11 +118,16 @@ pub struct CaptureResult {
     pub plan_tree: String,
     /// A one-line summary of the scans in the plan, for terminal lines.
     pub summary: String,
-    pub planning_ms: Vec<f64>,
-    pub execution_ms: Vec<f64>,
+    /// The server's planning and execution times of the measured EXPLAIN ANALYZE runs.
+    pub planning: Series,
+    pub execution: Series,
+    /// Clock-free figures of the checked plan: the same for the same seed on any machine.
     pub shared_blocks: Option<f64>,
     pub rows_removed_by_filter: f64,
+    pub rows_examined: f64,
+    pub heap_fetches: f64,
     pub unstable: Vec<String>,
+    pub budgets: Vec<BudgetResult>,
     pub findings: Vec<Finding>,
     pub explain: Explain,
 }
@@ -127,6 +152,8 @@ impl ScenarioResult {
             Outcome::Error
         } else if self.all_findings().iter().any(|(_, f)| f.severity == Severity::Violation) {
             Outcome::Failed
+        } else if self.all_findings().iter().any(|(_, f)| f.severity == Severity::Inconclusive) {
+            Outcome::Inconclusive
         } else {
             Outcome::Passed
         };

@@ -9,11 +9,11 @@ use postgres::Client;
 
 use super::error::PipelineError;
 use super::result::*;
-use crate::check::{self, Finding, TableSize};
+use crate::check::{self, Finding, Severity, TableSize};
 use crate::db::{Backend, ScratchDb};
-use crate::explain::{self, ParamValue};
+use crate::explain::{self, ParamValue, Series};
 use crate::migrate::{self, MigrateError};
-use crate::scenario::{Phase, Scenario, TransactionMode};
+use crate::scenario::{Measure, Phase, PlanMode, Scenario, TransactionMode};
 use crate::seed;
 
 /// When to keep a scenario's database after the run.
@@ -141,15 +141,34 @@ fn run_in(
             sql: q.sql.clone(),
             params: values.clone(),
             captures: Vec::new(),
+            client: Vec::new(),
         });
         params.push(values);
     }
     progress("capturing plans before the migration");
-    capture_phase(scenario, &mut client, Phase::Before, &params, result)?;
+    capture_phase(scenario, &mut client, Phase::Before, &params, result, progress)?;
+
+    // What the migration's text says about locking, judged against the seeded table sizes.
+    let sizes = explain::table_sizes(&mut client)
+        .map_err(|source| PipelineError::Sql { what: "reading table sizes".into(), source })?;
+    let indexes_before: Vec<String> = explain::index_definitions(&mut client)
+        .map_err(|source| PipelineError::Sql { what: "listing indexes".into(), source })?
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let text = std::fs::read_to_string(&under_test.up)
+        .map_err(|source| PipelineError::Migrations(MigrateError::ReadFile { path: under_test.up.clone(), source }))?;
+    let inspection = migrate::inspect(&text);
+    result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
+    result.findings.extend(check::lock_timeout(&inspection));
 
     progress(&format!("applying migration {}", under_test.id));
     let mode = migrate::transaction_mode(&under_test, scenario.database.transaction);
-    let outcome = migrate::run_file(&mut client, &under_test.up, mode);
+    // On a connection of its own: the settings pinned for EXPLAIN must not change how the
+    // migration runs or how long it takes, and nothing it SETs may leak into the captures.
+    let mut migration_client = db.connect()?;
+    let outcome = migrate::run_file(&mut migration_client, &under_test.up, mode);
+    drop(migration_client);
     let mut migration = MigrationResult {
         id: under_test.id.clone(),
         file: under_test.up.display().to_string(),
@@ -171,7 +190,9 @@ fn run_in(
     };
     migration.failure = failure.clone();
     let expectation = check::expected_error(scenario.migration.expect_error.as_deref(), failure.as_ref(), under_test.format, mode);
-    let failed_as_expected = failure.is_some() && scenario.migration.expect_error.is_some();
+    // Failed as the scenario says it would: a finding, not an error. Any other failure means
+    // planproof could not run the scenario (exit 2), whatever it expected.
+    let failed_as_expected = failure.is_some() && expectation.as_ref().is_some_and(|f| !f.is_violation());
     result.findings.extend(expectation);
     if let Some(failure) = &failure {
         if !failed_as_expected {
@@ -193,6 +214,15 @@ fn run_in(
     result.findings.extend(check::valid_indexes(&invalid));
     migration.indexes_after = explain::index_definitions(&mut client)
         .map_err(|source| PipelineError::Sql { what: "listing indexes".into(), source })?;
+    let created: Vec<String> = migration
+        .indexes_after
+        .iter()
+        .map(|(name, _)| name.clone())
+        .filter(|name| !indexes_before.contains(name))
+        .collect();
+    let shapes = explain::index_shapes(&mut client)
+        .map_err(|source| PipelineError::Sql { what: "reading index columns".into(), source })?;
+    result.findings.extend(check::redundant_index(&created, &shapes));
     result.migration = Some(migration);
 
     if failed_as_expected {
@@ -201,7 +231,7 @@ fn run_in(
         return Ok(());
     }
     progress("capturing plans after the migration");
-    capture_phase(scenario, &mut client, Phase::After, &params, result)
+    capture_phase(scenario, &mut client, Phase::After, &params, result, progress)
 }
 
 fn capture_phase(
@@ -210,47 +240,162 @@ fn capture_phase(
     phase: Phase,
     params: &[Vec<ParamValue>],
     result: &mut ScenarioResult,
+    progress: &dyn Fn(&str),
 ) -> Result<(), PipelineError> {
     let tables: BTreeMap<String, TableSize> = explain::table_sizes(client)
         .map_err(|source| PipelineError::Sql { what: "reading table sizes".into(), source })?;
+    let indexes: Option<Vec<String>> = match phase {
+        Phase::After => result
+            .migration
+            .as_ref()
+            .map(|m| m.indexes_after.iter().map(|(name, _)| name.clone()).collect()),
+        Phase::Before => None,
+    };
     for (i, q) in scenario.queries.iter().enumerate() {
         for mode in q.modes(phase) {
-            let capture = explain::capture(
-                client,
-                &q.name,
-                &q.sql,
-                &params[i],
-                mode,
-                scenario.explain.warmup,
-                scenario.explain.runs,
-            )?;
-            let mut findings = Vec::new();
-            for c in q.checks.iter().filter(|c| c.phase == phase && c.mode == mode) {
-                findings.extend(check::evaluate_plan(&capture.explain, &c.expect, &tables));
-            }
-            if !capture.unstable.is_empty() {
-                findings.push(Finding::warning(
-                    "stable-plan",
-                    format!("the plan changed between the {} measured runs ({} shapes)", capture.execution_ms.len(), capture.unstable.len()),
-                    Some("statistics or caches moved during the runs; see `unstable` in results.json for each shape".into()),
-                ));
-            }
+            let capture = explain_query(scenario, client, i, mode, params)?;
             result.queries[i].captures.push(CaptureResult {
                 phase,
                 mode,
                 plan_tree: capture.explain.render_tree(),
                 summary: check::scan_summary(&capture.explain),
-                planning_ms: capture.planning_ms,
-                execution_ms: capture.execution_ms,
+                planning: Series::new(capture.planning_ms),
+                execution: Series::new(capture.execution_ms),
                 shared_blocks: capture.explain.shared_blocks_touched(),
                 rows_removed_by_filter: capture.explain.rows_removed_by_filter(),
+                rows_examined: capture.explain.rows_examined(),
+                heap_fetches: capture.explain.heap_fetches(),
                 unstable: capture.unstable,
-                findings,
+                budgets: Vec::new(),
+                findings: Vec::new(),
                 explain: capture.explain,
             });
         }
     }
+    for (i, series) in time_clients(scenario, client, params)?.into_iter().enumerate() {
+        result.queries[i].client.push(ClientTiming { phase, series });
+    }
+    for attempt in 0..=scenario.explain.max_repeats {
+        evaluate_phase(scenario, phase, result, &tables, indexes.as_deref());
+        let undecided: Vec<usize> = (0..scenario.queries.len())
+            .filter(|&i| {
+                result.queries[i]
+                    .captures
+                    .iter()
+                    .any(|c| c.phase == phase && c.findings.iter().any(|f| f.severity == Severity::Inconclusive))
+            })
+            .collect();
+        if undecided.is_empty() || attempt == scenario.explain.max_repeats {
+            break;
+        }
+        // Too close to call: measure another series and judge on all samples together.
+        progress(&format!("a timing budget is too close to call; measuring again ({} of {})", attempt + 1, scenario.explain.max_repeats));
+        for (i, more) in time_clients(scenario, client, params)?.into_iter().enumerate() {
+            if let Some(c) = result.queries[i].client.iter_mut().find(|c| c.phase == phase) {
+                c.series.extend(&more.samples);
+            }
+        }
+        for &i in &undecided {
+            let modes: Vec<PlanMode> = result.queries[i].captures.iter().filter(|c| c.phase == phase).map(|c| c.mode).collect();
+            for mode in modes {
+                let again = explain_query(scenario, client, i, mode, params)?;
+                if let Some(c) = result.queries[i].captures.iter_mut().find(|c| c.phase == phase && c.mode == mode) {
+                    c.planning.extend(&again.planning_ms);
+                    c.execution.extend(&again.execution_ms);
+                    let shape = again.explain.render_tree();
+                    if shape != c.plan_tree && !c.unstable.contains(&shape) {
+                        if c.unstable.is_empty() {
+                            c.unstable.push(c.plan_tree.clone());
+                        }
+                        c.unstable.push(shape);
+                    }
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+fn explain_query(
+    scenario: &Scenario,
+    client: &mut Client,
+    i: usize,
+    mode: PlanMode,
+    params: &[Vec<ParamValue>],
+) -> Result<explain::Capture, PipelineError> {
+    let q = &scenario.queries[i];
+    Ok(explain::capture(client, &q.name, &q.sql, &params[i], mode, scenario.explain.warmup, scenario.explain.runs)?)
+}
+
+/// One series of client round trips per query. The queries take turns run by run, so that
+/// whatever else the machine does at a given moment hits all of them alike.
+fn time_clients(scenario: &Scenario, client: &mut Client, params: &[Vec<ParamValue>]) -> Result<Vec<Series>, PipelineError> {
+    client
+        .batch_execute("RESET plan_cache_mode")
+        .map_err(|source| PipelineError::Sql { what: "resetting plan_cache_mode".into(), source })?;
+    let mut prepared = Vec::new();
+    for (i, q) in scenario.queries.iter().enumerate() {
+        prepared.push(explain::Prepared::new(client, &q.name, &q.sql, &params[i])?);
+    }
+    for p in &prepared {
+        for _ in 0..scenario.explain.warmup {
+            p.time_once(client)?;
+        }
+    }
+    let mut samples = vec![Vec::with_capacity(scenario.explain.samples as usize); prepared.len()];
+    for _ in 0..scenario.explain.samples {
+        for (i, p) in prepared.iter().enumerate() {
+            samples[i].push(p.time_once(client)?);
+        }
+    }
+    Ok(samples.into_iter().map(Series::new).collect())
+}
+
+/// (Re)computes the findings and budget results of every capture of `phase`.
+fn evaluate_phase(
+    scenario: &Scenario,
+    phase: Phase,
+    result: &mut ScenarioResult,
+    tables: &BTreeMap<String, TableSize>,
+    indexes: Option<&[String]>,
+) {
+    for (i, q) in scenario.queries.iter().enumerate() {
+        let client_now = result.queries[i].client_series(phase).cloned();
+        let client_before = result.queries[i].client_series(Phase::Before).cloned();
+        let server_before = result.queries[i]
+            .captures
+            .iter()
+            .find(|c| c.phase == Phase::Before && c.mode == PlanMode::Custom)
+            .map(|c| c.execution.clone());
+        for capture in result.queries[i].captures.iter_mut().filter(|c| c.phase == phase) {
+            let mut findings = Vec::new();
+            let mut budgets = Vec::new();
+            for c in q.checks.iter().filter(|c| c.phase == phase && c.mode == capture.mode) {
+                findings.extend(check::evaluate_plan(&capture.explain, &c.expect, tables));
+                if let Some(indexes) = indexes {
+                    findings.extend(check::index_exists(&c.expect, indexes));
+                }
+                findings.extend(c.budgets.max_heap_fetches.and_then(|max| check::heap_fetches(&capture.explain, max)));
+                findings.extend(c.budgets.max_rows_examined.and_then(|max| check::rows_examined(&capture.explain, max)));
+                budgets.extend(check::latency(&c.budgets, client_now.as_ref(), &capture.execution, &capture.planning));
+                let (label, before, now) = match c.budgets.measure {
+                    Measure::Client => ("client", client_before.clone(), client_now.clone()),
+                    Measure::Server => ("server", server_before.clone(), Some(capture.execution.clone())),
+                };
+                budgets.extend(check::speedup(&c.budgets, label, &before.unwrap_or_default(), &now.unwrap_or_default()));
+            }
+            findings.extend(check::budget_findings(&budgets));
+            if !capture.unstable.is_empty() {
+                findings.push(Finding::warning(
+                    "stable-plan",
+                    format!("the plan changed between measured runs ({} shapes)", capture.unstable.len()),
+                    Some("statistics or caches moved during the runs; see `unstable` in results.json for each shape".into()),
+                ));
+            }
+            capture.findings = findings;
+            capture.budgets = budgets;
+        }
+    }
 }
 
 fn millis(d: Duration) -> f64 {

@@ -378,6 +378,20 @@ impl Explain {
     pub fn heap_fetches(&self) -> f64 {
         self.walk().filter_map(|node| node.heap_fetches).sum()
     }
+
+    /// Rows every relation scan read, whether it kept them or a filter or recheck removed
+    /// them: per-loop figures times loops, summed over the tree. 0 without ANALYZE.
+    pub fn rows_examined(&self) -> f64 {
+        self.walk()
+            .filter(|node| node.relation_name.is_some())
+            .map(|node| {
+                let per_loop = node.actual_rows.unwrap_or(0.0)
+                    + node.rows_removed_by_filter.unwrap_or(0.0)
+                    + node.rows_removed_by_index_recheck.unwrap_or(0.0);
+                per_loop * node.loops()
+            })
+            .sum()
+    }
 }
 
 /// `Settings` values are strings; anything else is kept as its JSON text rather than refused.

@@ -3,33 +3,52 @@
 
 use std::fmt::Write;
 
-use super::terminal::median;
-use crate::check::Severity;
+use crate::check::{ms, Severity, Verdict};
 use crate::pipeline::{mode_suffix, Outcome, ScenarioResult};
+use crate::scenario::{Phase, PlanMode};
 
 pub fn summary_markdown(results: &[ScenarioResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# planproof report\n");
     let _ = writeln!(out, "{}\n", super::terminal::summary_text(results));
-    let _ = writeln!(out, "| scenario | query | phase | plan | median execution | verdict |");
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    let _ = writeln!(out, "| scenario | query | phase | plan | server p50 | client p50 | speedup | buffers | rows examined | verdict |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     for r in results {
         if r.queries.iter().all(|q| q.captures.is_empty()) {
-            let _ = writeln!(out, "| {} | | | | | {} |", r.name, icon(r.outcome));
+            let _ = writeln!(out, "| {} | | | | | | | | | {} |", r.name, icon(r.outcome));
         }
         for q in &r.queries {
             for c in &q.captures {
-                let ok = !c.findings.iter().any(|f| f.severity == Severity::Violation);
+                let verdict = if c.findings.iter().any(|f| f.severity == Severity::Violation) {
+                    "❌"
+                } else if c.findings.iter().any(|f| f.severity == Severity::Inconclusive) {
+                    "❔"
+                } else {
+                    "✅"
+                };
+                let client = q
+                    .client_series(c.phase)
+                    .filter(|s| !s.is_empty() && c.mode == PlanMode::Custom)
+                    .map(|s| ms(s.p50))
+                    .unwrap_or_default();
+                // Before median over after median of the client round trips, same run.
+                let speedup = match (c.phase, q.client_series(Phase::Before), q.client_series(c.phase)) {
+                    (Phase::After, Some(before), Some(after)) if c.mode == PlanMode::Custom && after.p50 > 0.0 => {
+                        format!("{:.1}x", before.p50 / after.p50)
+                    }
+                    _ => String::new(),
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {}{} | {} | {} | {} |",
+                    "| {} | {} | {}{} | {} | {} | {client} | {speedup} | {} | {} | {verdict} |",
                     r.name,
                     q.name,
                     c.phase.as_str(),
                     mode_suffix(c.mode),
                     cell(&c.summary),
-                    median(&c.execution_ms).map(|m| format!("{m:.3} ms")).unwrap_or_default(),
-                    if ok { "✅" } else { "❌" }
+                    if c.execution.is_empty() { String::new() } else { ms(c.execution.p50) },
+                    c.shared_blocks.map(|b| format!("{b:.0}")).unwrap_or_default(),
+                    format!("{:.0}", c.rows_examined),
                 );
             }
         }
@@ -57,11 +76,32 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
         if let Some(e) = &r.error {
             let _ = writeln!(out, "- **could not run**: {}", cell(e));
         }
+        let budgets: Vec<_> = r.queries.iter().flat_map(|q| q.captures.iter().flat_map(move |c| c.budgets.iter().map(move |b| (q, c, b)))).collect();
+        if !budgets.is_empty() {
+            let _ = writeln!(out, "\n### Budgets and claims\n");
+            let _ = writeln!(out, "| query | phase | budget | measured | verdict |");
+            let _ = writeln!(out, "|---|---|---|---|---|");
+            for (q, c, b) in budgets {
+                let verdict = match (b.verdict, b.gating) {
+                    (Verdict::Pass, _) => "✅",
+                    (Verdict::Fail, true) => "❌",
+                    (Verdict::Inconclusive, true) => "❔ inconclusive",
+                    (Verdict::Inconclusive, false) => "≈ within the noise",
+                    (Verdict::Fail, false) => "⚠️ claim not borne out",
+                };
+                let kind = if b.gating { "" } else { "claim: " };
+                let _ = writeln!(out, "| {} | {}{} | {kind}{} | {} | {verdict} |", q.name, c.phase.as_str(), mode_suffix(c.mode), cell(&b.budget), cell(&b.measured));
+            }
+        }
         let findings = r.all_findings();
         if !findings.is_empty() {
             let _ = writeln!(out, "\n### Findings\n");
             for (place, f) in findings {
-                let kind = if f.severity == Severity::Violation { "❌" } else { "⚠️" };
+                let kind = match f.severity {
+                    Severity::Violation => "❌",
+                    Severity::Inconclusive => "❔",
+                    Severity::Warning => "⚠️",
+                };
                 let _ = write!(out, "- {kind} **{place}** `{}`: {}", f.check, f.message);
                 match &f.hint {
                     Some(h) => {
@@ -90,6 +130,7 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
 fn icon(o: Outcome) -> &'static str {
     match o {
         Outcome::Passed => "✅",
+        Outcome::Inconclusive => "❔",
         Outcome::Failed => "❌",
         Outcome::Error => "💥",
     }

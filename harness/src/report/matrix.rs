@@ -22,7 +22,7 @@ pub fn matrix_text(runs: &[(&str, &ScenarioResult)]) -> String {
     let mut out = String::new();
     let _ = write!(out, "{:width$}", "scenario");
     for v in &versions {
-        let _ = write!(out, "  {:>5}", format!("pg{v}"));
+        let _ = write!(out, "  {:>6}", format!("pg{v}"));
     }
     out.push('\n');
     for name in names {
@@ -33,12 +33,13 @@ pub fn matrix_text(runs: &[(&str, &ScenarioResult)]) -> String {
                 .filter(|(version, r)| r.name == name && version == v)
                 .map(|(_, r)| match r.outcome {
                     Outcome::Passed => "PASS",
+                    Outcome::Inconclusive => "UNSURE",
                     Outcome::Failed => "FAIL",
                     Outcome::Error => "ERROR",
                 })
                 .next()
                 .unwrap_or("-");
-            let _ = write!(out, "  {cell:>5}");
+            let _ = write!(out, "  {cell:>6}");
         }
         out.push('\n');
     }
@@ -82,7 +83,7 @@ mod tests {
         let runs: Vec<(&str, &ScenarioResult)> = ["13", "13", "16", "16", "18", "18"].into_iter().zip(&results).collect();
         assert_eq!(
             matrix_text(&runs),
-            "scenario   pg13   pg16   pg18\nbrokkr     PASS  ERROR   PASS\ntenant     FAIL  ERROR   PASS\n"
+            "scenario    pg13    pg16    pg18\nbrokkr      PASS   ERROR    PASS\ntenant      FAIL   ERROR    PASS\n"
         );
     }
 }

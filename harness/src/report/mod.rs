@@ -10,5 +10,5 @@ mod write;
 pub use json::{results_json, FORMAT_VERSION};
 pub use markdown::summary_markdown;
 pub use matrix::matrix_text;
-pub use terminal::{median, scenario_text, summary_text};
+pub use terminal::{scenario_text, summary_text};
 pub use write::{write_reports, ReportError};

@@ -3,8 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::check::Severity;
-use crate::pipeline::{mode_suffix, Outcome, ScenarioResult};
+use crate::check::{ms, Severity, Verdict};
+use crate::pipeline::{mode_suffix, CaptureResult, Outcome, QueryResult, ScenarioResult};
+use crate::scenario::{Phase, PlanMode};
 
 /// The report of one scenario, as printed after it ran.
 pub fn scenario_text(r: &ScenarioResult) -> String {
@@ -14,8 +15,8 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
     }
     for q in &r.queries {
-        for c in q.captures.iter().filter(|c| c.phase == crate::scenario::Phase::Before) {
-            capture_line(&mut out, &q.name, c);
+        for c in q.captures.iter().filter(|c| c.phase == Phase::Before) {
+            capture_line(&mut out, q, c);
         }
     }
     if let Some(m) = &r.migration {
@@ -34,8 +35,8 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         }
     }
     for q in &r.queries {
-        for c in q.captures.iter().filter(|c| c.phase == crate::scenario::Phase::After) {
-            capture_line(&mut out, &q.name, c);
+        for c in q.captures.iter().filter(|c| c.phase == Phase::After) {
+            capture_line(&mut out, q, c);
         }
     }
     for f in &r.findings {
@@ -53,18 +54,36 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
     out
 }
 
-fn capture_line(out: &mut String, query: &str, c: &crate::pipeline::CaptureResult) {
-    let ok = !c.findings.iter().any(|f| f.severity == Severity::Violation);
-    let median = median(&c.execution_ms).map(|m| format!("  {m:.3}ms")).unwrap_or_default();
+fn capture_line(out: &mut String, q: &QueryResult, c: &CaptureResult) {
+    let ok = !c.findings.iter().any(|f| matches!(f.severity, Severity::Violation | Severity::Inconclusive));
+    let mut timing = String::new();
+    if !c.execution.is_empty() {
+        timing.push_str(&format!("  server {}", ms(c.execution.p50)));
+    }
+    if let Some(client) = q.client_series(c.phase).filter(|s| !s.is_empty() && c.mode == PlanMode::Custom) {
+        timing.push_str(&format!("  client {}", ms(client.p50)));
+    }
     let _ = writeln!(
         out,
-        "    {} {query} {}{}: {}{median}",
+        "    {} {} {}{}: {}{timing}",
         if ok { "ok  " } else { "FAIL" },
+        q.name,
         c.phase.as_str(),
         mode_suffix(c.mode),
         c.summary
     );
-    for f in &c.findings {
+    for b in &c.budgets {
+        let verdict = match (b.verdict, b.gating) {
+            (Verdict::Pass, _) => "ok",
+            (Verdict::Fail, true) => "FAIL",
+            (Verdict::Inconclusive, true) => "UNSURE",
+            (Verdict::Inconclusive, false) => "within the noise",
+            (Verdict::Fail, false) => "not borne out",
+        };
+        let kind = if b.gating { "budget" } else { "claim" };
+        let _ = writeln!(out, "         {kind} {}: measured {} — {verdict}", b.budget, b.measured);
+    }
+    for f in c.findings.iter().filter(|f| !c.budgets.iter().any(|b| b.check == f.check)) {
         let _ = writeln!(out, "         {} {}: {}", severity(f.severity), f.check, f.message);
         if let Some(h) = &f.hint {
             let _ = writeln!(out, "           hint: {h}");
@@ -75,8 +94,12 @@ fn capture_line(out: &mut String, query: &str, c: &crate::pipeline::CaptureResul
 /// The closing summary of a run.
 pub fn summary_text(results: &[ScenarioResult]) -> String {
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+    let unsure = match count(Outcome::Inconclusive) {
+        0 => String::new(),
+        n => format!(", {n} inconclusive"),
+    };
     format!(
-        "{} scenarios: {} passed, {} failed, {} could not run",
+        "{} scenarios: {} passed, {} failed, {} could not run{unsure}",
         results.len(),
         count(Outcome::Passed),
         count(Outcome::Failed),
@@ -87,6 +110,7 @@ pub fn summary_text(results: &[ScenarioResult]) -> String {
 fn badge(o: Outcome) -> &'static str {
     match o {
         Outcome::Passed => "PASS",
+        Outcome::Inconclusive => "UNSURE",
         Outcome::Failed => "FAIL",
         Outcome::Error => "ERROR",
     }
@@ -96,16 +120,6 @@ fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Violation => "violation",
         Severity::Warning => "warning",
+        Severity::Inconclusive => "inconclusive",
     }
-}
-
-/// The median of a series, if it has any values.
-pub fn median(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mid = sorted.len() / 2;
-    Some(if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] })
 }

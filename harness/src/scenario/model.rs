@@ -60,7 +60,12 @@ pub enum TransactionMode {
 #[derive(Debug, Clone)]
 pub struct ExplainSpec {
     pub warmup: u32,
+    /// EXPLAIN ANALYZE runs per query, phase and plan mode (server-side timings).
     pub runs: u32,
+    /// Client round trips per query and phase (what the application sees).
+    pub samples: u32,
+    /// How many more series to measure when a budget is too close to call.
+    pub max_repeats: u32,
     /// Defaults merged with the scenario's overrides, in a stable order.
     pub settings: Vec<(String, String)>,
 }
@@ -126,6 +131,59 @@ pub struct PhaseCheck {
     pub phase: Phase,
     pub mode: PlanMode,
     pub expect: PlanExpectation,
+    pub budgets: Budgets,
+}
+
+/// Which timing a latency budget limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Measure {
+    /// The round trip of the real query as the client sees it (the default).
+    #[default]
+    Client,
+    /// EXPLAIN ANALYZE's `Execution Time`: the server's work only.
+    Server,
+}
+
+/// Which figure of a series a latency budget limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Statistic {
+    P50,
+    P95,
+    Max,
+}
+
+impl Statistic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statistic::P50 => "p50",
+            Statistic::P95 => "p95",
+            Statistic::Max => "max",
+        }
+    }
+}
+
+/// Timing and clock-free budgets of one phase.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Budgets {
+    pub measure: Measure,
+    pub latency: Vec<(Statistic, Duration)>,
+    /// Median planning time (server side).
+    pub planning: Option<Duration>,
+    /// Before median / this phase's median, at least (only after the migration).
+    pub speedup: Option<f64>,
+    /// A speedup someone claimed: reported beside the measured one, never failing the run.
+    pub claimed_speedup: Option<f64>,
+    pub max_heap_fetches: Option<f64>,
+    pub max_rows_examined: Option<f64>,
+}
+
+impl Budgets {
+    /// Whether any budget depends on the clock.
+    pub fn timed(&self) -> bool {
+        !self.latency.is_empty() || self.planning.is_some() || self.speedup.is_some() || self.claimed_speedup.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -423,8 +423,21 @@ impl fmt::Display for PatternError {
             PatternErrorReason::Empty => f.write_str("the pattern is empty")?,
             PatternErrorReason::MissingKind { keyword } => write!(f, "`{keyword}` needs a node kind before it")?,
             PatternErrorReason::UnknownKind { kind } => {
-                let kinds: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
-                write!(f, "unknown node kind `{kind}` (known kinds: {})", kinds.join(", "))?
+                let wanted = kind.to_lowercase().replace(' ', "-");
+                let closest = NodeKind::ALL
+                    .iter()
+                    .map(|k| (strsim::damerau_levenshtein(&wanted, k.as_str()), k.as_str()))
+                    .min();
+                match closest {
+                    // A typo: name the kind it is close to rather than list them all.
+                    Some((distance, k)) if distance <= 3 => {
+                        return write!(f, "unknown node kind `{kind}` (did you mean `{k}`?)");
+                    }
+                    _ => {
+                        let kinds: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+                        write!(f, "unknown node kind `{kind}` (known kinds: {})", kinds.join(", "))?
+                    }
+                }
             }
             PatternErrorReason::MissingName { keyword } if keyword == "index" => {
                 f.write_str("`index` needs an index name")?
@@ -651,7 +664,7 @@ mod tests {
             ("empty", "", "the pattern is empty"),
             ("blank", "   ", "the pattern is empty"),
             ("unknown kind", "seqscan-on agents", "unknown node kind `seqscan-on agents` (known kinds: seq-scan, index-scan,"),
-            ("typo in kind", "index-scna using x", "unknown node kind `index-scna`"),
+            ("typo in kind", "index-scna using x", "unknown node kind `index-scna` (did you mean `index-scan`?)"),
             ("index without name", "index", "`index` needs an index name"),
             ("index followed by keyword", "index using x", "`index` needs an index name"),
             ("index with table", "index idx on agents", "`index NAME` takes nothing after the name, found `on` (to name a table, write `index-scan using NAME on TABLE`)"),
@@ -676,8 +689,9 @@ mod tests {
                 error.starts_with(&prefix),
                 "{name}:\n  got      {error}\n  expected {prefix}…"
             );
+            // A close typo gets a suggestion instead of the list of every form.
             assert!(
-                error.ends_with(&format!("; expected {ACCEPTED_FORMS}")),
+                error.contains("did you mean") || error.ends_with(&format!("; expected {ACCEPTED_FORMS}")),
                 "{name}: {error}"
             );
         }

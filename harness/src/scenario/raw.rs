@@ -54,6 +54,10 @@ pub struct RawExplain {
     #[serde(default)]
     pub warmup: Option<Spanned<i64>>,
     #[serde(default)]
+    pub samples: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub max_repeats: Option<Spanned<i64>>,
+    #[serde(default)]
     pub settings: BTreeMap<Spanned<String>, Spanned<Literal>>,
 }
 
@@ -139,6 +143,31 @@ pub struct RawPhase {
     pub max_rows_removed: Option<Spanned<f64>>,
     #[serde(default)]
     pub max_buffers: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_heap_fetches: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_rows_examined: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub latency: Option<Spanned<RawLatency>>,
+    #[serde(default)]
+    pub speedup: Option<Spanned<String>>,
+    #[serde(default)]
+    pub claimed_speedup: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLatency {
+    #[serde(default)]
+    pub measure: Option<Spanned<String>>,
+    #[serde(default)]
+    pub p50: Option<Spanned<String>>,
+    #[serde(default)]
+    pub p95: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max: Option<Spanned<String>>,
+    #[serde(default)]
+    pub planning: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

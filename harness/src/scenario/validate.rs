@@ -21,19 +21,63 @@ use super::source::SourceFile;
 pub fn parse(src: &SourceFile) -> Result<Scenario> {
     let raw: RawScenario = toml::from_str(&src.text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        src.error(span, toml_message(&e))
+        src.error(span.clone(), toml_message(&e, src, span))
     })?;
     Validator { src }.scenario(raw)
 }
 
-/// toml's message, made to read like ours: one line, lowercase start.
-fn toml_message(e: &toml::de::Error) -> String {
-    let msg = e.message().trim().replace('\n', " ");
+/// toml's and serde's message, made to read like ours: one line, lowercase, the key named,
+/// and "expected" in words rather than Rust type names.
+fn toml_message(e: &toml::de::Error, src: &SourceFile, span: Range<usize>) -> String {
+    let mut msg = e.message().trim().replace('\n', " ");
+    for (rust, words) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected an integer >= 0"),
+        ("expected u32", "expected an integer >= 0"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected `true` or `false`"),
+        ("expected struct Raw", "expected a table like `{ ... }` of "),
+        ("missing field", "missing required key"),
+        ("unknown field", "unknown key"),
+    ] {
+        msg = msg.replace(rust, words);
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        // serde says `invalid type: string "ten", expected an integer`; say so for the key.
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            msg = format!("invalid value {found} (expected {expected})");
+        }
+    }
+    if msg.starts_with("unknown key") {
+        if let Some((head, list)) = msg.split_once(", expected ") {
+            msg = format!("{head} (expected {list})");
+        }
+    }
+    let key = key_at(&src.text, span.start);
     let mut chars = msg.chars();
-    match chars.next() {
+    let msg: String = match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => "invalid TOML".to_string(),
+    };
+    match key {
+        Some(key) if msg.starts_with("invalid value") || msg.starts_with("duplicate key") => format!("`{key}`: {msg}"),
+        _ => msg,
     }
+}
+
+/// The key whose value starts at `offset` (`rows = "ten"` → `rows`), or the key at `offset`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let before = text[line_start..offset].trim_end();
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' || c == '"';
+    if let Some(before_eq) = before.strip_suffix('=') {
+        let key: String = before_eq.trim_end().chars().rev().take_while(|c| is_key_char(*c)).collect::<Vec<_>>().into_iter().rev().collect();
+        return (!key.is_empty()).then_some(key);
+    }
+    let key: String = text[offset..line_end].chars().take_while(|c| is_key_char(*c)).collect();
+    (!key.is_empty()).then_some(key)
 }
 
 struct Validator<'a> {
@@ -90,6 +134,20 @@ impl Validator<'_> {
             None => MigrationSpec::default(),
             Some(m) => self.migration(m.into_inner())?,
         };
+        if migration.expect_error.is_some() {
+            // A migration expected to fail leaves no "after" to check: such expectations
+            // would silently never run.
+            if let Some(q) = queries.iter().find(|q| q.checks.iter().any(|c| c.phase == Phase::After)) {
+                return Err(ScenarioError::Invalid {
+                    path: self.src.path.clone(),
+                    at: q.at,
+                    message: format!(
+                        "query `{}` has `after` expectations, but `expect-error` says the migration fails (expected only `before` expectations; check the fixed migration in a scenario of its own)",
+                        q.name
+                    ),
+                });
+            }
+        }
         Ok(Scenario {
             path: self.src.path.clone(),
             name,
@@ -165,7 +223,7 @@ impl Validator<'_> {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let (mut warmup, mut runs) = (2, 5);
+        let (mut warmup, mut runs, mut samples, mut max_repeats) = (2, 10, 30, 2);
         if let Some(raw) = raw {
             let raw = raw.into_inner();
             if let Some(w) = raw.warmup {
@@ -174,8 +232,22 @@ impl Validator<'_> {
             if let Some(r) = raw.runs {
                 runs = self.count(&r, "runs", 1)?;
             }
+            if let Some(n) = raw.samples {
+                samples = self.count(&n, "samples", 1)?;
+            }
+            if let Some(n) = raw.max_repeats {
+                max_repeats = self.count(&n, "max-repeats", 0)?;
+            }
             for (key, value) in raw.settings {
                 let name = key.get_ref();
+                if name.starts_with("enable_") {
+                    return self.err(key.span(), format!(
+                        "setting `{name}` is not allowed (expected settings production runs with: planner method switches prove what a plan can be, never what it will be)"
+                    ));
+                }
+                if name == "plan_cache_mode" {
+                    return self.err(key.span(), "setting `plan_cache_mode` is not allowed (expected `before-generic`/`after-generic` expectations, which pin it per capture)");
+                }
                 if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
                     return self.err(key.span(), format!("invalid setting name `{name}` (expected a PostgreSQL setting like `random_page_cost`)"));
                 }
@@ -191,6 +263,8 @@ impl Validator<'_> {
         Ok(ExplainSpec {
             warmup,
             runs,
+            samples,
+            max_repeats,
             settings: settings.into_iter().collect(),
         })
     }
@@ -419,8 +493,8 @@ impl Validator<'_> {
         let unique = raw.unique.unwrap_or(false);
         let distinct = match &raw.distinct {
             None => None,
-            Some(d) if *d.get_ref() >= 1 => Some(*d.get_ref() as u64),
-            Some(d) => return self.err(d.span(), format!("{who}: invalid `distinct` `{}` (expected a count >= 1)", d.get_ref())),
+            Some(d) if (1..=10_000_000).contains(d.get_ref()) => Some(*d.get_ref() as u64),
+            Some(d) => return self.err(d.span(), format!("{who}: invalid `distinct` `{}` (expected a count from 1 to 10000000)", d.get_ref())),
         };
         if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. }) {
             let span = raw.distinct.as_ref().map_or(whole.clone(), |d| d.span());
@@ -528,7 +602,8 @@ impl Validator<'_> {
             (Phase::After, PlanMode::Generic, raw.after_generic),
         ] {
             if let Some(p) = raw_phase {
-                checks.push(PhaseCheck { phase, mode, expect: self.phase(&who, p.into_inner())? });
+                let (expect, budgets) = self.phase(&who, phase, p.into_inner())?;
+                checks.push(PhaseCheck { phase, mode, expect, budgets });
             }
         }
         Ok(QuerySpec { name, at, sql, params, checks })
@@ -553,7 +628,57 @@ impl Validator<'_> {
         }
     }
 
-    fn phase(&self, who: &str, raw: RawPhase) -> Result<PlanExpectation> {
+    fn phase(&self, who: &str, phase: Phase, raw: RawPhase) -> Result<(PlanExpectation, Budgets)> {
+        let mut budgets = Budgets::default();
+        for (value, target, key) in [
+            (&raw.max_heap_fetches, &mut budgets.max_heap_fetches, "max-heap-fetches"),
+            (&raw.max_rows_examined, &mut budgets.max_rows_examined, "max-rows-examined"),
+        ] {
+            if let Some(v) = value {
+                if !(*v.get_ref() >= 0.0) {
+                    return self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
+                }
+                *target = Some(*v.get_ref());
+            }
+        }
+        if let Some(latency) = &raw.latency {
+            let l = latency.get_ref();
+            if let Some(m) = &l.measure {
+                budgets.measure = match m.get_ref().as_str() {
+                    "client" => Measure::Client,
+                    "server" => Measure::Server,
+                    other => return self.err(m.span(), format!("{who}: invalid `measure` `{other}` (expected `client` or `server`)")),
+                };
+            }
+            for (stat, value) in [(Statistic::P50, &l.p50), (Statistic::P95, &l.p95), (Statistic::Max, &l.max)] {
+                if let Some(v) = value {
+                    let d = parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `{}`: {m}", stat.as_str())))?;
+                    budgets.latency.push((stat, d));
+                }
+            }
+            if let Some(v) = &l.planning {
+                budgets.planning = Some(parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `planning`: {m}")))?);
+            }
+            if budgets.latency.is_empty() && budgets.planning.is_none() {
+                return self.err(latency.span(), format!("{who}: empty `latency` (expected at least one of `p50`, `p95`, `max`, `planning`)"));
+            }
+        }
+        for (value, target, key) in [
+            (&raw.speedup, &mut budgets.speedup, "speedup"),
+            (&raw.claimed_speedup, &mut budgets.claimed_speedup, "claimed-speedup"),
+        ] {
+            if let Some(v) = value {
+                if phase == Phase::Before {
+                    return self.err(v.span(), format!("{who}: `{key}` applies only after the migration (expected it in `after` or `after-generic`)"));
+                }
+                *target = Some(parse_ratio(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `{key}`: {m}")))?);
+            }
+        }
+        let expect = self.plan_expectation(who, raw)?;
+        Ok((expect, budgets))
+    }
+
+    fn plan_expectation(&self, who: &str, raw: RawPhase) -> Result<PlanExpectation> {
         let mut expect = PlanExpectation::default();
         for (list, target) in [(raw.plan, &mut expect.must), (raw.no, &mut expect.must_not)] {
             if let Some(list) = list {
@@ -591,6 +716,15 @@ impl Validator<'_> {
         };
         Ok(MigrationSpec { max_duration, expect_error })
     }
+}
+
+/// A speedup like `10x` (or `2.5x`).
+fn parse_ratio(text: &str) -> std::result::Result<f64, String> {
+    text.trim()
+        .strip_suffix('x')
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .ok_or_else(|| format!("invalid ratio `{text}` (expected a factor like `10x`)"))
 }
 
 fn literal_text(l: &Literal) -> String {

@@ -1,0 +1,57 @@
+//! A plain `CREATE INDEX` takes a SHARE lock: every INSERT, UPDATE and DELETE on the table
+//! waits until the whole build is done. On a big table that is an outage; `CREATE INDEX
+//! CONCURRENTLY` builds without blocking writes
+//! (<https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY>).
+
+use std::collections::BTreeMap;
+
+use super::finding::Finding;
+use super::small_table::TableSize;
+use crate::migrate::IndexBuild;
+
+/// Rows from which a blocking build is worth a warning: at this size a build takes long
+/// enough for writers to queue up behind it.
+pub const BLOCKING_BUILD_ROWS: f64 = 100_000.0;
+
+pub fn blocking_index(builds: &[IndexBuild], tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
+    builds
+        .iter()
+        .filter(|b| !b.concurrently)
+        .filter_map(|b| {
+            let rows = tables.get(&b.table)?.rows;
+            (rows >= BLOCKING_BUILD_ROWS).then(|| {
+                Finding::warning(
+                    "blocking-index-build",
+                    format!(
+                        "line {}: `CREATE INDEX{}` on `{}` ({rows:.0} rows) blocks every write to the table until the build ends",
+                        b.line,
+                        b.name.as_ref().map(|n| format!(" {n}")).unwrap_or_default(),
+                        b.table
+                    ),
+                    Some("use `CREATE INDEX CONCURRENTLY`, outside a transaction block".into()),
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(table: &str, concurrently: bool) -> IndexBuild {
+        IndexBuild { line: 3, name: Some("idx".into()), table: table.into(), concurrently }
+    }
+
+    #[test]
+    fn only_plain_builds_on_big_tables_are_flagged() {
+        let tables: BTreeMap<String, TableSize> = [
+            ("big".to_string(), TableSize { rows: 1_000_000.0, pages: 10_000.0 }),
+            ("small".to_string(), TableSize { rows: 500.0, pages: 5.0 }),
+        ]
+        .into();
+        let findings = blocking_index(&[build("big", false), build("big", true), build("small", false), build("unknown", false)], &tables);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].message.contains("line 3: `CREATE INDEX idx` on `big` (1000000 rows)"), "{}", findings[0].message);
+    }
+}

@@ -1,0 +1,34 @@
+//! Timing budgets judged on a real measured series: a budget 20% under the measured median
+//! fails, one five times over passes, one at the median is inconclusive. The verdicts are taken
+//! on the very series the run measured, so the test does not depend on the machine's mood.
+
+mod common;
+
+use std::time::Duration;
+
+use planproof::check::{latency, Verdict};
+use planproof::pipeline::{run_scenario, Outcome, RunOptions};
+use planproof::scenario::{Budgets, Measure, Phase, Statistic};
+
+#[test]
+fn budgets_on_a_measured_series_fail_pass_or_say_inconclusive() {
+    let Some(mut backend) = common::local_cluster("budgets_on_a_measured_series") else { return };
+    let mut scenario = planproof::validate(common::root().join("scenarios/brokkr-pak-hash.toml")).unwrap();
+    // Enough samples that the median is known well inside 20% even on a busy machine.
+    scenario.explain.samples = 100;
+    let result = run_scenario(&scenario, &mut backend, &RunOptions::default());
+    assert_eq!(result.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&result));
+    let query = result.queries.iter().find(|q| q.name == "agent-by-pak-hash").unwrap();
+    let client = query.client_series(Phase::After).unwrap();
+    assert_eq!(client.samples.len() as u32, scenario.explain.samples, "every sample is kept");
+    let capture = query.captures.iter().find(|c| c.phase == Phase::After).unwrap();
+
+    let judge = |factor: f64| {
+        let limit = Duration::from_secs_f64(client.p50 * factor / 1000.0);
+        let budgets = Budgets { measure: Measure::Client, latency: vec![(Statistic::P50, limit)], ..Default::default() };
+        latency(&budgets, Some(client), &capture.execution, &capture.planning)[0].verdict
+    };
+    assert_eq!(judge(0.8), Verdict::Fail, "20% under the median");
+    assert_eq!(judge(5.0), Verdict::Pass, "five times the median");
+    assert_eq!(judge(1.0), Verdict::Inconclusive, "at the median");
+}
