@@ -18,6 +18,7 @@ already speaks the client's version (Docker 29+, Podman) it is not needed.
 
 import argparse
 import asyncio
+import grp
 import json
 import os
 import re
@@ -132,7 +133,12 @@ async def serve(listen: str, engine_path: str, api: tuple[int, int]) -> None:
     if os.path.exists(listen):
         os.unlink(listen)
     server = await asyncio.start_unix_server(handle, path=listen, limit=1 << 20)
+    # The same access as the engine's own socket: root and the `docker` group.
     os.chmod(listen, 0o660)
+    try:
+        os.chown(listen, -1, grp.getgrnam("docker").gr_gid)
+    except (KeyError, PermissionError):
+        pass
     async with server:
         await server.serve_forever()
 

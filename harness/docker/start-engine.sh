@@ -31,6 +31,9 @@ engine_api() { docker version --format '{{.Server.APIVersion}}' 2>/dev/null; }
 at_least() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]; }
 
 start_adapter() { # listen engine
+  if ! command -v python3 >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-minimal >/dev/null
+  fi
   # A socket left by an adapter that is gone would look like one that is up.
   if [ -S "$1" ] && ! DOCKER_HOST="unix://$1" answers; then rm -f "$1"; fi
   setsid /usr/bin/env python3 "$here/api-adapter.py" --listen "$1" --engine "$2" >>"$log" 2>&1 </dev/null &
