@@ -174,7 +174,15 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
         "--report-dir",
         &report_dir.display().to_string(),
     ]);
-    assert_exit(&output, 0);
+    // Every expectation holds; on a heavily loaded machine a timing budget may come out
+    // inconclusive (exit 3), which is not a failure. Nothing may fail or error.
+    let code = output.status.code();
+    assert!(
+        code == Some(0) || code == Some(3),
+        "expected exit code 0 (or 3, inconclusive timing)\n--- stdout\n{}\n--- stderr\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
 
     let results = read_json(&report_dir.join("results.json"));
     assert_eq!(results["format-version"], 1, "{results:#}");
@@ -183,7 +191,17 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
     let s = &scenarios[0];
     assert_eq!(s["name"], "brokkr-pak-hash");
     assert_eq!(s["seed"], 42);
-    assert_eq!(s["outcome"], "passed");
+    let expected_outcome = if code == Some(0) { "passed" } else { "inconclusive" };
+    assert_eq!(s["outcome"], expected_outcome, "{s:#}");
+    let violations: Vec<&serde_json::Value> = s["queries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|q| q["captures"].as_array().into_iter().flatten())
+        .flat_map(|c| c["findings"].as_array().into_iter().flatten())
+        .filter(|f| f["severity"] == "violation")
+        .collect();
+    assert!(violations.is_empty(), "no expectation may fail: {violations:#?}");
     let version = s["server_version"].as_str().unwrap_or_default();
     assert!(!version.trim().is_empty(), "empty server version: {s:#}");
 

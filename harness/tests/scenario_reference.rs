@@ -64,7 +64,7 @@ fn fenced_blocks(markdown: &str) -> Vec<Block> {
                     && trimmed
                         .trim_end()
                         .chars()
-                        .all(|c| Some(c) == fence.chars().next());
+                        .all(|c| fence.starts_with(c));
                 if closes {
                     let (_, block) = open.take().expect("a block is open");
                     blocks.push(block);

@@ -48,7 +48,7 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
                     cell(&c.summary),
                     if c.execution.is_empty() { String::new() } else { ms(c.execution.p50) },
                     c.shared_blocks.map(|b| format!("{b:.0}")).unwrap_or_default(),
-                    format!("{:.0}", c.rows_examined),
+                    c.rows_examined.round(),
                 );
             }
         }

@@ -635,7 +635,7 @@ impl Validator<'_> {
             (&raw.max_rows_examined, &mut budgets.max_rows_examined, "max-rows-examined"),
         ] {
             if let Some(v) = value {
-                if !(*v.get_ref() >= 0.0) {
+                if v.get_ref().is_nan() || *v.get_ref() < 0.0 {
                     return self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
                 }
                 *target = Some(*v.get_ref());
@@ -694,7 +694,7 @@ impl Validator<'_> {
             (raw.max_buffers, &mut expect.max_shared_blocks, "max-buffers"),
         ] {
             if let Some(v) = value {
-                if !(*v.get_ref() >= 0.0) {
+                if v.get_ref().is_nan() || *v.get_ref() < 0.0 {
                     return self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
                 }
                 *target = Some(*v.get_ref());
