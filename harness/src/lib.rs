@@ -69,14 +69,27 @@ pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
     Ok(scenario)
 }
 
+/// The PostgreSQL versions a scenario runs on when the command line names none: each major of
+/// its `[matrix]`, else its `postgres` (or whatever the backend has).
+pub fn versions_of(scenario: &Scenario) -> Vec<db::PgVersion> {
+    if scenario.matrix.is_empty() {
+        vec![scenario.database.postgres.clone().map(db::PgVersion::Scenario).unwrap_or_default()]
+    } else {
+        scenario.matrix.iter().cloned().map(db::PgVersion::Required).collect()
+    }
+}
+
 /// Runs one scenario file on the backend `options` pick (by default a URL from
 /// `DATABASE_URL`, else a Docker container of the scenario's `postgres` version when an engine
-/// answers, else a temporary local cluster).
-pub fn run_file(path: impl AsRef<Path>, options: &db::BackendOptions, run: &pipeline::RunOptions) -> Result<ScenarioResult, Error> {
+/// answers, else a temporary local cluster), once per version of its `[matrix]`.
+pub fn run_file(path: impl AsRef<Path>, options: &db::BackendOptions, run: &pipeline::RunOptions) -> Result<Vec<ScenarioResult>, Error> {
     let scenario = validate(path)?;
-    let version = scenario.database.postgres.clone().map(db::PgVersion::Scenario).unwrap_or_default();
-    let mut backend = db::open_for(options, &version)?;
-    Ok(pipeline::run_scenario(&scenario, backend.as_mut(), run))
+    let mut results = Vec::new();
+    for version in versions_of(&scenario) {
+        let mut backend = db::open_for(options, &version)?;
+        results.push(pipeline::run_scenario(&scenario, backend.as_mut(), run));
+    }
+    Ok(results)
 }
 
 /// Runs a scenario and panics with its report when an expectation failed or it could not run
@@ -89,16 +102,22 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
     let path = path.as_ref();
     let run = pipeline::RunOptions { keep: pipeline::Keep::OnFailure, progress: false };
     match run_file(path, &db::BackendOptions::default(), &run) {
-        Ok(result) => {
-            let text = report::scenario_text(&result);
-            match result.outcome {
-                Outcome::Failed | Outcome::Error => {
-                    panic!("scenario `{}` {}:\n{text}", result.name, result.outcome.as_str())
+        Ok(results) => {
+            let mut failed = Vec::new();
+            for result in &results {
+                let text = report::scenario_text(result);
+                match result.outcome {
+                    Outcome::Failed | Outcome::Error => {
+                        failed.push(format!("scenario `{}` {} on {}:\n{text}", result.name, result.outcome.as_str(), result.server_version));
+                    }
+                    // A timing budget too close to call is not a failure: failing on it would
+                    // make the test flap with the machine's load. It is said, loudly.
+                    Outcome::Inconclusive => eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name),
+                    Outcome::Passed => println!("{text}"),
                 }
-                // A timing budget too close to call is not a failure: failing on it would make
-                // the test flap with the machine's load. It is said, loudly.
-                Outcome::Inconclusive => eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name),
-                Outcome::Passed => println!("{text}"),
+            }
+            if !failed.is_empty() {
+                panic!("{}", failed.join("\n"));
             }
         }
         Err(Error::Database(db::DbError::NothingAvailable)) if std::env::var_os("CI").is_none() => {

@@ -172,10 +172,11 @@ fn run(
     let mut groups: Vec<(PgVersion, Vec<&planproof::Scenario>)> = Vec::new();
     if versions.is_empty() {
         for scenario in &scenarios {
-            let version = scenario.database.postgres.clone().map(PgVersion::Scenario).unwrap_or_default();
-            match groups.iter_mut().find(|(v, _)| *v == version) {
-                Some((_, group)) => group.push(scenario),
-                None => groups.push((version, vec![scenario])),
+            for version in planproof::versions_of(scenario) {
+                match groups.iter_mut().find(|(v, _)| *v == version) {
+                    Some((_, group)) => group.push(scenario),
+                    None => groups.push((version, vec![scenario])),
+                }
             }
         }
     } else {
@@ -215,7 +216,10 @@ fn run(
     }
     // An interrupted run's results are partial: no report rather than a misleading one.
     planproof::db::cleanup::wait_if_interrupted();
-    if versions.len() > 1 {
+    let mut majors: Vec<&String> = asked.iter().collect();
+    majors.sort();
+    majors.dedup();
+    if majors.len() > 1 || scenarios.iter().any(|s| s.matrix.len() > 1) {
         let runs: Vec<(&str, &planproof::ScenarioResult)> = asked.iter().map(String::as_str).zip(&results).collect();
         print!("{}", report::matrix_text(&runs));
     }

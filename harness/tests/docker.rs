@@ -141,6 +141,42 @@ fn a_version_matrix_reports_a_verdict_per_version() {
     assert!(labelled(&engine, &format!("{PID_LABEL}={pid}")).is_empty(), "no container is left after a normal run");
 }
 
+/// `[[queries.when]]`: PostgreSQL 18's B-tree skip scan uses a (status, created_at) index for a
+/// lookup on created_at alone; 13–17 read the table. The fixture's `[matrix]` runs both, each
+/// judged by the expectations written for its major, and without the `when` entry the 18-only
+/// expectation fails on 15 — the override is what makes 15 pass, not a lax check.
+#[test]
+fn an_expectation_can_differ_by_version() {
+    let Some(_engine) = engine("an_expectation_can_differ_by_version") else { return };
+    let scenario = planproof::validate(common::root().join("fixtures/versions/skip-scan.toml")).expect("the fixture is valid");
+    assert_eq!(scenario.matrix, ["15", "18"]);
+    let options = RunOptions { keep: Keep::OnFailure, progress: false };
+    let by_name = |r: &planproof::ScenarioResult, name: &str| r.queries.iter().find(|q| q.name == name).cloned().expect("the query ran");
+
+    let mut pg18 = DockerBackend::start(&image(), "18").expect("a postgres:18 container starts");
+    let on18 = run_scenario(&scenario, &mut pg18, &options);
+    assert_eq!(on18.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&on18));
+    assert!(by_name(&on18, "orders-in-an-hour").when.is_empty(), "18 keeps the query's own expectations");
+    drop(pg18);
+
+    let mut pg15 = DockerBackend::start(&image(), "15").expect("a postgres:15 container starts");
+    let on15 = run_scenario(&scenario, &mut pg15, &options);
+    assert_eq!(on15.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&on15));
+    let applied = by_name(&on15, "orders-in-an-hour").when;
+    assert_eq!(applied.len(), 1, "15 applies the `<= 17` entry");
+    assert_eq!(applied[0].postgres, "<= 17");
+    assert!(planproof::report::scenario_text(&on15).contains("expectations for PostgreSQL <= 17"));
+    assert!(on15.findings.iter().all(|f| f.check != "server-version"), "15 is in the matrix: no version warning");
+
+    let mut strict = scenario.clone();
+    strict.queries.iter_mut().for_each(|q| q.when.clear());
+    let without = run_scenario(&strict, &mut pg15, &options);
+    assert_eq!(without.outcome, Outcome::Failed, "{}", planproof::report::scenario_text(&without));
+    let q = by_name(&without, "orders-in-an-hour");
+    let after = q.captures.iter().find(|c| c.phase == planproof::scenario::Phase::After).expect("an after capture");
+    assert!(after.findings.iter().any(|f| f.check == "index-used"), "{:?}", after.findings);
+}
+
 #[rstest]
 #[case::sigint(Signal::SIGINT)]
 #[case::sigterm(Signal::SIGTERM)]

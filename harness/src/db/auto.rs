@@ -159,7 +159,8 @@ fn local_binaries(options: &BackendOptions, version: &PgVersion) -> Result<PathB
 }
 
 /// `15` of `15.18 (Debian 15.18-0+deb12u1)`, `18` of `18beta1`.
-fn major_of(server_version: &str) -> &str {
+/// The major of a server version as `SHOW server_version` prints it: `15` of `15.18 (Debian…)`.
+pub fn major_of(server_version: &str) -> &str {
     let end = server_version.find(|c: char| !c.is_ascii_digit()).unwrap_or(server_version.len());
     &server_version[..end]
 }

@@ -10,7 +10,7 @@ mod error;
 mod local;
 mod url;
 
-pub use auto::{image_name, open, open_for, BackendKind, BackendOptions, PgVersion};
+pub use auto::{image_name, major_of, open, open_for, BackendKind, BackendOptions, PgVersion};
 pub use backend::{quote_ident, Backend, ScratchDb};
 pub use docker::{DockerBackend, DEFAULT_IMAGE, DEFAULT_VERSION, IMAGE_ENV, LABEL, PID_LABEL, RUN_LABEL};
 pub use error::DbError;

@@ -95,6 +95,17 @@ pub struct QueryResult {
     pub captures: Vec<CaptureResult>,
     /// The client round trip of the real query, per phase.
     pub client: Vec<ClientTiming>,
+    /// The `[[queries.when]]` entries whose expectations replaced the query's own on this
+    /// server's major.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<WhenApplied>,
+}
+
+/// Expectations for some majors only, applied on this run's server.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhenApplied {
+    pub postgres: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

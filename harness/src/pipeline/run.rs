@@ -36,7 +36,9 @@ pub struct RunOptions {
 pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &RunOptions) -> ScenarioResult {
     let started = Instant::now();
     let mut result = new_result(scenario, backend.describe(), backend.server_version().to_string());
-    if let Some(f) = check::server_version(scenario.database.postgres.as_deref(), backend.server_version()) {
+    // A major of the scenario's own matrix is one it is written for.
+    let in_matrix = scenario.matrix.iter().any(|m| m == crate::db::major_of(backend.server_version()));
+    if let Some(f) = check::server_version(scenario.database.postgres.as_deref(), backend.server_version()).filter(|_| !in_matrix) {
         result.findings.push(f);
     }
     let progress = |stage: &str| {
@@ -142,6 +144,12 @@ fn run_in(
             params: values.clone(),
             captures: Vec::new(),
             client: Vec::new(),
+            when: q
+                .checks_for(server_major(&result.server_version))
+                .1
+                .into_iter()
+                .map(|w| WhenApplied { postgres: w.versions.to_string(), why: w.why.clone() })
+                .collect(),
         });
         params.push(values);
     }
@@ -251,8 +259,9 @@ fn capture_phase(
             .map(|m| m.indexes_after.iter().map(|(name, _)| name.clone()).collect()),
         Phase::Before => None,
     };
+    let major = server_major(&result.server_version);
     for (i, q) in scenario.queries.iter().enumerate() {
-        for mode in q.modes(phase) {
+        for mode in q.modes(phase, major) {
             let capture = explain_query(scenario, client, i, mode, params)?;
             result.queries[i].captures.push(CaptureResult {
                 phase,
@@ -359,7 +368,9 @@ fn evaluate_phase(
     tables: &BTreeMap<String, TableSize>,
     indexes: Option<&[String]>,
 ) {
+    let major = server_major(&result.server_version);
     for (i, q) in scenario.queries.iter().enumerate() {
+        let (checks, _) = q.checks_for(major);
         let client_now = result.queries[i].client_series(phase).cloned();
         let client_before = result.queries[i].client_series(Phase::Before).cloned();
         let server_before = result.queries[i]
@@ -370,7 +381,7 @@ fn evaluate_phase(
         for capture in result.queries[i].captures.iter_mut().filter(|c| c.phase == phase) {
             let mut findings = Vec::new();
             let mut budgets = Vec::new();
-            for c in q.checks.iter().filter(|c| c.phase == phase && c.mode == capture.mode) {
+            for c in checks.iter().filter(|c| c.phase == phase && c.mode == capture.mode) {
                 findings.extend(check::evaluate_plan(&capture.explain, &c.expect, tables));
                 if let Some(indexes) = indexes {
                     findings.extend(check::index_exists(&c.expect, indexes));
@@ -396,6 +407,11 @@ fn evaluate_phase(
             capture.budgets = budgets;
         }
     }
+}
+
+/// The server's major version as a number, for `[[queries.when]]`.
+fn server_major(server_version: &str) -> Option<u32> {
+    crate::db::major_of(server_version).parse().ok()
 }
 
 fn millis(d: Duration) -> f64 {

@@ -59,6 +59,11 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
             let _ = writeln!(out, "{}\n", r.description);
         }
         let _ = writeln!(out, "- backend: {}\n- seed: {}", r.backend, r.seed);
+        for q in &r.queries {
+            for w in &q.when {
+                let _ = writeln!(out, "- `{}`: expectations for PostgreSQL {} — {}", q.name, w.postgres, cell(&w.why));
+            }
+        }
         for t in &r.seeded {
             let _ = writeln!(out, "- seeded `{}`: {} rows (checksum `{}`)", t.table, t.rows, t.checksum);
         }

@@ -15,6 +15,11 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
     }
     for q in &r.queries {
+        for w in &q.when {
+            let _ = writeln!(out, "    {}: expectations for PostgreSQL {} ({})", q.name, w.postgres, w.why);
+        }
+    }
+    for q in &r.queries {
         for c in q.captures.iter().filter(|c| c.phase == Phase::Before) {
             capture_line(&mut out, q, c);
         }

@@ -10,6 +10,7 @@ use serde::Serialize;
 pub use super::column::{ColumnSpec, GenKind, Literal};
 pub use super::error::Location;
 pub use super::pattern::{PlanExpectation, PlanPattern};
+pub use super::version::VersionSet;
 
 /// Session settings pinned before every EXPLAIN unless the scenario overrides them, so that
 /// plans and timings repeat: no JIT compile times, no parallel workers, and no synchronised
@@ -33,6 +34,8 @@ pub struct Scenario {
     pub tables: Vec<TableSpec>,
     pub queries: Vec<QuerySpec>,
     pub migration: MigrationSpec,
+    /// `[matrix] postgres`: the majors to run on when the command line names none, in order.
+    pub matrix: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +93,20 @@ pub struct QuerySpec {
     pub at: Location,
     pub sql: String,
     pub params: Vec<ParamSpec>,
+    /// The expectations on every PostgreSQL major, except where `when` replaces them.
+    pub checks: Vec<PhaseCheck>,
+    /// `[[queries.when]]`: expectations for some majors only.
+    pub when: Vec<VersionChecks>,
+}
+
+/// Expectations that hold on some PostgreSQL majors only: each phase and plan mode it sets
+/// replaces the query's own expectation of that phase and mode on those majors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionChecks {
+    pub versions: VersionSet,
+    /// Why these majors plan differently, shown in reports.
+    pub why: String,
+    pub at: Location,
     pub checks: Vec<PhaseCheck>,
 }
 
@@ -213,17 +230,104 @@ impl PlanMode {
 }
 
 impl QuerySpec {
-    /// The plan modes to capture in `phase`: the custom plan always, the generic one when an
-    /// expectation asks for it.
-    pub fn modes(&self, phase: Phase) -> Vec<PlanMode> {
+    /// The expectations that hold on `major` (the server's major version; `None` when it is
+    /// unknown, which keeps the query's own), and the `when` entries that replaced some.
+    pub fn checks_for(&self, major: Option<u32>) -> (Vec<&PhaseCheck>, Vec<&VersionChecks>) {
+        let applied: Vec<&VersionChecks> = match major {
+            Some(m) => self.when.iter().filter(|w| w.versions.contains(m)).collect(),
+            None => Vec::new(),
+        };
+        let replaced = |c: &PhaseCheck| applied.iter().any(|w| w.checks.iter().any(|o| o.phase == c.phase && o.mode == c.mode));
+        let mut checks: Vec<&PhaseCheck> = self.checks.iter().filter(|c| !replaced(c)).collect();
+        checks.extend(applied.iter().flat_map(|w| w.checks.iter()));
+        (checks, applied)
+    }
+
+    /// Every expectation, on whichever major (for checks of the scenario as a whole).
+    pub fn all_checks(&self) -> impl Iterator<Item = &PhaseCheck> {
+        self.checks.iter().chain(self.when.iter().flat_map(|w| w.checks.iter()))
+    }
+
+    /// The plan modes to capture in `phase` on `major`: the custom plan always, the generic
+    /// one when an expectation asks for it.
+    pub fn modes(&self, phase: Phase, major: Option<u32>) -> Vec<PlanMode> {
         let mut modes = vec![PlanMode::Custom];
         if self
-            .checks
+            .checks_for(major)
+            .0
             .iter()
             .any(|c| c.phase == phase && c.mode == PlanMode::Generic)
         {
             modes.push(PlanMode::Generic);
         }
         modes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(phase: Phase, mode: PlanMode, pattern: &str) -> PhaseCheck {
+        let expect = PlanExpectation { must: vec![pattern.parse().expect("a valid pattern")], ..Default::default() };
+        PhaseCheck { phase, mode, expect, budgets: Budgets::default() }
+    }
+
+    fn when(versions: &str, checks: Vec<PhaseCheck>) -> VersionChecks {
+        VersionChecks {
+            versions: VersionSet::parse(&[versions.to_string()]).expect("valid versions"),
+            why: "a reason".into(),
+            at: Location::default(),
+            checks,
+        }
+    }
+
+    fn query() -> QuerySpec {
+        QuerySpec {
+            name: "q".into(),
+            at: Location::default(),
+            sql: "SELECT 1".into(),
+            params: Vec::new(),
+            checks: vec![
+                check(Phase::Before, PlanMode::Custom, "seq-scan on t"),
+                check(Phase::After, PlanMode::Custom, "index ix_new"),
+            ],
+            when: vec![
+                when("<= 17", vec![check(Phase::After, PlanMode::Custom, "seq-scan on t")]),
+                when("13", vec![check(Phase::After, PlanMode::Generic, "bitmap-heap-scan on t")]),
+            ],
+        }
+    }
+
+    fn patterns(checks: &[&PhaseCheck]) -> Vec<String> {
+        checks.iter().map(|c| format!("{}{:?}: {}", c.phase.as_str(), c.mode, c.expect.must[0])).collect()
+    }
+
+    #[test]
+    fn a_matching_entry_replaces_only_the_phase_it_sets() {
+        let q = query();
+        let (checks, applied) = q.checks_for(Some(15));
+        assert_eq!(patterns(&checks), ["beforeCustom: seq-scan on t", "afterCustom: seq-scan on t"]);
+        assert_eq!(applied.len(), 1);
+    }
+
+    #[test]
+    fn other_majors_and_an_unknown_server_keep_the_query_s_own() {
+        let q = query();
+        for major in [Some(18), None] {
+            let (checks, applied) = q.checks_for(major);
+            assert_eq!(patterns(&checks), ["beforeCustom: seq-scan on t", "afterCustom: index ix_new"], "{major:?}");
+            assert!(applied.is_empty());
+        }
+    }
+
+    #[test]
+    fn entries_for_different_phases_combine_and_ask_for_the_generic_plan() {
+        let q = query();
+        let (checks, applied) = q.checks_for(Some(13));
+        assert_eq!(applied.len(), 2);
+        assert_eq!(checks.len(), 3);
+        assert_eq!(q.modes(Phase::After, Some(13)), [PlanMode::Custom, PlanMode::Generic]);
+        assert_eq!(q.modes(Phase::After, Some(15)), [PlanMode::Custom]);
     }
 }

@@ -31,6 +31,14 @@ pub struct RawScenario {
     pub queries: Vec<Spanned<RawQuery>>,
     #[serde(default)]
     pub migration: Option<Spanned<RawMigration>>,
+    #[serde(default)]
+    pub matrix: Option<Spanned<RawMatrix>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawMatrix {
+    pub postgres: Spanned<Versions>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +119,24 @@ pub struct RawQuery {
     pub sql: Spanned<String>,
     #[serde(default)]
     pub params: Vec<Spanned<RawParam>>,
+    #[serde(default)]
+    pub before: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub before_generic: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after_generic: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub when: Vec<Spanned<RawWhen>>,
+}
+
+/// `[[queries.when]]`: expectations that replace the query's own on some PostgreSQL majors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawWhen {
+    pub postgres: Spanned<Versions>,
+    pub why: Spanned<String>,
     #[serde(default)]
     pub before: Option<Spanned<RawPhase>>,
     #[serde(default)]
@@ -223,6 +249,36 @@ impl<'de> Deserialize<'de> for Version {
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
                 Ok(Version(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// PostgreSQL majors: `"17"`, `17`, `"<= 17"`, `"13-16"`, or a list of those.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versions(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Versions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Versions;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("PostgreSQL majors like \"17\", \"13-16\", \"<= 17\", or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Versions, E> {
+                Ok(Versions(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Versions, E> {
+                Ok(Versions(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Versions, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Version(item)) = seq.next_element::<Version>()? {
+                    items.push(item);
+                }
+                Ok(Versions(items))
             }
         }
         deserializer.deserialize_any(V)

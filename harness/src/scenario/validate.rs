@@ -137,7 +137,7 @@ impl Validator<'_> {
         if migration.expect_error.is_some() {
             // A migration expected to fail leaves no "after" to check: such expectations
             // would silently never run.
-            if let Some(q) = queries.iter().find(|q| q.checks.iter().any(|c| c.phase == Phase::After)) {
+            if let Some(q) = queries.iter().find(|q| q.all_checks().any(|c| c.phase == Phase::After)) {
                 return Err(ScenarioError::Invalid {
                     path: self.src.path.clone(),
                     at: q.at,
@@ -148,6 +148,10 @@ impl Validator<'_> {
                 });
             }
         }
+        let matrix = match raw.matrix {
+            None => Vec::new(),
+            Some(m) => self.matrix(m.into_inner(), database.postgres.as_deref())?,
+        };
         Ok(Scenario {
             path: self.src.path.clone(),
             name,
@@ -158,7 +162,35 @@ impl Validator<'_> {
             tables,
             queries,
             migration,
+            matrix,
         })
+    }
+
+    /// `[matrix] postgres = ["13", "15", "18"]`: plain majors, each once.
+    fn matrix(&self, raw: RawMatrix, postgres: Option<&str>) -> Result<Vec<String>> {
+        let span = raw.postgres.span();
+        let items = raw.postgres.into_inner().0;
+        if items.is_empty() {
+            return self.err(span, "matrix: empty `postgres` (expected majors to run on, like [\"13\", \"15\", \"18\"])");
+        }
+        let mut majors: Vec<String> = Vec::new();
+        for text in items {
+            match text.trim().parse::<u32>() {
+                Ok(m) if (10..=99).contains(&m) && !majors.contains(&m.to_string()) => majors.push(m.to_string()),
+                Ok(m) if (10..=99).contains(&m) => {
+                    return self.err(span, format!("matrix: PostgreSQL `{m}` is listed twice (expected each major once)"));
+                }
+                _ => {
+                    return self.err(span, format!("matrix: invalid version `{text}` (expected a major version like \"16\"; ranges belong in `[[queries.when]]`)"));
+                }
+            }
+        }
+        if let Some(p) = postgres.filter(|p| !majors.iter().any(|m| m == p)) {
+            return self.err(span, format!(
+                "matrix: `postgres = \"{p}\"` in [database] is not in the matrix {majors:?} (expected the scenario's own major among those it runs on)"
+            ));
+        }
+        Ok(majors)
     }
 
     fn database(&self, raw: Spanned<RawDatabase>) -> Result<DatabaseSpec> {
@@ -594,19 +626,57 @@ impl Validator<'_> {
         for p in raw.params {
             params.push(self.param(&who, p)?);
         }
+        let checks = self.phase_checks(&who, [raw.before, raw.after, raw.before_generic, raw.after_generic])?;
+        let mut when: Vec<VersionChecks> = Vec::new();
+        for w in raw.when {
+            let span = w.span();
+            let w = w.into_inner();
+            let versions = VersionSet::parse(&w.postgres.get_ref().0)
+                .or_else(|m| self.err(w.postgres.span(), format!("{who}: `when`: {m}")))?;
+            if w.why.get_ref().trim().is_empty() {
+                return self.err(w.why.span(), format!("{who}: `when`: empty `why` (expected why PostgreSQL {versions} plans this query differently)"));
+            }
+            let checks = self.phase_checks(&who, [w.before, w.after, w.before_generic, w.after_generic])?;
+            if checks.is_empty() {
+                return self.err(span, format!(
+                    "{who}: `when` for PostgreSQL {versions} sets no expectation (expected at least one of `before`, `after`, `before-generic`, `after-generic`)"
+                ));
+            }
+            // Two entries that both replace the same expectation on one major would make the
+            // verdict depend on their order in the file.
+            for earlier in &when {
+                let shared = earlier.versions.overlap(&versions);
+                let both = checks.iter().find(|c| earlier.checks.iter().any(|e| e.phase == c.phase && e.mode == c.mode));
+                if let (Some(first), Some(c)) = (shared.first(), both) {
+                    return self.err(w.postgres.span(), format!(
+                        "{who}: `when` entries for PostgreSQL {} and {versions} both set `{}` on PostgreSQL {first} (expected each major's expectation set once)",
+                        earlier.versions,
+                        phase_key(c.phase, c.mode)
+                    ));
+                }
+            }
+            when.push(VersionChecks { versions, why: w.why.into_inner(), at: self.at(span), checks });
+        }
+        Ok(QuerySpec { name, at, sql, params, checks, when })
+    }
+
+    /// The expectations of the four phase keys, in the order `before`, `after`,
+    /// `before-generic`, `after-generic`.
+    fn phase_checks(&self, who: &str, raws: [Option<Spanned<RawPhase>>; 4]) -> Result<Vec<PhaseCheck>> {
+        let keys = [
+            (Phase::Before, PlanMode::Custom),
+            (Phase::After, PlanMode::Custom),
+            (Phase::Before, PlanMode::Generic),
+            (Phase::After, PlanMode::Generic),
+        ];
         let mut checks = Vec::new();
-        for (phase, mode, raw_phase) in [
-            (Phase::Before, PlanMode::Custom, raw.before),
-            (Phase::After, PlanMode::Custom, raw.after),
-            (Phase::Before, PlanMode::Generic, raw.before_generic),
-            (Phase::After, PlanMode::Generic, raw.after_generic),
-        ] {
-            if let Some(p) = raw_phase {
-                let (expect, budgets) = self.phase(&who, phase, p.into_inner())?;
+        for ((phase, mode), raw) in keys.into_iter().zip(raws) {
+            if let Some(p) = raw {
+                let (expect, budgets) = self.phase(who, phase, p.into_inner())?;
                 checks.push(PhaseCheck { phase, mode, expect, budgets });
             }
         }
-        Ok(QuerySpec { name, at, sql, params, checks })
+        Ok(checks)
     }
 
     fn param(&self, who: &str, raw: Spanned<RawParam>) -> Result<ParamSpec> {
@@ -715,6 +785,14 @@ impl Validator<'_> {
             e => e.map(Spanned::into_inner),
         };
         Ok(MigrationSpec { max_duration, expect_error })
+    }
+}
+
+/// The scenario key of a phase and plan mode: `after`, `before-generic`.
+fn phase_key(phase: Phase, mode: PlanMode) -> String {
+    match mode {
+        PlanMode::Custom => phase.as_str().to_string(),
+        PlanMode::Generic => format!("{}-generic", phase.as_str()),
     }
 }
 
