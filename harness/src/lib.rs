@@ -57,8 +57,17 @@ pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
         source,
     };
     let all = migrate::discover(&scenario.database.migrations).map_err(migrations_error)?;
-    let (earlier, _) = migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)
+    let (earlier, under_test) = migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)
         .map_err(migrations_error)?;
+    if let Some(r) = &scenario.migration.reversible {
+        if r.down.is_none() && under_test.down.is_none() {
+            return Err(Error::Migrations {
+                path: scenario.path.clone(),
+                at: r.at,
+                source: migrate::MigrateError::NoDown { id: under_test.id.clone(), expected: under_test.down_convention() },
+            });
+        }
+    }
     // Tables and columns are checked against what the schema files and earlier migrations
     // create, when that can be read without a database; the run checks the real catalog.
     let files: Vec<&Path> = scenario.database.schema.iter().map(|p| p.as_path()).chain(earlier.iter().map(|m| m.up.as_path())).collect();

@@ -1,15 +1,24 @@
-//! The migration under test must finish within its `max-duration` on the seeded data.
+//! The migration under test must finish within its `max-duration` on the seeded data, and its
+//! down step within `max-down-duration`.
 
 use std::time::Duration;
 
 use super::finding::Finding;
 
 pub fn migration_duration(limit: Duration, took: Duration) -> Option<Finding> {
+    over("migration-duration", "the migration", limit, took)
+}
+
+pub fn down_duration(limit: Duration, took: Duration) -> Option<Finding> {
+    over("down-duration", "the down step", limit, took)
+}
+
+fn over(check: &str, step: &str, limit: Duration, took: Duration) -> Option<Finding> {
     (took > limit).then(|| {
         Finding::violation(
-            "migration-duration",
-            format!("the migration took {:.0}ms, over its budget of {:.0}ms", took.as_secs_f64() * 1000.0, limit.as_secs_f64() * 1000.0),
-            Some("a long index build holds its lock as long; consider CONCURRENTLY, or seed the row count production has".into()),
+            check,
+            format!("{step} took {:.0}ms, over its budget of {:.0}ms", took.as_secs_f64() * 1000.0, limit.as_secs_f64() * 1000.0),
+            Some("a long index build or drop holds its lock as long; consider CONCURRENTLY, or seed the row count production has".into()),
         )
     })
 }
@@ -23,5 +32,8 @@ mod tests {
         let limit = Duration::from_secs(1);
         assert!(migration_duration(limit, Duration::from_millis(1500)).unwrap().message.contains("1500ms, over its budget of 1000ms"));
         assert!(migration_duration(limit, Duration::from_millis(999)).is_none());
+        let down = down_duration(limit, Duration::from_millis(2000)).unwrap();
+        assert_eq!(down.check, "down-duration");
+        assert!(down.message.starts_with("the down step took 2000ms"));
     }
 }

@@ -3,6 +3,7 @@
 //! check stage's business.
 
 mod capture;
+mod catalog;
 mod client;
 mod error;
 mod params;
@@ -11,6 +12,7 @@ mod session;
 mod stats;
 
 pub use capture::{capture, Capture};
+pub use catalog::catalog_snapshot;
 pub use client::Prepared;
 pub use series::Series;
 pub use error::{db_message, ExplainError};

@@ -29,6 +29,8 @@ pub enum MigrateError {
     Metadata { path: PathBuf, message: String },
     #[error("`{}`: cannot split into statements: {message}", path.display())]
     Split { path: PathBuf, message: String },
+    #[error("`reversible = true`, but migration `{id}` has no down step (expected {expected}, or `down = \"file.sql\"` under [migration])")]
+    NoDown { id: String, expected: String },
     #[error("{0}")]
     Statement(Box<StatementFailure>),
 }

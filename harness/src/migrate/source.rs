@@ -36,6 +36,16 @@ pub struct Migration {
 }
 
 impl Migration {
+    /// Where this migration's tool keeps a down step, for "no down step" messages.
+    pub fn down_convention(&self) -> String {
+        match self.format {
+            Format::Diesel => format!("`{}/down.sql`", self.id),
+            Format::Sqlx => format!("`{}.down.sql`", self.id),
+            Format::Flyway => format!("an undo file `U{}__….sql`", self.version),
+            Format::Plain => "a down file".to_string(),
+        }
+    }
+
     /// Whether `name` (from the scenario's `under-test`) designates this migration.
     pub fn is_named(&self, name: &str) -> bool {
         // Diesel's files are all `up.sql`: only the folder names a Diesel migration.

@@ -85,6 +85,22 @@ pub struct MigrationResult {
     pub failure: Option<StatementFailure>,
     /// Indexes (name, definition) present after the migration.
     pub indexes_after: Vec<(String, String)>,
+    /// The down step of a reversible migration, and up again after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub down: Option<DownResult>,
+}
+
+/// What running a reversible migration down, and then up again, did.
+#[derive(Debug, Clone, Serialize)]
+pub struct DownResult {
+    pub file: String,
+    /// Wall time of the down step; absent when it failed.
+    pub duration_ms: Option<f64>,
+    pub max_duration_ms: Option<f64>,
+    pub failure: Option<StatementFailure>,
+    /// Wall time of up run again after down; absent when it did not run or failed.
+    pub reapply_ms: Option<f64>,
+    pub reapply_failure: Option<StatementFailure>,
 }
 
 #[derive(Debug, Clone, Serialize)]

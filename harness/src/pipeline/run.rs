@@ -170,6 +170,14 @@ fn run_in(
     result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
     result.findings.extend(check::lock_timeout(&inspection));
 
+    // The catalog the down step must restore.
+    let before_up = match &scenario.migration.reversible {
+        Some(_) => Some(
+            explain::catalog_snapshot(&mut client)
+                .map_err(|source| PipelineError::Sql { what: "reading the catalog before the migration".into(), source })?,
+        ),
+        None => None,
+    };
     progress(&format!("applying migration {}", under_test.id));
     let mode = migrate::transaction_mode(&under_test, scenario.database.transaction);
     // On a connection of its own: the settings pinned for EXPLAIN must not change how the
@@ -187,6 +195,7 @@ fn run_in(
         expect_error: scenario.migration.expect_error.clone(),
         failure: None,
         indexes_after: Vec::new(),
+        down: None,
     };
     let failure = match outcome {
         Ok(run) => {
@@ -239,7 +248,132 @@ fn run_in(
         return Ok(());
     }
     progress("capturing plans after the migration");
-    capture_phase(scenario, &mut client, Phase::After, &params, result, progress)
+    capture_phase(scenario, &mut client, Phase::After, &params, result, progress)?;
+    match (&scenario.migration.reversible, before_up) {
+        (Some(reversibility), Some(before_up)) => {
+            let down = reversibility.down.clone().or_else(|| under_test.down.clone()).ok_or_else(|| {
+                PipelineError::Migrations(MigrateError::NoDown { id: under_test.id.clone(), expected: under_test.down_convention() })
+            })?;
+            let step = Reversal { scenario, db, up: &under_test.up, down: &down, mode, before_up: &before_up };
+            step.run(&mut client, &params, result, progress)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs a reversible migration down, checks what it restored, captures the plans again and
+/// runs up once more.
+struct Reversal<'a> {
+    scenario: &'a Scenario,
+    db: &'a ScratchDb,
+    up: &'a std::path::Path,
+    down: &'a std::path::Path,
+    mode: TransactionMode,
+    before_up: &'a check::CatalogSnapshot,
+}
+
+impl Reversal<'_> {
+    fn run(
+        &self,
+        client: &mut Client,
+        params: &[Vec<ParamValue>],
+        result: &mut ScenarioResult,
+        progress: &dyn Fn(&str),
+    ) -> Result<(), PipelineError> {
+        let snapshot = |client: &mut Client, when: &str| {
+            explain::catalog_snapshot(client).map_err(|source| PipelineError::Sql { what: format!("reading the catalog {when}"), source })
+        };
+        let after_up = snapshot(client, "after the migration")?;
+        let reversibility = self.scenario.migration.reversible.as_ref();
+        let mut down = DownResult {
+            file: self.down.display().to_string(),
+            duration_ms: None,
+            max_duration_ms: reversibility.and_then(|r| r.max_down_duration).map(millis),
+            failure: None,
+            reapply_ms: None,
+            reapply_failure: None,
+        };
+        progress(&format!("running the migration down ({})", self.down.display()));
+        match self.apply(self.down)? {
+            Err(failure) => {
+                result.findings.push(Finding::violation(
+                    "reversible",
+                    format!("the down step failed: {failure}"),
+                    Some("a migration that cannot be rolled back leaves only a restore from backup".into()),
+                ));
+                down.failure = Some(failure);
+                self.record(result, down);
+                return Ok(());
+            }
+            Ok(took) => {
+                down.duration_ms = Some(millis(took));
+                if let Some(limit) = reversibility.and_then(|r| r.max_down_duration) {
+                    result.findings.extend(check::down_duration(limit, took));
+                }
+            }
+        }
+        client
+            .batch_execute("VACUUM (ANALYZE)")
+            .map_err(|source| PipelineError::Sql { what: "VACUUM (ANALYZE) after the down step".into(), source })?;
+        let after_down = snapshot(client, "after the down step")?;
+        let expected = reversibility.map(|r| r.expect_leftovers.as_slice()).unwrap_or_default();
+        result.findings.extend(check::reversible(self.before_up, &after_down, expected));
+        self.record(result, down.clone());
+
+        progress("capturing plans after the down step");
+        capture_phase(self.scenario, client, Phase::Rollback, params, result, progress)?;
+        for q in &mut result.queries {
+            let shape = |phase: Phase| q.captures.iter().find(|c| c.phase == phase && c.mode == PlanMode::Custom).map(|c| c.summary.clone());
+            if let (Some(before), Some(now)) = (shape(Phase::Before), shape(Phase::Rollback)) {
+                if before != now {
+                    let finding = Finding::warning(
+                        "plan-after-rollback",
+                        format!("after the down step the plan is `{now}`; before the migration it was `{before}`"),
+                        Some("whatever the down step leaves behind still steers this query; see the `reversible` findings".into()),
+                    );
+                    if let Some(c) = q.captures.iter_mut().find(|c| c.phase == Phase::Rollback && c.mode == PlanMode::Custom) {
+                        c.findings.push(finding);
+                    }
+                }
+            }
+        }
+
+        progress("running the migration up again");
+        match self.apply(self.up)? {
+            Err(failure) => {
+                result.findings.push(Finding::violation(
+                    "reapply",
+                    format!("up failed after down: {failure}"),
+                    Some("the down step should leave the database where up can run again".into()),
+                ));
+                down.reapply_failure = Some(failure);
+            }
+            Ok(took) => {
+                down.reapply_ms = Some(millis(took));
+                let after_reup = snapshot(client, "after up ran again")?;
+                result.findings.extend(check::reapplied(&after_up, &after_reup));
+            }
+        }
+        self.record(result, down);
+        Ok(())
+    }
+
+    /// Runs one migration file on a connection of its own: its wall time, or the statement
+    /// PostgreSQL refused. `Err` only when the file could not be run at all.
+    fn apply(&self, file: &std::path::Path) -> Result<Result<Duration, migrate::StatementFailure>, PipelineError> {
+        let mut connection = self.db.connect()?;
+        match migrate::run_file(&mut connection, file, self.mode) {
+            Ok(run) => Ok(Ok(run.duration)),
+            Err(MigrateError::Statement(failure)) => Ok(Err(*failure)),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    fn record(&self, result: &mut ScenarioResult, down: DownResult) {
+        if let Some(m) = result.migration.as_mut() {
+            m.down = Some(down);
+        }
+    }
 }
 
 fn capture_phase(
@@ -257,7 +391,7 @@ fn capture_phase(
             .migration
             .as_ref()
             .map(|m| m.indexes_after.iter().map(|(name, _)| name.clone()).collect()),
-        Phase::Before => None,
+        Phase::Before | Phase::Rollback => None,
     };
     let major = server_major(&result.server_version);
     for (i, q) in scenario.queries.iter().enumerate() {
@@ -280,6 +414,10 @@ fn capture_phase(
                 explain: capture.explain,
             });
         }
+    }
+    if phase == Phase::Rollback {
+        // Captured to compare plans with `Before`; nothing is timed or expected here.
+        return Ok(());
     }
     for (i, series) in time_clients(scenario, client, params)?.into_iter().enumerate() {
         result.queries[i].client.push(ClientTiming { phase, series });

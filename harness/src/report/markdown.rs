@@ -78,6 +78,22 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
                 _ => {}
             }
         }
+        if let Some(d) = r.migration.as_ref().and_then(|m| m.down.as_ref()) {
+            match (&d.failure, d.duration_ms) {
+                (Some(f), _) => {
+                    let _ = writeln!(out, "- down step `{}` failed: {}", d.file, cell(&f.to_string()));
+                }
+                (None, Some(ms)) => {
+                    let again = match (&d.reapply_failure, d.reapply_ms) {
+                        (Some(f), _) => format!("; up again failed: {}", cell(&f.to_string())),
+                        (None, Some(ms)) => format!("; up again in {ms:.0} ms"),
+                        (None, None) => String::new(),
+                    };
+                    let _ = writeln!(out, "- down step `{}` run in {ms:.0} ms{again}", d.file);
+                }
+                _ => {}
+            }
+        }
         if let Some(e) = &r.error {
             let _ = writeln!(out, "- **could not run**: {}", cell(e));
         }

@@ -44,6 +44,32 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
             capture_line(&mut out, q, c);
         }
     }
+    if let Some((m, d)) = r.migration.as_ref().and_then(|m| m.down.as_ref().map(|d| (m, d))) {
+        match (&d.failure, d.duration_ms) {
+            (Some(f), _) => {
+                let _ = writeln!(out, "    migration {} down failed: {f}", m.id);
+            }
+            (None, Some(ms)) => {
+                let budget = d.max_duration_ms.map(|b| format!(" (budget {b:.0}ms)")).unwrap_or_default();
+                let _ = writeln!(out, "    migration {} run down in {ms:.0}ms{budget}", m.id);
+            }
+            (None, None) => {}
+        }
+        for q in &r.queries {
+            for c in q.captures.iter().filter(|c| c.phase == Phase::Rollback) {
+                capture_line(&mut out, q, c);
+            }
+        }
+        match (&d.reapply_failure, d.reapply_ms) {
+            (Some(f), _) => {
+                let _ = writeln!(out, "    migration {} failed when run up again: {f}", m.id);
+            }
+            (None, Some(ms)) => {
+                let _ = writeln!(out, "    migration {} run up again in {ms:.0}ms", m.id);
+            }
+            (None, None) => {}
+        }
+    }
     for f in &r.findings {
         let _ = writeln!(out, "    {} {}: {}", severity(f.severity), f.check, f.message);
         if let Some(h) = &f.hint {

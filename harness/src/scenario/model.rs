@@ -125,12 +125,15 @@ pub enum ParamSpec {
     Value(Literal),
 }
 
-/// Before or after the migration under test.
+/// Before or after the migration under test, or after it was run down again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     Before,
     After,
+    /// After the down step of a reversible migration: plans are captured to compare with
+    /// `Before`, no expectation is written for them.
+    Rollback,
 }
 
 /// A custom plan (planned for the bound values, what the first executions of a prepared
@@ -209,6 +212,21 @@ pub struct MigrationSpec {
     /// The migration must fail with an error containing this text (a known-broken migration
     /// kept as it ships, so that the report shows why).
     pub expect_error: Option<String>,
+    /// `reversible = true`: after up and its checks, run down, compare the catalog with the
+    /// one before up, capture the plans again, and run up once more.
+    pub reversible: Option<Reversibility>,
+}
+
+/// How the migration under test is reversed and what the scenario knows of it.
+#[derive(Debug, Clone, Default)]
+pub struct Reversibility {
+    /// Where `reversible` is written (for "no down step" errors).
+    pub at: Location,
+    /// A down file the scenario names, for layouts without one (`None`: the migration's own).
+    pub down: Option<PathBuf>,
+    pub max_down_duration: Option<Duration>,
+    /// Objects the down step is known to leave behind: reported, not failed, while they are.
+    pub expect_leftovers: Vec<String>,
 }
 
 impl Phase {
@@ -216,6 +234,7 @@ impl Phase {
         match self {
             Phase::Before => "before",
             Phase::After => "after",
+            Phase::Rollback => "rollback",
         }
     }
 }

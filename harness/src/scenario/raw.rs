@@ -203,6 +203,14 @@ pub struct RawMigration {
     pub max_duration: Option<Spanned<String>>,
     #[serde(default)]
     pub expect_error: Option<Spanned<String>>,
+    #[serde(default)]
+    pub reversible: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub down: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_down_duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub expect_rollback_leftovers: Option<Spanned<Vec<String>>>,
 }
 
 /// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`).

@@ -784,7 +784,51 @@ impl Validator<'_> {
             }
             e => e.map(Spanned::into_inner),
         };
-        Ok(MigrationSpec { max_duration, expect_error })
+        let reversible = match raw.reversible {
+            Some(r) if *r.get_ref() => {
+                if let Some(e) = &expect_error {
+                    return self.err(r.span(), format!(
+                        "migration: `reversible = true` with `expect-error = \"{e}\"` (expected one or the other: a migration that fails has no down step to check)"
+                    ));
+                }
+                let down = match raw.down {
+                    None => None,
+                    Some(d) => {
+                        let path = self.src.resolve(d.get_ref());
+                        if !path.is_file() {
+                            return self.err(d.span(), format!("migration: down file `{}` not found (looked for `{}`)", d.get_ref(), path.display()));
+                        }
+                        Some(path)
+                    }
+                };
+                let max_down_duration = match raw.max_down_duration {
+                    None => None,
+                    Some(d) => Some(parse_duration(d.get_ref()).or_else(|m| self.err(d.span(), format!("migration: `max-down-duration`: {m}")))?),
+                };
+                let expect_leftovers = match raw.expect_rollback_leftovers {
+                    None => Vec::new(),
+                    Some(list) => {
+                        if list.get_ref().iter().any(|n| n.trim().is_empty()) {
+                            return self.err(list.span(), "migration: `expect-rollback-leftovers` holds an empty name (expected object names like \"idx_orders_status\")");
+                        }
+                        list.into_inner()
+                    }
+                };
+                Some(Reversibility { at: self.at(r.span()), down, max_down_duration, expect_leftovers })
+            }
+            _ => {
+                let needs = [
+                    raw.down.as_ref().map(|d| (d.span(), "down")),
+                    raw.max_down_duration.as_ref().map(|d| (d.span(), "max-down-duration")),
+                    raw.expect_rollback_leftovers.as_ref().map(|d| (d.span(), "expect-rollback-leftovers")),
+                ];
+                if let Some((span, key)) = needs.into_iter().flatten().next() {
+                    return self.err(span, format!("migration: `{key}` applies only to a reversible migration (expected `reversible = true` beside it)"));
+                }
+                None
+            }
+        };
+        Ok(MigrationSpec { max_duration, expect_error, reversible })
     }
 }
 

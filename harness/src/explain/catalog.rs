@@ -1,0 +1,64 @@
+//! A snapshot of the schema objects a migration can add, drop or change — relations, columns,
+//! indexes (with validity), constraints — as PostgreSQL prints their definitions, for the
+//! reversibility check to compare. Rows are not part of it: a down step undoes DDL, not data.
+
+use std::collections::BTreeMap;
+
+use postgres::Client;
+
+use crate::check::CatalogSnapshot;
+
+/// Schemas that belong to the server, not the application.
+const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
+    AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
+
+/// Every relation, column, index and constraint outside the system schemas.
+pub fn catalog_snapshot(client: &mut Client) -> Result<CatalogSnapshot, postgres::Error> {
+    let queries = [
+        // Relations other than indexes (indexes come with their definitions below).
+        format!(
+            "SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+                                   WHEN 'm' THEN 'materialized-view' WHEN 'S' THEN 'sequence'
+                                   WHEN 'f' THEN 'foreign-table' ELSE 'relation' END
+                    || ' ' || n.nspname || '.' || c.relname,
+                    CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN pg_get_viewdef(c.oid, true)
+                                   WHEN 'm' THEN pg_get_viewdef(c.oid, true) ELSE c.relkind::text END
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {USER_SCHEMAS}"
+        ),
+        format!(
+            "SELECT 'column ' || n.nspname || '.' || c.relname || '.' || a.attname,
+                    format_type(a.atttypid, a.atttypmod)
+                    || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+                    || COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+               FROM pg_attribute a
+               JOIN pg_class c ON c.oid = a.attrelid
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+               LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+              WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {USER_SCHEMAS}"
+        ),
+        format!(
+            "SELECT 'index ' || n.nspname || '.' || i.relname,
+                    pg_get_indexdef(x.indexrelid) || CASE WHEN x.indisvalid THEN '' ELSE ' (INVALID)' END
+               FROM pg_index x
+               JOIN pg_class i ON i.oid = x.indexrelid
+               JOIN pg_namespace n ON n.oid = i.relnamespace
+              WHERE {USER_SCHEMAS}"
+        ),
+        format!(
+            "SELECT 'constraint ' || n.nspname || '.' || c.relname || '.' || con.conname,
+                    pg_get_constraintdef(con.oid)
+               FROM pg_constraint con
+               JOIN pg_class c ON c.oid = con.conrelid
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE {USER_SCHEMAS}"
+        ),
+    ];
+    let mut objects = BTreeMap::new();
+    for sql in &queries {
+        for row in client.query(sql.as_str(), &[])? {
+            objects.insert(row.get::<_, String>(0), row.get::<_, String>(1));
+        }
+    }
+    Ok(CatalogSnapshot(objects))
+}

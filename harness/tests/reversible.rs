@@ -1,0 +1,82 @@
+//! Reversibility on a real database: the down step runs, the catalog is compared with the one
+//! before up, the plans are captured again, and up runs once more. Seed 003's rollback, as it
+//! ships, drops four of its six indexes: the two it leaves behind must be named.
+
+mod common;
+
+use planproof::check::Severity;
+use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
+use planproof::scenario::Phase;
+
+fn scenario(file: &str) -> planproof::Scenario {
+    planproof::validate(common::root().join("scenarios").join(file)).expect("the reference scenario is valid")
+}
+
+/// A run expected to pass keeps its database if it does not; one expected to fail does not.
+fn options(expect_failure: bool) -> RunOptions {
+    RunOptions { keep: if expect_failure { Keep::Never } else { Keep::OnFailure }, progress: false }
+}
+
+fn messages(result: &planproof::ScenarioResult, check: &str, severity: Severity) -> Vec<String> {
+    result.findings.iter().filter(|f| f.check == check && f.severity == severity).map(|f| f.message.clone()).collect()
+}
+
+#[test]
+fn seed_003_rollback_leaves_two_indexes_behind() {
+    let Some(mut backend) = common::local_cluster("seed_003_rollback_leaves_two_indexes_behind") else { return };
+    let mut s = scenario("messaging-ops-corrected.toml");
+    // Without the scenario's list of known leftovers, they are violations.
+    s.migration.reversible.as_mut().expect("the scenario is reversible").expect_leftovers.clear();
+    let result = run_scenario(&s, &mut backend, &options(true));
+    let text = planproof::report::scenario_text(&result);
+    assert_eq!(result.outcome, Outcome::Failed, "{text}");
+    let mut left = messages(&result, "reversible", Severity::Violation);
+    left.sort();
+    assert_eq!(left.len(), 2, "{text}");
+    assert!(left[0].contains("leaves index `public.idx_admin_audit_time` behind"), "{}", left[0]);
+    assert!(left[1].contains("leaves index `public.idx_token_usage_hash` behind"), "{}", left[1]);
+    // The leftovers still steer the queries after the rollback, and the report says so.
+    let steered: Vec<&str> = result
+        .queries
+        .iter()
+        .filter(|q| q.captures.iter().any(|c| c.phase == Phase::Rollback && c.findings.iter().any(|f| f.check == "plan-after-rollback")))
+        .map(|q| q.name.as_str())
+        .collect();
+    assert_eq!(steered, ["token-last-use", "admin-audit-page"], "{text}");
+    let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
+    assert!(down.duration_ms.is_some() && down.reapply_ms.is_some(), "{down:?}");
+    assert!(messages(&result, "reapply", Severity::Violation).is_empty(), "CONCURRENTLY IF NOT EXISTS runs again: {text}");
+}
+
+#[test]
+fn a_complete_down_step_is_clean_and_up_runs_again() {
+    let Some(mut backend) = common::local_cluster("a_complete_down_step_is_clean_and_up_runs_again") else { return };
+    let result = run_scenario(&scenario("brokkr-pak-hash.toml"), &mut backend, &options(false));
+    let text = planproof::report::scenario_text(&result);
+    assert_ne!(result.outcome, Outcome::Failed, "{text}");
+    assert_ne!(result.outcome, Outcome::Error, "{text}");
+    assert!(result.findings.iter().all(|f| f.check != "reversible" && f.check != "reapply"), "{text}");
+    let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
+    assert!(down.failure.is_none() && down.reapply_failure.is_none(), "{down:?}");
+    for q in &result.queries {
+        let rollback = q.captures.iter().find(|c| c.phase == Phase::Rollback).expect("plans are captured after down");
+        assert!(rollback.summary.contains("Seq Scan"), "{}: {}", q.name, rollback.summary);
+    }
+}
+
+#[test]
+fn a_down_step_that_drops_nothing_breaks_up_again() {
+    let Some(mut backend) = common::local_cluster("a_down_step_that_drops_nothing_breaks_up_again") else { return };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let noop = dir.path().join("down.sql");
+    std::fs::write(&noop, "-- forgot the DROP INDEX statements\nSELECT 1;\n").expect("the down file is written");
+    let mut s = scenario("brokkr-pak-hash.toml");
+    s.migration.reversible.as_mut().expect("the scenario is reversible").down = Some(noop);
+    let result = run_scenario(&s, &mut backend, &options(true));
+    let text = planproof::report::scenario_text(&result);
+    assert_eq!(result.outcome, Outcome::Failed, "{text}");
+    assert_eq!(messages(&result, "reversible", Severity::Violation).len(), 2, "both indexes are left behind: {text}");
+    let reapply = messages(&result, "reapply", Severity::Violation);
+    assert_eq!(reapply.len(), 1, "{text}");
+    assert!(reapply[0].contains("already exists"), "up's plain CREATE INDEX fails on the leftover: {}", reapply[0]);
+}
