@@ -13,6 +13,13 @@ pub struct IndexShape {
     pub columns: Vec<String>,
     pub predicate: Option<String>,
     pub unique: bool,
+    /// Each key column's ordering as PostgreSQL prints it after the column: ``, `DESC`,
+    /// `NULLS FIRST` or `DESC NULLS LAST` (the default `NULLS` of a direction is left out).
+    pub orders: Vec<String>,
+    /// `INCLUDE` columns, in order.
+    pub include: Vec<String>,
+    /// `pg_relation_size` of the index, in bytes.
+    pub size_bytes: i64,
 }
 
 /// Warnings for each index `created` that duplicates, is a prefix of, or makes redundant
@@ -53,6 +60,9 @@ mod tests {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             predicate: predicate.map(str::to_string),
             unique: false,
+            orders: vec![String::new(); columns.len()],
+            include: Vec::new(),
+            size_bytes: 0,
         }
     }
 

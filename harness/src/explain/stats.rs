@@ -48,13 +48,26 @@ pub fn index_definitions(client: &mut Client) -> Result<Vec<(String, String)>, p
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-/// Every index outside the system schemas with its key columns, method and predicate.
+/// Every index outside the system schemas with its key columns (and their ordering), `INCLUDE`
+/// columns, method, predicate, uniqueness and size.
 pub fn index_shapes(client: &mut Client) -> Result<Vec<crate::check::IndexShape>, postgres::Error> {
+    // indoption bit 0 is DESC, bit 1 NULLS FIRST (src/include/catalog/pg_index.h); a
+    // direction's default NULLS placement (LAST for ASC, FIRST for DESC) is left out, as
+    // pg_get_indexdef leaves it out.
     let rows = client.query(
         "SELECT i.relname::text, t.relname::text, am.amname::text,
                 ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true)
                         FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
-                pg_get_expr(x.indpred, x.indrelid), x.indisunique
+                pg_get_expr(x.indpred, x.indrelid), x.indisunique,
+                ARRAY(SELECT CASE WHEN am.amname <> 'btree' THEN ''
+                                  WHEN (x.indoption[k - 1] & 1) = 1 AND (x.indoption[k - 1] & 2) = 2 THEN 'DESC'
+                                  WHEN (x.indoption[k - 1] & 1) = 1 THEN 'DESC NULLS LAST'
+                                  WHEN (x.indoption[k - 1] & 2) = 2 THEN 'NULLS FIRST'
+                                  ELSE '' END
+                        FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
+                ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true)
+                        FROM generate_series(x.indnkeyatts + 1, x.indnatts) k ORDER BY k),
+                pg_relation_size(x.indexrelid)
            FROM pg_index x
            JOIN pg_class i ON i.oid = x.indexrelid
            JOIN pg_class t ON t.oid = x.indrelid
@@ -73,6 +86,9 @@ pub fn index_shapes(client: &mut Client) -> Result<Vec<crate::check::IndexShape>
             columns: r.get(3),
             predicate: r.get(4),
             unique: r.get(5),
+            orders: r.get(6),
+            include: r.get(7),
+            size_bytes: r.get(8),
         })
         .collect())
 }

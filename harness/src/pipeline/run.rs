@@ -240,6 +240,9 @@ fn run_in(
     let shapes = explain::index_shapes(&mut client)
         .map_err(|source| PipelineError::Sql { what: "reading index columns".into(), source })?;
     result.findings.extend(check::redundant_index(&created, &shapes));
+    if !failed_as_expected {
+        result.findings.extend(check::index_catalog(&scenario.indexes, &shapes));
+    }
     result.migration = Some(migration);
 
     if failed_as_expected {

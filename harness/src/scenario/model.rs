@@ -36,6 +36,8 @@ pub struct Scenario {
     pub migration: MigrationSpec,
     /// `[matrix] postgres`: the majors to run on when the command line names none, in order.
     pub matrix: Vec<String>,
+    /// `[[indexes]]`: catalog facts checked after the migration.
+    pub indexes: Vec<super::index::IndexSpec>,
 }
 
 #[derive(Debug, Clone)]

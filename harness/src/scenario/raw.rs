@@ -33,6 +33,29 @@ pub struct RawScenario {
     pub migration: Option<Spanned<RawMigration>>,
     #[serde(default)]
     pub matrix: Option<Spanned<RawMatrix>>,
+    #[serde(default)]
+    pub indexes: Vec<Spanned<RawIndex>>,
+}
+
+/// `[[indexes]]`: what the catalog must say of an index after the migration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawIndex {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub columns: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub include: Option<Vec<String>>,
+    #[serde(default, rename = "where")]
+    pub predicate: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unique: Option<bool>,
+    #[serde(default)]
+    pub method: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_size: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,6 +12,8 @@ use toml::Spanned;
 
 use super::column::{ColumnSpec, GenKind, Literal};
 use super::duration::parse_duration;
+use super::index::{IndexColumn, IndexSpec, METHODS};
+use super::size::parse_size;
 use super::error::ScenarioError;
 use super::model::*;
 use super::raw::*;
@@ -152,6 +154,30 @@ impl Validator<'_> {
             None => Vec::new(),
             Some(m) => self.matrix(m.into_inner(), database.postgres.as_deref())?,
         };
+        let mut indexes: Vec<IndexSpec> = Vec::new();
+        for i in raw.indexes {
+            let spec = self.index(i)?;
+            if indexes.iter().any(|o| o.name == spec.name) {
+                return Err(ScenarioError::Invalid {
+                    path: self.src.path.clone(),
+                    at: spec.at,
+                    message: format!("duplicate `[[indexes]]` entry `{}` (expected each index once)", spec.name),
+                });
+            }
+            indexes.push(spec);
+        }
+        if migration.expect_error.is_some() {
+            if let Some(i) = indexes.first() {
+                return Err(ScenarioError::Invalid {
+                    path: self.src.path.clone(),
+                    at: i.at,
+                    message: format!(
+                        "index `{}` is described under `[[indexes]]`, but `expect-error` says the migration fails (expected no `[[indexes]]`: they are checked after a migration that applied)",
+                        i.name
+                    ),
+                });
+            }
+        }
         Ok(Scenario {
             path: self.src.path.clone(),
             name,
@@ -163,7 +189,52 @@ impl Validator<'_> {
             queries,
             migration,
             matrix,
+            indexes,
         })
+    }
+
+    fn index(&self, raw: Spanned<RawIndex>) -> Result<IndexSpec> {
+        let raw = raw.into_inner();
+        let at = self.at(raw.name.span());
+        let name = raw.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return self.err(raw.name.span(), "empty index `name` (expected the index's name, as `CREATE INDEX` gives it)");
+        }
+        let who = format!("index `{name}`");
+        let columns = match raw.columns {
+            None => None,
+            Some(list) if list.get_ref().is_empty() => {
+                return self.err(list.span(), format!("{who}: empty `columns` (expected the key columns in order, like [\"customer_id\", \"created_at DESC\"])"));
+            }
+            Some(list) => {
+                let mut columns = Vec::new();
+                for text in list.get_ref() {
+                    columns.push(text.parse::<IndexColumn>().or_else(|m| self.err(list.span(), format!("{who}: {m}")))?);
+                }
+                Some(columns)
+            }
+        };
+        let predicate = match raw.predicate {
+            Some(p) if p.get_ref().trim().is_empty() => {
+                return self.err(p.span(), format!("{who}: empty `where` (expected the partial index's predicate, like \"deleted_at IS NULL\")"));
+            }
+            p => p.map(Spanned::into_inner),
+        };
+        let method = match raw.method {
+            None => None,
+            Some(m) => {
+                let lower = m.get_ref().to_ascii_lowercase();
+                if !METHODS.contains(&lower.as_str()) {
+                    return self.err(m.span(), format!("{who}: unknown `method` `{}` (expected one of {})", m.get_ref(), METHODS.join(", ")));
+                }
+                Some(lower)
+            }
+        };
+        let max_size = match raw.max_size {
+            None => None,
+            Some(s) => Some(parse_size(s.get_ref()).or_else(|m| self.err(s.span(), format!("{who}: `max-size`: {m}")))?),
+        };
+        Ok(IndexSpec { name, at, table: raw.table, columns, include: raw.include, predicate, unique: raw.unique, method, max_size })
     }
 
     /// `[matrix] postgres = ["13", "15", "18"]`: plain majors, each once.
