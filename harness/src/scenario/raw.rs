@@ -45,7 +45,7 @@ pub struct RawIndex {
     #[serde(default)]
     pub table: Option<String>,
     #[serde(default)]
-    pub columns: Option<Spanned<Vec<String>>>,
+    pub columns: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub include: Option<Vec<String>>,
     #[serde(default, rename = "where")]
@@ -236,9 +236,17 @@ pub struct RawMigration {
     pub expect_rollback_leftovers: Option<Spanned<Vec<String>>>,
 }
 
-/// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`).
+/// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`). Items of a list keep
+/// their own position, so an error about one points at it; a lone string has the key's.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OneOrMany(pub Vec<String>);
+pub struct OneOrMany(pub Vec<(String, Option<std::ops::Range<usize>>)>);
+
+impl OneOrMany {
+    /// Each item with its position, or `whole` (the key's value) when it has none of its own.
+    pub fn items(self, whole: std::ops::Range<usize>) -> impl Iterator<Item = (String, std::ops::Range<usize>)> {
+        self.0.into_iter().map(move |(text, span)| (text, span.unwrap_or_else(|| whole.clone())))
+    }
+}
 
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -249,12 +257,13 @@ impl<'de> Deserialize<'de> for OneOrMany {
                 f.write_str("a string or a list of strings")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_string()]))
+                Ok(OneOrMany(vec![(v.to_string(), None)]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
                 let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<String>()? {
-                    items.push(item);
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    let span = item.span();
+                    items.push((item.into_inner(), Some(span)));
                 }
                 Ok(OneOrMany(items))
             }

@@ -209,7 +209,7 @@ impl Validator<'_> {
             Some(list) => {
                 let mut columns = Vec::new();
                 for text in list.get_ref() {
-                    columns.push(text.parse::<IndexColumn>().or_else(|m| self.err(list.span(), format!("{who}: {m}")))?);
+                    columns.push(text.get_ref().parse::<IndexColumn>().or_else(|m| self.err(text.span(), format!("{who}: {m}")))?);
                 }
                 Some(columns)
             }
@@ -281,11 +281,11 @@ impl Validator<'_> {
         };
         let mut schema = Vec::new();
         if let Some(files) = raw.schema {
-            let span = files.span();
-            for file in files.into_inner().0 {
+            let whole = files.span();
+            for (file, span) in files.into_inner().items(whole) {
                 let path = self.src.resolve(&file);
                 if !path.is_file() {
-                    return self.err(span.clone(), format!("schema file `{file}` not found (looked for `{}`)", path.display()));
+                    return self.err(span, format!("schema file `{file}` not found (looked for `{}`)", path.display()));
                 }
                 schema.push(path);
             }
@@ -823,9 +823,9 @@ impl Validator<'_> {
         let mut expect = PlanExpectation::default();
         for (list, target) in [(raw.plan, &mut expect.must), (raw.no, &mut expect.must_not)] {
             if let Some(list) = list {
-                for text in &list.get_ref().0 {
-                    let pattern = PlanPattern::from_str(text)
-                        .or_else(|e| self.err(list.span(), format!("{who}: {e}")))?;
+                let whole = list.span();
+                for (text, span) in list.into_inner().items(whole) {
+                    let pattern = PlanPattern::from_str(&text).or_else(|e| self.err(span, format!("{who}: {e}")))?;
                     target.push(pattern);
                 }
             }
