@@ -551,7 +551,9 @@ impl Validator<'_> {
                     let min = self.int_bound(&who, raw.min.as_ref(), "min", 0)?;
                     let max = self.int_bound(&who, raw.max.as_ref(), "max", 1_000_000)?;
                     if min > max {
-                        return self.err(span, format!("{who}: `min` {min} is above `max` {max} (expected min <= max)"));
+                        // At the bound written last in the pair: `max` if given, else `min`.
+                        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(span, |b| b.span());
+                        return self.err(at, format!("{who}: `min` {min} is above `max` {max} (expected min <= max)"));
                     }
                     GenKind::Int { min, max }
                 }
@@ -564,7 +566,8 @@ impl Validator<'_> {
                     let min = self.float_bound(&who, raw.min.as_ref(), "min", 0.0)?;
                     let max = self.float_bound(&who, raw.max.as_ref(), "max", 1.0)?;
                     if min >= max {
-                        return self.err(span, format!("{who}: `min` {min} is not below `max` {max} (expected min < max)"));
+                        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(span, |b| b.span());
+                        return self.err(at, format!("{who}: `min` {min} is not below `max` {max} (expected min < max)"));
                     }
                     GenKind::Float { min, max }
                 }
@@ -573,7 +576,8 @@ impl Validator<'_> {
                     let start = self.instant(&who, raw.start.as_ref(), "2024-01-01")?;
                     let end = self.instant(&who, raw.end.as_ref(), "2026-01-01")?;
                     if start >= end {
-                        return self.err(span, format!("{who}: `start` is not before `end` (expected a window start < end)"));
+                        let at = raw.end.as_ref().or(raw.start.as_ref()).map_or(span, |b| b.span());
+                        return self.err(at, format!("{who}: `start` is not before `end` (expected a window start < end)"));
                     }
                     GenKind::Timestamp { start, end }
                 }
