@@ -58,6 +58,13 @@ fn a_complete_down_step_is_clean_and_up_runs_again() {
     assert!(result.findings.iter().all(|f| f.check != "reversible" && f.check != "reapply"), "{text}");
     let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
     assert!(down.failure.is_none() && down.reapply_failure.is_none(), "{down:?}");
+    // The `SELECT 1` floor is timed beside the queries, in each timed phase, and a Seq Scan of
+    // 10,000 rows costs more than the bare round trip.
+    let floor = |phase: Phase| result.round_trip_floor.iter().find(|t| t.phase == phase).map(|t| t.series.p50);
+    let floor_before = floor(Phase::Before).expect("the floor is timed before the migration");
+    assert!(floor(Phase::After).is_some() && floor(Phase::Rollback).is_none(), "{:?}", result.round_trip_floor);
+    let seq_scan = result.queries[0].client_series(Phase::Before).expect("the query is timed").p50;
+    assert!(floor_before > 0.0 && floor_before < seq_scan, "floor {floor_before}ms, seq scan {seq_scan}ms");
     for q in &result.queries {
         let rollback = q.captures.iter().find(|c| c.phase == Phase::Rollback).expect("plans are captured after down");
         assert!(rollback.summary.contains("Seq Scan"), "{}: {}", q.name, rollback.summary);

@@ -61,6 +61,9 @@ pub struct ScenarioResult {
     /// Why the run could not finish, with its causes.
     pub error: Option<String>,
     pub seeded: Vec<TableSeeded>,
+    /// Client round trips of `SELECT 1` per phase, timed between the queries' own: what any
+    /// query pays on this backend's connection before the server does any work.
+    pub round_trip_floor: Vec<ClientTiming>,
     pub migration: Option<MigrationResult>,
     pub queries: Vec<QueryResult>,
     /// Findings about the scenario as a whole (the migration, the server version).

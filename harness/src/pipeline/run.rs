@@ -96,6 +96,7 @@ fn new_result(scenario: &Scenario, backend: String, server_version: String) -> S
         outcome: Outcome::Error,
         error: None,
         seeded: Vec::new(),
+        round_trip_floor: Vec::new(),
         migration: None,
         queries: Vec::new(),
         findings: Vec::new(),
@@ -422,7 +423,12 @@ fn capture_phase(
         // Captured to compare plans with `Before`; nothing is timed or expected here.
         return Ok(());
     }
-    for (i, series) in time_clients(scenario, client, params)?.into_iter().enumerate() {
+    let mut series = time_clients(scenario, client, params)?;
+    // The last series is the `SELECT 1` floor, measured between the queries' runs.
+    if let Some(floor) = series.pop() {
+        result.round_trip_floor.push(ClientTiming { phase, series: floor });
+    }
+    for (i, series) in series.into_iter().enumerate() {
         result.queries[i].client.push(ClientTiming { phase, series });
     }
     for attempt in 0..=scenario.explain.max_repeats {
@@ -440,7 +446,7 @@ fn capture_phase(
         }
         // Too close to call: measure another series and judge on all samples together.
         progress(&format!("a timing budget is too close to call; measuring again ({} of {})", attempt + 1, scenario.explain.max_repeats));
-        for (i, more) in time_clients(scenario, client, params)?.into_iter().enumerate() {
+        for (i, more) in time_clients(scenario, client, params)?.into_iter().enumerate().take(scenario.queries.len()) {
             if let Some(c) = result.queries[i].client.iter_mut().find(|c| c.phase == phase) {
                 c.series.extend(&more.samples);
             }
@@ -477,8 +483,10 @@ fn explain_query(
     Ok(explain::capture(client, &q.name, &q.sql, &params[i], mode, scenario.explain.warmup, scenario.explain.runs)?)
 }
 
-/// One series of client round trips per query. The queries take turns run by run, so that
-/// whatever else the machine does at a given moment hits all of them alike.
+/// One series of client round trips per query, then one of `SELECT 1`: the floor any query pays
+/// on this connection (driver, network, a container's port mapping), to read the queries'
+/// figures against. The statements take turns run by run, so that whatever else the machine
+/// does at a given moment hits all of them alike.
 fn time_clients(scenario: &Scenario, client: &mut Client, params: &[Vec<ParamValue>]) -> Result<Vec<Series>, PipelineError> {
     client
         .batch_execute("RESET plan_cache_mode")
@@ -487,6 +495,7 @@ fn time_clients(scenario: &Scenario, client: &mut Client, params: &[Vec<ParamVal
     for (i, q) in scenario.queries.iter().enumerate() {
         prepared.push(explain::Prepared::new(client, &q.name, &q.sql, &params[i])?);
     }
+    prepared.push(explain::Prepared::new(client, "round-trip-floor", "SELECT 1", &[])?);
     for p in &prepared {
         for _ in 0..scenario.explain.warmup {
             p.time_once(client)?;

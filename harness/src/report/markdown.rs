@@ -59,6 +59,9 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
             let _ = writeln!(out, "{}\n", r.description);
         }
         let _ = writeln!(out, "- backend: {}\n- seed: {}", r.backend, r.seed);
+        if let Some(floor) = r.round_trip_floor.iter().find(|t| t.phase == Phase::Before).filter(|t| !t.series.is_empty()) {
+            let _ = writeln!(out, "- client round trip of `SELECT 1`: {} (in every client figure)", ms(floor.series.p50));
+        }
         for q in &r.queries {
             for w in &q.when {
                 let _ = writeln!(out, "- `{}`: expectations for PostgreSQL {} — {}", q.name, w.postgres, cell(&w.why));

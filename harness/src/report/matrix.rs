@@ -62,6 +62,7 @@ mod tests {
             outcome,
             error: None,
             seeded: Vec::new(),
+            round_trip_floor: Vec::new(),
             migration: None,
             queries: Vec::new(),
             findings: Vec::new(),

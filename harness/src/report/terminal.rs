@@ -14,6 +14,9 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
     for t in &r.seeded {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
     }
+    if let Some(floor) = r.round_trip_floor.iter().find(|t| t.phase == Phase::Before).filter(|t| !t.series.is_empty()) {
+        let _ = writeln!(out, "    client round trip of `SELECT 1` on this connection: {} (in every client figure below)", ms(floor.series.p50));
+    }
     for q in &r.queries {
         for w in &q.when {
             let _ = writeln!(out, "    {}: expectations for PostgreSQL {} ({})", q.name, w.postgres, w.why);
