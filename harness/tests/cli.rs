@@ -234,6 +234,10 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
 
     let summary = std::fs::read_to_string(report_dir.join("summary.md")).expect("summary.md is written");
     assert!(summary.contains("brokkr-pak-hash"), "summary.md does not name the scenario:\n{summary}");
+    let junit = std::fs::read_to_string(report_dir.join("junit.xml")).expect("junit.xml is written");
+    assert!(junit.contains(r#"<testsuite name="brokkr-pak-hash (PostgreSQL "#), "junit.xml has no suite for the scenario:\n{junit}");
+    assert!(junit.contains(r#"<testcase name="agent-by-pak-hash after""#), "junit.xml has no case per query and phase:\n{junit}");
+    assert!(!junit.contains("<failure"), "a passing run has no failure in junit.xml:\n{junit}");
 }
 
 #[test]

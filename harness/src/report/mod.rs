@@ -1,13 +1,15 @@
 //! The report stage: turns scenario results into what people and tools read — the terminal
-//! summary, `results.json` and `summary.md`. It decides nothing; verdicts come from the checks.
+//! summary, `results.json`, `summary.md` and `junit.xml`. It decides nothing; verdicts come from the checks.
 
 mod json;
+mod junit;
 mod markdown;
 mod matrix;
 mod terminal;
 mod write;
 
 pub use json::{results_json, FORMAT_VERSION};
+pub use junit::junit_xml;
 pub use markdown::summary_markdown;
 pub use matrix::matrix_text;
 pub use terminal::{scenario_text, summary_text};

@@ -13,13 +13,14 @@ pub struct ReportError {
     pub source: std::io::Error,
 }
 
-/// Writes `results.json` and `summary.md` into `dir` (created if missing); returns their paths.
+/// Writes `results.json`, `summary.md` and `junit.xml` into `dir` (created if missing); returns their paths.
 pub fn write_reports(dir: &Path, results: &[ScenarioResult]) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError { path: dir.to_path_buf(), source })?;
     let mut written = Vec::new();
     for (name, text) in [
         ("results.json", super::results_json(results)),
         ("summary.md", super::summary_markdown(results)),
+        ("junit.xml", super::junit_xml(results)),
     ] {
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp"));
