@@ -1,5 +1,5 @@
 # planproof — the two commands a new user runs, and a few more.
-#   make report   run every scenario in scenarios/, write reports/results.json, summary.md, junit.xml
+#   make report   run every scenario in scenarios/, write reports/ (results.json, summary.md, junit.xml, report.html)
 #   make test     the test suite: unit tests, offline plan tests, one test per scenario
 
 CARGO ?= cargo
@@ -42,4 +42,4 @@ fmt:
 
 clean:
 	$(CARGO) clean
-	rm -f $(REPORT_DIR)/results.json $(REPORT_DIR)/summary.md $(REPORT_DIR)/junit.xml
+	rm -f $(REPORT_DIR)/results.json $(REPORT_DIR)/summary.md $(REPORT_DIR)/junit.xml $(REPORT_DIR)/report.html

@@ -47,7 +47,7 @@ enum Command {
         /// version wanted. Example: `--pg-bin '/opt/postgresql/{major}/bin' --pg 13,17`
         #[arg(long, env = "PLANPROOF_PG_BIN")]
         pg_bin: Option<PathBuf>,
-        /// Where to write results.json, summary.md and junit.xml.
+        /// Where to write results.json, summary.md, junit.xml and report.html.
         #[arg(long, default_value = "reports")]
         report_dir: PathBuf,
         /// Keep each scenario's database after the run (and print how to connect).

@@ -238,6 +238,8 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
     assert!(junit.contains(r#"<testsuite name="brokkr-pak-hash (PostgreSQL "#), "junit.xml has no suite for the scenario:\n{junit}");
     assert!(junit.contains(r#"<testcase name="agent-by-pak-hash after""#), "junit.xml has no case per query and phase:\n{junit}");
     assert!(!junit.contains("<failure"), "a passing run has no failure in junit.xml:\n{junit}");
+    let html = std::fs::read_to_string(report_dir.join("report.html")).expect("report.html is written");
+    assert!(html.contains("brokkr-pak-hash") && html.contains("<svg"), "report.html has no scenario or no chart");
 }
 
 #[test]

@@ -163,6 +163,29 @@ pub struct CaptureResult {
 }
 
 impl ScenarioResult {
+    /// A result named `name` with nothing run yet (outcome `Error` until `settle`): the start
+    /// of every run, and a base for tests of the reports.
+    pub fn placeholder(name: &str) -> ScenarioResult {
+        ScenarioResult {
+            name: name.to_string(),
+            file: String::new(),
+            description: String::new(),
+            seed: 0,
+            backend: String::new(),
+            server_version: String::new(),
+            settings: BTreeMap::new(),
+            outcome: Outcome::Error,
+            error: None,
+            seeded: Vec::new(),
+            round_trip_floor: Vec::new(),
+            migration: None,
+            queries: Vec::new(),
+            findings: Vec::new(),
+            kept: None,
+            duration_ms: 0.0,
+        }
+    }
+
     /// Every finding of the run, with where it belongs (`query/phase/mode` or `scenario`).
     pub fn all_findings(&self) -> Vec<(String, &Finding)> {
         let mut all: Vec<(String, &Finding)> = self.findings.iter().map(|f| ("scenario".to_string(), f)).collect();

@@ -86,22 +86,12 @@ pub fn not_run(scenario: &Scenario, error: &dyn std::error::Error) -> ScenarioRe
 
 fn new_result(scenario: &Scenario, backend: String, server_version: String) -> ScenarioResult {
     ScenarioResult {
-        name: scenario.name.clone(),
         file: scenario.path.display().to_string(),
         description: scenario.description.clone(),
         seed: scenario.seed,
         backend,
         server_version,
-        settings: BTreeMap::new(),
-        outcome: Outcome::Error,
-        error: None,
-        seeded: Vec::new(),
-        round_trip_floor: Vec::new(),
-        migration: None,
-        queries: Vec::new(),
-        findings: Vec::new(),
-        kept: None,
-        duration_ms: 0.0,
+        ..ScenarioResult::placeholder(&scenario.name)
     }
 }
 

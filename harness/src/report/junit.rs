@@ -65,7 +65,6 @@ fn status(findings: &[Finding], error: Option<&str>) -> TestCaseStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::Outcome;
 
     fn result(findings: Vec<Finding>, error: Option<&str>) -> ScenarioResult {
         let mut r = empty();
@@ -76,24 +75,7 @@ mod tests {
     }
 
     fn empty() -> ScenarioResult {
-        ScenarioResult {
-            name: "brokkr-pak-hash".into(),
-            file: String::new(),
-            description: String::new(),
-            seed: 42,
-            backend: "local".into(),
-            server_version: "15.18".into(),
-            settings: Default::default(),
-            outcome: Outcome::Passed,
-            error: None,
-            seeded: Vec::new(),
-            round_trip_floor: Vec::new(),
-            migration: None,
-            queries: Vec::new(),
-            findings: Vec::new(),
-            kept: None,
-            duration_ms: 1500.0,
-        }
+        ScenarioResult { server_version: "15.18".into(), duration_ms: 1500.0, ..ScenarioResult::placeholder("brokkr-pak-hash") }
     }
 
     #[test]

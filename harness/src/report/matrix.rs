@@ -51,24 +51,7 @@ mod tests {
     use super::*;
 
     fn result(name: &str, version: &str, outcome: Outcome) -> ScenarioResult {
-        ScenarioResult {
-            name: name.into(),
-            file: String::new(),
-            description: String::new(),
-            seed: 1,
-            backend: String::new(),
-            server_version: version.into(),
-            settings: Default::default(),
-            outcome,
-            error: None,
-            seeded: Vec::new(),
-            round_trip_floor: Vec::new(),
-            migration: None,
-            queries: Vec::new(),
-            findings: Vec::new(),
-            kept: None,
-            duration_ms: 0.0,
-        }
+        ScenarioResult { server_version: version.into(), outcome, ..ScenarioResult::placeholder(name) }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The report stage: turns scenario results into what people and tools read — the terminal
-//! summary, `results.json`, `summary.md` and `junit.xml`. It decides nothing; verdicts come from the checks.
+//! summary, `results.json`, `summary.md`, `junit.xml` and `report.html`. It decides nothing; verdicts come from the checks.
 
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -8,6 +9,7 @@ mod matrix;
 mod terminal;
 mod write;
 
+pub use html::report_html;
 pub use json::{results_json, FORMAT_VERSION};
 pub use junit::junit_xml;
 pub use markdown::summary_markdown;

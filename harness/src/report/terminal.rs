@@ -141,7 +141,7 @@ pub fn summary_text(results: &[ScenarioResult]) -> String {
     )
 }
 
-fn badge(o: Outcome) -> &'static str {
+pub(super) fn badge(o: Outcome) -> &'static str {
     match o {
         Outcome::Passed => "PASS",
         Outcome::Inconclusive => "UNSURE",

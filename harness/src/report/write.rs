@@ -13,7 +13,7 @@ pub struct ReportError {
     pub source: std::io::Error,
 }
 
-/// Writes `results.json`, `summary.md` and `junit.xml` into `dir` (created if missing); returns their paths.
+/// Writes `results.json`, `summary.md`, `junit.xml` and `report.html` into `dir` (created if missing); returns their paths.
 pub fn write_reports(dir: &Path, results: &[ScenarioResult]) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError { path: dir.to_path_buf(), source })?;
     let mut written = Vec::new();
@@ -21,6 +21,7 @@ pub fn write_reports(dir: &Path, results: &[ScenarioResult]) -> Result<Vec<PathB
         ("results.json", super::results_json(results)),
         ("summary.md", super::summary_markdown(results)),
         ("junit.xml", super::junit_xml(results)),
+        ("report.html", super::report_html(results)),
     ] {
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp"));
