@@ -19,6 +19,7 @@
 pub mod check;
 pub mod db;
 pub mod explain;
+pub mod load;
 pub mod migrate;
 pub mod pipeline;
 pub mod plan;

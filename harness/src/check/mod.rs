@@ -14,6 +14,8 @@ mod expected_error;
 mod finding;
 mod index_exists;
 mod latency;
+mod load;
+mod load_window;
 mod lock_timeout;
 mod matching;
 mod migration_duration;
@@ -23,7 +25,9 @@ mod rows_removed;
 mod server_version;
 mod small_table;
 mod speedup;
+mod stall;
 mod valid_indexes;
+mod write_slowdown;
 
 pub use absent::check_absent;
 pub use blocking_index::{blocking_index, BLOCKING_BUILD_ROWS};
@@ -46,3 +50,7 @@ pub use small_table::{check_small_tables, TableSize, SMALL_TABLE_PAGES, SMALL_TA
 pub use server_version::server_version;
 pub use valid_indexes::valid_indexes;
 pub use speedup::speedup;
+pub use load::load;
+pub use load_window::load_window;
+pub use stall::{stall, CALM_FACTOR};
+pub use write_slowdown::write_slowdown;

@@ -13,6 +13,7 @@ mod stats;
 pub use capture::{capture, Capture};
 pub use client::Prepared;
 pub use series::Series;
+pub(crate) use series::percentile;
 pub use error::{db_message, ExplainError};
 pub use params::{literal, sample_params, ParamValue};
 pub use session::pin_settings;

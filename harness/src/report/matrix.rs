@@ -65,6 +65,7 @@ mod tests {
             migration: None,
             queries: Vec::new(),
             findings: Vec::new(),
+            load: None,
             kept: None,
             duration_ms: 0.0,
         }

@@ -2,6 +2,7 @@
 //! summary, `results.json` and `summary.md`. It decides nothing; verdicts come from the checks.
 
 mod json;
+mod load;
 mod markdown;
 mod matrix;
 mod terminal;

@@ -12,6 +12,7 @@ pub mod pattern;
 mod raw;
 mod source;
 mod validate;
+mod workload;
 
 pub use catalog::{catalog_of, check_against, Catalog};
 pub use duration::parse_duration;

@@ -10,6 +10,7 @@ use serde::Serialize;
 pub use super::column::{ColumnSpec, GenKind, Literal};
 pub use super::error::Location;
 pub use super::pattern::{PlanExpectation, PlanPattern};
+pub use super::workload::{LoadBudgets, LoadSpec};
 
 /// Session settings pinned before every EXPLAIN unless the scenario overrides them, so that
 /// plans and timings repeat: no JIT compile times, no parallel workers, and no synchronised
@@ -33,6 +34,8 @@ pub struct Scenario {
     pub tables: Vec<TableSpec>,
     pub queries: Vec<QuerySpec>,
     pub migration: MigrationSpec,
+    /// The concurrent workload and write series, when `[load]` or a load budget asks for them.
+    pub load: Option<LoadSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +195,8 @@ pub struct MigrationSpec {
     /// The migration must fail with an error containing this text (a known-broken migration
     /// kept as it ships, so that the report shows why).
     pub expect_error: Option<String>,
+    /// `max-write-stall`, `max-read-stall`, `max-write-slowdown`.
+    pub load: LoadBudgets,
 }
 
 impl Phase {

@@ -31,6 +31,8 @@ pub struct RawScenario {
     pub queries: Vec<Spanned<RawQuery>>,
     #[serde(default)]
     pub migration: Option<Spanned<RawMigration>>,
+    #[serde(default)]
+    pub load: Option<Spanned<RawLoad>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,6 +179,37 @@ pub struct RawMigration {
     pub max_duration: Option<Spanned<String>>,
     #[serde(default)]
     pub expect_error: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_write_stall: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_read_stall: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_write_slowdown: Option<Spanned<String>>,
+}
+
+/// `[load]`: the concurrent workload run while the migration under test runs, and the write
+/// series measured before and after it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLoad {
+    #[serde(default)]
+    pub writers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub readers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub tables: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub updates: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub rate: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub baseline: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_time: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_operations: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub overhead_writes: Option<Spanned<i64>>,
 }
 
 /// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`).

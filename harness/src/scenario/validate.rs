@@ -80,22 +80,22 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
-struct Validator<'a> {
-    src: &'a SourceFile,
+pub(super) struct Validator<'a> {
+    pub(super) src: &'a SourceFile,
 }
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
 
 const GENERATORS: &str = "`uuid`, `sha256-hex`, `token`, `first-name`, `last-name`, `name`, \
     `email`, `word`, `sentence`, `company`, `int`, `float`, `sequence`, `timestamp`, `bool` \
     (or `one-of = [...]`, or `references = \"table.column\"`)";
 
 impl Validator<'_> {
-    fn err<T>(&self, span: Range<usize>, message: impl Into<String>) -> Result<T> {
+    pub(super) fn err<T>(&self, span: Range<usize>, message: impl Into<String>) -> Result<T> {
         Err(self.src.error(span, message))
     }
 
-    fn at(&self, span: Range<usize>) -> Location {
+    pub(super) fn at(&self, span: Range<usize>) -> Location {
         self.src.location(span.start)
     }
 
@@ -148,6 +148,7 @@ impl Validator<'_> {
                 });
             }
         }
+        let load = self.workload(raw.load, &migration, &tables, &queries)?;
         Ok(Scenario {
             path: self.src.path.clone(),
             name,
@@ -158,6 +159,7 @@ impl Validator<'_> {
             tables,
             queries,
             migration,
+            load,
         })
     }
 
@@ -704,6 +706,7 @@ impl Validator<'_> {
     }
 
     fn migration(&self, raw: RawMigration) -> Result<MigrationSpec> {
+        let load = self.load_budgets(&raw)?;
         let max_duration = match raw.max_duration {
             None => None,
             Some(d) => Some(parse_duration(d.get_ref()).or_else(|m| self.err(d.span(), format!("migration: {m}")))?),
@@ -714,7 +717,7 @@ impl Validator<'_> {
             }
             e => e.map(Spanned::into_inner),
         };
-        Ok(MigrationSpec { max_duration, expect_error })
+        Ok(MigrationSpec { max_duration, expect_error, load })
     }
 }
 
