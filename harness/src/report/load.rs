@@ -20,6 +20,15 @@ fn shape(l: &LoadReport) -> String {
     format!("{} writer(s), {} reader(s) at {}/s each{tables}", m.writers, m.readers, m.rate)
 }
 
+/// ` (+12%)`: the change from `before` to `after`.
+fn change(before: f64, after: f64) -> String {
+    if before > 0.0 {
+        format!(" ({:+.0}%)", (after / before - 1.0) * 100.0)
+    } else {
+        String::new()
+    }
+}
+
 fn verdict(v: Verdict) -> &'static str {
     match v {
         Verdict::Pass => "ok",
@@ -56,7 +65,7 @@ pub fn load_text(out: &mut String, l: &LoadReport) {
         }
     }
     for s in &m.write_series {
-        let after = s.after.as_ref().map(|a| format!(" → {}", ms(a.p50))).unwrap_or_default();
+        let after = s.after.as_ref().map(|a| format!(" → {}{}", ms(a.p50), change(s.before.p50, a.p50))).unwrap_or_default();
         let _ = writeln!(out, "      {} into `{}`: p50 {}{after} ({} writes each)", s.kind.as_str(), s.table, ms(s.before.p50), s.before.samples.len());
     }
     for b in &l.budgets {
@@ -95,7 +104,7 @@ pub fn load_markdown(out: &mut String, l: &LoadReport) {
     if !m.write_series.is_empty() {
         let _ = writeln!(out, "\n| write | p50 before | p50 after |\n|---|---|---|");
         for s in &m.write_series {
-            let after = s.after.as_ref().map(|a| ms(a.p50)).unwrap_or_default();
+            let after = s.after.as_ref().map(|a| format!("{}{}", ms(a.p50), change(s.before.p50, a.p50))).unwrap_or_default();
             let _ = writeln!(out, "| {} into `{}` | {} | {after} |", s.kind.as_str(), s.table, ms(s.before.p50));
         }
     }
