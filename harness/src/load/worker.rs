@@ -182,7 +182,9 @@ fn work_loop(index: usize, client: &mut Client, work: &mut Work, shared: &Shared
             Work::Read(queries) => {
                 let query = &queries[(n % queries.len().max(1) as u64) as usize];
                 let start_ms = shared.now_ms();
-                let outcome = query.query(client).map(|_| ()).map_err(|e| crate::pipeline::error_chain(&e));
+                // In a transaction rolled back afterwards: a scenario query that writes must not
+                // change the data the plans are captured on.
+                let outcome = query.time_once(client).map(|_| ()).map_err(|e| crate::pipeline::error_chain(&e));
                 (OpKind::Read, outcome, start_ms)
             }
         };
