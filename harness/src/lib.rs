@@ -4,7 +4,8 @@
 //! migration, checks every expectation and reports.
 //!
 //! The stages, in the order data flows through them, are the modules `scenario`, `db`,
-//! `seed`, `migrate`, `explain`, `plan`, `check` and `report`; `pipeline` runs them in order.
+//! `seed`, `migrate` (with `load`, the workload around it), `explain`, `plan`, `check` and
+//! `report`; `pipeline` runs them in order.
 //! The command-line tool, the test suite and a user's own tests all call the functions below.
 //!
 //! In a user's test, two lines:
@@ -19,6 +20,7 @@
 pub mod check;
 pub mod db;
 pub mod explain;
+pub mod load;
 pub mod migrate;
 pub mod pipeline;
 pub mod plan;

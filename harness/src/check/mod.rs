@@ -15,6 +15,8 @@ mod finding;
 mod index_catalog;
 mod index_exists;
 mod latency;
+mod load;
+mod load_window;
 mod lock_timeout;
 mod matching;
 mod migration_duration;
@@ -25,7 +27,9 @@ mod rows_removed;
 mod server_version;
 mod small_table;
 mod speedup;
+mod stall;
 mod valid_indexes;
+mod write_slowdown;
 
 pub use absent::check_absent;
 pub use blocking_index::{blocking_index, BLOCKING_BUILD_ROWS};
@@ -50,3 +54,7 @@ pub use small_table::{check_small_tables, TableSize, SMALL_TABLE_PAGES, SMALL_TA
 pub use server_version::server_version;
 pub use valid_indexes::valid_indexes;
 pub use speedup::speedup;
+pub use load::load;
+pub use load_window::load_window;
+pub use stall::{stall, CALM_FACTOR};
+pub use write_slowdown::write_slowdown;

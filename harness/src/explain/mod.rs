@@ -15,6 +15,7 @@ pub use capture::{capture, Capture};
 pub use catalog::catalog_snapshot;
 pub use client::Prepared;
 pub use series::Series;
+pub(crate) use series::percentile;
 pub use error::{db_message, ExplainError};
 pub use params::{literal, sample_params, ParamValue};
 pub use session::pin_settings;

@@ -55,8 +55,9 @@ impl Series {
     }
 }
 
-/// Linear interpolation between the closest ranks (the common "type 7" definition).
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// Linear interpolation between the closest ranks (the common "type 7" definition) of a
+/// sorted slice.
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     match sorted.len() {
         0 => 0.0,
         1 => sorted[0],

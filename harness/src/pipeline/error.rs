@@ -25,6 +25,8 @@ pub enum PipelineError {
     Seed(#[from] crate::seed::SeedError),
     #[error("explain")]
     Explain(#[from] crate::explain::ExplainError),
+    #[error("load")]
+    Load(#[from] crate::load::LoadError),
     #[error("{what}")]
     Sql {
         what: String,

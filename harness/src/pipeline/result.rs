@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::check::{BudgetResult, Finding, Severity};
 use crate::explain::{ParamValue, Series};
+use crate::load::LoadResult;
 use crate::migrate::{Format, StatementFailure};
 use crate::plan::Explain;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
@@ -68,6 +69,8 @@ pub struct ScenarioResult {
     pub queries: Vec<QueryResult>,
     /// Findings about the scenario as a whole (the migration, the server version).
     pub findings: Vec<Finding>,
+    /// The workload around the migration and the write series, when the scenario asks.
+    pub load: Option<LoadReport>,
     /// How to reach the database kept after the run, if it was kept.
     pub kept: Option<String>,
     pub duration_ms: f64,
@@ -104,6 +107,14 @@ pub struct DownResult {
     /// Wall time of up run again after down; absent when it did not run or failed.
     pub reapply_ms: Option<f64>,
     pub reapply_failure: Option<StatementFailure>,
+}
+
+/// What the load stage measured, and the load budgets judged on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadReport {
+    #[serde(flatten)]
+    pub measured: LoadResult,
+    pub budgets: Vec<BudgetResult>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -181,6 +192,7 @@ impl ScenarioResult {
             migration: None,
             queries: Vec::new(),
             findings: Vec::new(),
+            load: None,
             kept: None,
             duration_ms: 0.0,
         }

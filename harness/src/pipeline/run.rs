@@ -1,5 +1,6 @@
 //! Runs one scenario through every stage: scratch database, schema, earlier migrations, seed,
-//! "before" plans, the migration under test, "after" plans, checks. A stage that cannot run
+//! "before" plans, the migration under test (with a workload around it and write series
+//! before and after, when the scenario has `[load]`), "after" plans, checks. A stage that cannot run
 //! stops the run but not the report: the result keeps what was done and says why it stopped.
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use super::result::*;
 use crate::check::{self, Finding, Severity, TableSize};
 use crate::db::{Backend, ScratchDb};
 use crate::explain::{self, ParamValue, Series};
+use crate::load::Load;
 use crate::migrate::{self, MigrateError};
 use crate::scenario::{Measure, Phase, PlanMode, Scenario, TransactionMode};
 use crate::seed;
@@ -169,12 +171,31 @@ fn run_in(
         ),
         None => None,
     };
+    // The workload around the migration and the write series, when the scenario asks.
+    let mut load = Load::prepare(scenario, db, &mut client, &inspection, &params)?;
+    if let Some(load) = &mut load {
+        progress("measuring writes before the migration");
+        load.before_migration()?;
+    }
+
     progress(&format!("applying migration {}", under_test.id));
     let mode = migrate::transaction_mode(&under_test, scenario.database.transaction);
     // On a connection of its own: the settings pinned for EXPLAIN must not change how the
     // migration runs or how long it takes, and nothing it SETs may leak into the captures.
     let mut migration_client = db.connect()?;
-    let outcome = migrate::run_file(&mut migration_client, &under_test.up, mode);
+    let outcome = match &mut load {
+        Some(load) => {
+            progress("running the workload around the migration");
+            let pid: i32 = migration_client
+                .query_one("SELECT pg_backend_pid()", &[])
+                .map_err(|source| PipelineError::Sql { what: "reading the migration's backend pid".into(), source })?
+                .get(0);
+            let outcome = load.around(pid, || migrate::run_file(&mut migration_client, &under_test.up, mode))?;
+            result.load = Some(LoadReport { measured: load.result.clone(), budgets: Vec::new() });
+            outcome
+        }
+        None => migrate::run_file(&mut migration_client, &under_test.up, mode),
+    };
     drop(migration_client);
     let mut migration = MigrationResult {
         id: under_test.id.clone(),
@@ -213,6 +234,15 @@ fn run_in(
     }
     if let (Some(limit), Some(ms)) = (scenario.migration.max_duration, migration.duration_ms) {
         result.findings.extend(check::migration_duration(limit, Duration::from_secs_f64(ms / 1000.0)));
+    }
+    if let Some(load) = &mut load {
+        if !failed_as_expected {
+            progress("measuring writes after the migration");
+        }
+        load.after_migration(!failed_as_expected)?;
+        let (budgets, findings) = check::load(&scenario.migration.load, &load.result);
+        result.findings.extend(findings);
+        result.load = Some(LoadReport { measured: load.result.clone(), budgets });
     }
     client
         .batch_execute("VACUUM (ANALYZE)")

@@ -117,6 +117,9 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
                 let _ = writeln!(out, "| {} | {}{} | {kind}{} | {} | {verdict} |", q.name, c.phase.as_str(), mode_suffix(c.mode), cell(&b.budget), cell(&b.measured));
             }
         }
+        if let Some(l) = &r.load {
+            super::load::load_markdown(&mut out, l);
+        }
         let findings = r.all_findings();
         if !findings.is_empty() {
             let _ = writeln!(out, "\n### Findings\n");

@@ -4,6 +4,7 @@
 mod html;
 mod json;
 mod junit;
+mod load;
 mod markdown;
 mod matrix;
 mod terminal;

@@ -42,6 +42,9 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
             (None, None) => {}
         }
     }
+    if let Some(l) = &r.load {
+        super::load::load_text(&mut out, l);
+    }
     for q in &r.queries {
         for c in q.captures.iter().filter(|c| c.phase == Phase::After) {
             capture_line(&mut out, q, c);

@@ -15,6 +15,7 @@ mod size;
 mod source;
 mod validate;
 mod version;
+mod workload;
 
 pub use catalog::{catalog_of, check_against, Catalog};
 pub use duration::parse_duration;

@@ -11,6 +11,7 @@ pub use super::column::{ColumnSpec, GenKind, Literal};
 pub use super::error::Location;
 pub use super::pattern::{PlanExpectation, PlanPattern};
 pub use super::version::VersionSet;
+pub use super::workload::{LoadBudgets, LoadSpec};
 
 /// Session settings pinned before every EXPLAIN unless the scenario overrides them, so that
 /// plans and timings repeat: no JIT compile times, no parallel workers, and no synchronised
@@ -38,6 +39,8 @@ pub struct Scenario {
     pub matrix: Vec<String>,
     /// `[[indexes]]`: catalog facts checked after the migration.
     pub indexes: Vec<super::index::IndexSpec>,
+    /// The concurrent workload and write series, when `[load]` or a load budget asks for them.
+    pub load: Option<LoadSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +220,8 @@ pub struct MigrationSpec {
     /// `reversible = true`: after up and its checks, run down, compare the catalog with the
     /// one before up, capture the plans again, and run up once more.
     pub reversible: Option<Reversibility>,
+    /// `max-write-stall`, `max-read-stall`, `max-write-slowdown`.
+    pub load: LoadBudgets,
 }
 
 /// How the migration under test is reversed and what the scenario knows of it.

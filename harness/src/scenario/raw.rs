@@ -35,6 +35,8 @@ pub struct RawScenario {
     pub matrix: Option<Spanned<RawMatrix>>,
     #[serde(default)]
     pub indexes: Vec<Spanned<RawIndex>>,
+    #[serde(default)]
+    pub load: Option<Spanned<RawLoad>>,
 }
 
 /// `[[indexes]]`: what the catalog must say of an index after the migration.
@@ -234,6 +236,37 @@ pub struct RawMigration {
     pub max_down_duration: Option<Spanned<String>>,
     #[serde(default)]
     pub expect_rollback_leftovers: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub max_write_stall: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_read_stall: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_write_slowdown: Option<Spanned<String>>,
+}
+
+/// `[load]`: the concurrent workload run while the migration under test runs, and the write
+/// series measured before and after it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLoad {
+    #[serde(default)]
+    pub writers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub readers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub tables: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub updates: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub rate: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub baseline: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_time: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_operations: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub overhead_writes: Option<Spanned<i64>>,
 }
 
 /// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`). Items of a list keep

@@ -82,22 +82,22 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
-struct Validator<'a> {
-    src: &'a SourceFile,
+pub(super) struct Validator<'a> {
+    pub(super) src: &'a SourceFile,
 }
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
 
 const GENERATORS: &str = "`uuid`, `sha256-hex`, `token`, `first-name`, `last-name`, `name`, \
     `email`, `word`, `sentence`, `company`, `int`, `float`, `sequence`, `timestamp`, `bool` \
     (or `one-of = [...]`, or `references = \"table.column\"`)";
 
 impl Validator<'_> {
-    fn err<T>(&self, span: Range<usize>, message: impl Into<String>) -> Result<T> {
+    pub(super) fn err<T>(&self, span: Range<usize>, message: impl Into<String>) -> Result<T> {
         Err(self.src.error(span, message))
     }
 
-    fn at(&self, span: Range<usize>) -> Location {
+    pub(super) fn at(&self, span: Range<usize>) -> Location {
         self.src.location(span.start)
     }
 
@@ -178,6 +178,7 @@ impl Validator<'_> {
                 });
             }
         }
+        let load = self.workload(raw.load, &migration, &tables, &queries)?;
         Ok(Scenario {
             path: self.src.path.clone(),
             name,
@@ -190,6 +191,7 @@ impl Validator<'_> {
             migration,
             matrix,
             indexes,
+            load,
         })
     }
 
@@ -849,6 +851,7 @@ impl Validator<'_> {
     }
 
     fn migration(&self, raw: RawMigration) -> Result<MigrationSpec> {
+        let load = self.load_budgets(&raw)?;
         let max_duration = match raw.max_duration {
             None => None,
             Some(d) => Some(parse_duration(d.get_ref()).or_else(|m| self.err(d.span(), format!("migration: {m}")))?),
@@ -903,7 +906,7 @@ impl Validator<'_> {
                 None
             }
         };
-        Ok(MigrationSpec { max_duration, expect_error, reversible })
+        Ok(MigrationSpec { max_duration, expect_error, reversible, load })
     }
 }
 

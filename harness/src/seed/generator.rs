@@ -116,6 +116,22 @@ impl ColumnGenerator {
         })
     }
 
+    /// Makes room for `extra` rows after the ones it was made for, continuing every stream
+    /// where it stands: unique values stay unique, sequences go on counting, references keep
+    /// drawing from the same parent values. The extra rows get their own null schedule of the
+    /// same fraction. Used to write more rows of the same kind after seeding (the load stage).
+    pub fn extend(&mut self, extra: u64, spec: &ColumnSpec, table: &str, scenario_seed: u64) {
+        let nulls = ((spec.null_fraction * extra as f64).round() as u64).min(extra);
+        self.nulls.nulls_left += nulls;
+        self.nulls.rows_left += extra;
+        if self.nulls.rows_left == extra {
+            // The seeded rows are done: the extra ones draw their NULLs from a stream of their
+            // own, so that the seeded rows' NULLs stay where seeding put them.
+            self.nulls.rng = stream_rng(scenario_seed, table, &spec.name, "extra-nulls");
+        }
+        self.rows += extra;
+    }
+
     /// `table.column` this generator fills.
     pub fn column(&self) -> &str {
         &self.column
@@ -1695,5 +1711,33 @@ mod tests {
             generate_with(&s, 1, 5, Some(Vec::new())),
             vec![Value::Null; 5]
         );
+    }
+
+    #[test]
+    fn extended_rows_continue_the_seeded_streams() {
+        // The first rows are exactly the seeded ones; the extra rows continue the sequence,
+        // never repeat a unique value, and keep the null fraction.
+        let cases = [
+            spec("id", GenKind::Sequence { start: 1 }),
+            with(spec("code", GenKind::Int { min: 0, max: 2_000 }), |s| s.unique = true),
+            with(spec("note", GenKind::Word), |s| s.null_fraction = 0.5),
+        ];
+        for spec in cases {
+            let seeded = generate_with(&spec, 7, 1_000, None);
+            let mut generator = ColumnGenerator::new(&spec, "t", 7, 1_000, None).unwrap();
+            let again: Vec<Value> = (0..1_000).map(|r| generator.next_value(r).unwrap()).collect();
+            assert_eq!(again, seeded, "{}: the replay is the seed", spec.name);
+            generator.extend(1_000, &spec, "t", 7);
+            let extra: Vec<Value> = (1_000..2_000).map(|r| generator.next_value(r).unwrap()).collect();
+            match spec.name.as_str() {
+                "id" => assert_eq!((extra[0].clone(), extra[999].clone()), (Value::Int(1_001), Value::Int(2_000))),
+                "code" => {
+                    let all: HashSet<u128> = seeded.iter().chain(&extra).map(Value::fingerprint).collect();
+                    assert_eq!(all.len(), 2_000, "unique across seeded and extra rows");
+                }
+                _ => assert_eq!(extra.iter().filter(|v| **v == Value::Null).count(), 500),
+            }
+            assert!(generator.next_value(2_000).is_err(), "no more rows than made room for");
+        }
     }
 }

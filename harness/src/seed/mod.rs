@@ -4,12 +4,14 @@
 
 mod error;
 mod generator;
+mod resume;
 mod rng;
 mod table;
 mod value;
 
 pub use error::SeedError;
 pub use generator::ColumnGenerator;
+pub use resume::RowStream;
 pub use rng::column_rng;
 pub use table::{seed_tables, TableSeeded};
 pub use value::Value;

@@ -174,7 +174,7 @@ fn catalog_columns(client: &mut Client, table: &str) -> Result<Vec<CatalogColumn
         .collect())
 }
 
-fn parent_values(
+pub(super) fn parent_values(
     client: &mut Client,
     path: &Path,
     table: &TableSpec,

@@ -1,0 +1,87 @@
+//! A worker's figures over a stretch of the workload's clock (the migration window, or the
+//! baseline before it): its longest stall — the longest time it went without completing an
+//! operation, which a single blocked operation makes as long as the block — its longest single
+//! operation, and its 99th-percentile latency.
+
+use serde::Serialize;
+
+use super::op::Op;
+use crate::explain::percentile;
+
+/// What one worker did over one stretch.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Figures {
+    /// Operations that ran during the stretch (at least partly).
+    pub operations: u64,
+    pub errors: u64,
+    /// The longest time without a completed operation, from the stretch's start to the first
+    /// completion after its end. It includes up to one pacing interval (`1 / rate`).
+    pub stall_ms: f64,
+    /// The longest single operation.
+    pub longest_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// The figures of the operations in `ops` (in the order they ran) overlapping `from..to`.
+pub fn figures(ops: &[Op], from: f64, to: f64) -> Figures {
+    let during: Vec<&Op> = ops.iter().filter(|op| op.start_ms < to && op.end_ms > from).collect();
+    let mut latencies: Vec<f64> = during.iter().map(|op| op.latency_ms()).collect();
+    latencies.sort_by(f64::total_cmp);
+    let mut stall: f64 = 0.0;
+    let mut last = from;
+    for op in &during {
+        stall = stall.max(op.end_ms - last);
+        last = op.end_ms.max(last);
+        if op.end_ms >= to {
+            break;
+        }
+    }
+    Figures {
+        operations: during.len() as u64,
+        errors: during.iter().filter(|op| !op.ok).count() as u64,
+        stall_ms: stall,
+        longest_ms: latencies.last().copied().unwrap_or(0.0),
+        p99_ms: percentile(&latencies, 0.99),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::op::OpKind;
+
+    fn op(start_ms: f64, end_ms: f64) -> Op {
+        Op { kind: OpKind::Insert, start_ms, end_ms, ok: true }
+    }
+
+    #[test]
+    fn a_blocked_write_is_a_stall_as_long_as_the_block() {
+        // Paced every 10ms; the write at 100ms waits until the migration commits at 1100ms.
+        let mut ops: Vec<Op> = (0..10).map(|i| op(i as f64 * 10.0, i as f64 * 10.0 + 1.0)).collect();
+        ops.push(op(100.0, 1105.0));
+        ops.extend((0..10).map(|i| op(1110.0 + i as f64 * 10.0, 1111.0 + i as f64 * 10.0)));
+        let window = figures(&ops, 50.0, 1100.0);
+        assert_eq!(window.longest_ms, 1005.0);
+        assert_eq!(window.stall_ms, 1105.0 - 91.0, "from the last completion before the block");
+        assert_eq!(window.operations, 6, "5 before the block and the blocked one");
+        let calm = figures(&ops, 0.0, 50.0);
+        assert_eq!((calm.stall_ms, calm.longest_ms), (10.0, 1.0));
+    }
+
+    #[test]
+    fn the_first_gap_starts_at_the_window() {
+        let ops = [op(0.0, 1.0), op(10.0, 300.0)];
+        assert_eq!(figures(&ops, 5.0, 400.0).stall_ms, 295.0);
+        assert_eq!(figures(&[], 5.0, 400.0), Figures::default());
+    }
+
+    #[test]
+    fn errors_and_p99_are_counted_over_the_stretch() {
+        let mut ops: Vec<Op> = (0..100).map(|i| op(i as f64, i as f64 + 0.5)).collect();
+        ops[50].ok = false;
+        ops[60].end_ms = ops[60].start_ms + 50.0;
+        let f = figures(&ops, 0.0, 100.0);
+        assert_eq!((f.operations, f.errors), (100, 1));
+        assert!(f.p99_ms > 0.5 && f.p99_ms <= 50.0, "{}", f.p99_ms);
+    }
+}
