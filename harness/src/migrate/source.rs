@@ -20,6 +20,12 @@ pub enum Format {
     /// A plain SQL file, run as `psql -f` runs it: statement by statement, no wrapping
     /// transaction.
     Plain,
+    /// An Alembic revision, run by `alembic upgrade`.
+    Alembic,
+    /// A Django migration, run by `manage.py migrate`.
+    Django,
+    /// Whatever the scenario's `up-command` runs.
+    Command,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

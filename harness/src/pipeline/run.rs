@@ -109,21 +109,16 @@ fn run_in(
     progress: &dyn Fn(&str),
 ) -> Result<(), PipelineError> {
     let mut client = db.connect()?;
+    // SQL files planproof runs, or the project's own tool; a tool that cannot start stops the
+    // run here, before any work.
+    let plan = migrate::MigrationPlan::resolve(&scenario.database)?;
+    plan.check_tool()?;
     for file in &scenario.database.schema {
         progress(&format!("schema {}", file.display()));
         migrate::run_file(&mut client, file, TransactionMode::None).map_err(PipelineError::Schema)?;
     }
-    let all = migrate::discover(&scenario.database.migrations)?;
-    let (earlier, under_test) =
-        migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)?;
-    for m in &earlier {
-        progress(&format!("earlier migration {}", m.id));
-        let mode = migrate::transaction_mode(m, scenario.database.transaction);
-        migrate::run_file(&mut client, &m.up, mode).map_err(|source| PipelineError::EarlierMigration {
-            id: m.id.clone(),
-            source,
-        })?;
-    }
+    plan.run_earlier(db, progress)
+        .map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
 
     progress(&format!(
         "seeding {} rows",
@@ -156,51 +151,80 @@ fn run_in(
         .into_iter()
         .map(|(name, _)| name)
         .collect();
-    let text = std::fs::read_to_string(&under_test.up)
-        .map_err(|source| PipelineError::Migrations(MigrateError::ReadFile { path: under_test.up.clone(), source }))?;
-    let inspection = migrate::inspect(&text);
-    result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
-    result.findings.extend(check::lock_timeout(&inspection));
+    let sql = match plan.up_sql(db) {
+        Ok(sql) => sql,
+        // A tool that cannot print its SQL costs the hazard inspection, not the run.
+        Err(e) if plan.tool().is_some() => {
+            result.findings.push(Finding::warning(
+                "migration-sql",
+                format!("could not read the SQL of migration `{}` from its tool, so its locking was not inspected: {}", plan.id(), error_chain(&e)),
+                Some("make the tool's offline SQL output work (Alembic: `run_migrations_offline` in env.py)".into()),
+            ));
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(text) = &sql {
+        let inspection = migrate::inspect(text);
+        result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
+        result.findings.extend(check::lock_timeout(&inspection));
+    }
 
-    progress(&format!("applying migration {}", under_test.id));
-    let mode = migrate::transaction_mode(&under_test, scenario.database.transaction);
-    // On a connection of its own: the settings pinned for EXPLAIN must not change how the
-    // migration runs or how long it takes, and nothing it SETs may leak into the captures.
-    let mut migration_client = db.connect()?;
-    let outcome = migrate::run_file(&mut migration_client, &under_test.up, mode);
-    drop(migration_client);
+    progress(&format!("applying migration {}", plan.id()));
+    let mode = plan.transaction();
+    // On a connection (or in a process) of its own: the settings pinned for EXPLAIN must not
+    // change how the migration runs or how long it takes, and nothing it SETs may leak into
+    // the captures.
+    let outcome = plan.apply(db);
     let mut migration = MigrationResult {
-        id: under_test.id.clone(),
-        file: under_test.up.display().to_string(),
-        format: under_test.format,
+        id: plan.id().to_string(),
+        file: plan.file().unwrap_or(&scenario.database.migrations).display().to_string(),
+        format: plan.format(),
         transaction: mode,
         duration_ms: None,
         max_duration_ms: scenario.migration.max_duration.map(millis),
         expect_error: scenario.migration.expect_error.clone(),
         failure: None,
         indexes_after: Vec::new(),
+        tool: plan.tool().map(|t| ToolReport {
+            command: t.up_command(),
+            down_command: plan.down_command(),
+            sql: sql.clone(),
+            failure: None,
+        }),
     };
-    let failure = match outcome {
+    let (failure, tool_failure) = match outcome {
         Ok(run) => {
             migration.duration_ms = Some(millis(run.duration));
-            None
+            if let Some(tool) = &run.tool {
+                progress(&tool.output());
+            }
+            (None, None)
         }
-        Err(MigrateError::Statement(failure)) => Some(*failure),
+        Err(MigrateError::Statement(failure)) => (Some(*failure), None),
+        Err(MigrateError::Tool(failure)) => (None, Some(*failure)),
         Err(other) => return Err(other.into()),
     };
     migration.failure = failure.clone();
-    let expectation = check::expected_error(scenario.migration.expect_error.as_deref(), failure.as_ref(), under_test.format, mode);
+    if let Some(tool) = migration.tool.as_mut() {
+        tool.failure = tool_failure.clone();
+    }
+    let expect_error = scenario.migration.expect_error.as_deref();
+    let expectation = match &migration.tool {
+        Some(_) => check::expected_tool_error(expect_error, tool_failure.as_ref(), plan.format()),
+        None => check::expected_error(expect_error, failure.as_ref(), plan.format(), mode),
+    };
+    let error = failure
+        .map(|f| MigrateError::Statement(Box::new(f)))
+        .or_else(|| tool_failure.map(|f| MigrateError::Tool(Box::new(f))));
     // Failed as the scenario says it would: a finding, not an error. Any other failure means
     // planproof could not run the scenario (exit 2), whatever it expected.
-    let failed_as_expected = failure.is_some() && expectation.as_ref().is_some_and(|f| !f.is_violation());
+    let failed_as_expected = error.is_some() && expectation.as_ref().is_some_and(|f| !f.is_violation());
     result.findings.extend(expectation);
-    if let Some(failure) = &failure {
+    if let Some(source) = error {
         if !failed_as_expected {
             result.migration = Some(migration);
-            return Err(PipelineError::UnderTest {
-                id: under_test.id.clone(),
-                source: MigrateError::Statement(Box::new(failure.clone())),
-            });
+            return Err(PipelineError::UnderTest { id: plan.id().to_string(), source });
         }
     }
     if let (Some(limit), Some(ms)) = (scenario.migration.max_duration, migration.duration_ms) {

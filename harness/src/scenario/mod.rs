@@ -11,6 +11,7 @@ mod partition;
 pub mod pattern;
 mod raw;
 mod source;
+mod tool;
 mod validate;
 
 pub use catalog::{catalog_of, check_against, Catalog};
@@ -20,4 +21,5 @@ pub use load::{load_file, scenario_files};
 pub use model::*;
 pub use partition::Partition;
 pub use source::SourceFile;
+pub use tool::TARGET;
 pub use validate::{parse, placeholders};

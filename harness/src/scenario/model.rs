@@ -10,6 +10,7 @@ use serde::Serialize;
 pub use super::column::{ColumnSpec, GenKind, Literal};
 pub use super::error::Location;
 pub use super::pattern::{PlanExpectation, PlanPattern};
+pub use super::tool::ToolSpec;
 
 /// Session settings pinned before every EXPLAIN unless the scenario overrides them, so that
 /// plans and timings repeat: no JIT compile times, no parallel workers, and no synchronised
@@ -45,6 +46,9 @@ pub struct DatabaseSpec {
     pub under_test_at: Location,
     /// Overrides how migration files are wrapped; `None` means "as the migration tool would".
     pub transaction: Option<TransactionMode>,
+    /// The project's own tool runs the migrations (`migrations` is its project folder);
+    /// `None`: planproof runs the folder's SQL files.
+    pub tool: Option<ToolSpec>,
 }
 
 /// How a migration file is run.
@@ -55,6 +59,8 @@ pub enum TransactionMode {
     PerFile,
     /// Statement by statement in autocommit, as `psql -f` runs a file.
     None,
+    /// As the project's tool decides (Alembic, Django, a command): planproof does not wrap it.
+    Tool,
 }
 
 #[derive(Debug, Clone)]
