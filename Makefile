@@ -11,7 +11,8 @@ REPORT_DIR ?= reports
 all: test
 
 # Installs what the project needs on a fresh machine (PostgreSQL server binaries for the
-# local backend). Skipped when they are already there.
+# local backend; Alembic, Django and psycopg in target/planproof-venv for the scenarios whose
+# migrations those tools run). Each part is skipped when it is already there.
 deps:
 	@harness/scripts/install-deps.sh
 

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure this machine has what planproof's tests and reports need: PostgreSQL server
-# binaries (initdb, pg_ctl, postgres) for the local backend. Does nothing when they are found
-# (on PATH, under /usr/lib/postgresql/*/bin, or in PLANPROOF_PG_BIN) or when DATABASE_URL is set.
+# binaries (initdb, pg_ctl, postgres) for the local backend, and the Python migration tools
+# (Alembic, Django) the reference scenarios run, in target/planproof-venv
+# (install-python-tools.sh). Each part does nothing when what it installs is already there; the
+# PostgreSQL part also when DATABASE_URL is set.
 set -euo pipefail
+
+"$(dirname "$0")/install-python-tools.sh"
 
 have_binaries() {
   if [ -n "${PLANPROOF_PG_BIN:-}" ] && [ -x "$PLANPROOF_PG_BIN/initdb" ]; then return 0; fi

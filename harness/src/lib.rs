@@ -50,7 +50,8 @@ pub enum Error {
 }
 
 /// Reads and checks a scenario without a database: the file itself, the files it names, and
-/// that its migrations folder holds the migration under test.
+/// that its migrations folder (or its tool's project: Alembic revisions, Django migrations)
+/// holds the migration under test.
 pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
     let scenario = scenario::load_file(path.as_ref())?;
     let migrations_error = |source| Error::Migrations {
@@ -58,21 +59,21 @@ pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
         at: scenario.database.under_test_at,
         source,
     };
-    let all = migrate::discover(&scenario.database.migrations).map_err(migrations_error)?;
-    let (earlier, under_test) = migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)
-        .map_err(migrations_error)?;
+    let plan = migrate::MigrationPlan::resolve(&scenario.database).map_err(migrations_error)?;
     if let Some(r) = &scenario.migration.reversible {
-        if r.down.is_none() && under_test.down.is_none() {
+        if r.down.is_none() && !plan.has_down() {
             return Err(Error::Migrations {
                 path: scenario.path.clone(),
                 at: r.at,
-                source: migrate::MigrateError::NoDown { id: under_test.id.clone(), expected: under_test.down_convention() },
+                source: migrate::MigrateError::NoDown { id: plan.id().to_string(), expected: plan.down_convention() },
             });
         }
     }
     // Tables and columns are checked against what the schema files and earlier migrations
     // create, when that can be read without a database; the run checks the real catalog.
-    let files: Vec<&Path> = scenario.database.schema.iter().map(|p| p.as_path()).chain(earlier.iter().map(|m| m.up.as_path())).collect();
+    // Earlier migrations a tool runs are Python, not SQL: then only the run checks.
+    let Some(earlier) = plan.earlier_sql_files() else { return Ok(scenario) };
+    let files: Vec<&Path> = scenario.database.schema.iter().map(|p| p.as_path()).chain(earlier).collect();
     let texts: Option<Vec<String>> = files.iter().map(|f| std::fs::read_to_string(f).ok()).collect();
     if let Some(catalog) = texts.as_deref().and_then(scenario::catalog_of) {
         scenario::check_against(&scenario, &catalog)?;

@@ -95,24 +95,22 @@ fn check_block(readme: &Path, block: &Block) -> Result<(), String> {
     let at_fence = |message: String| format!("line {}: {message}", block.fence_line);
     let scenario = scenario::parse(&src).map_err(|e| in_readme(block, &e))?;
     // What `planproof validate` checks beyond the file itself: the migration under test is in
-    // its folder, and the tables and columns exist in the schema those SQL files create.
-    let all = planproof::migrate::discover(&scenario.database.migrations)
-        .map_err(|e| at_fence(e.to_string()))?;
-    let (earlier, _) = planproof::migrate::split_at_under_test(
-        all,
-        &scenario.database.under_test,
-        &scenario.database.migrations,
-    )
-    .map_err(|e| {
-        let at = scenario.database.under_test_at;
-        format!("line {}:{}: {e}", block.fence_line + at.line, at.col)
+    // its folder (or its tool's project), and the tables and columns exist in the schema those
+    // SQL files create (when no tool runs the earlier migrations).
+    let plan = planproof::migrate::MigrationPlan::resolve(&scenario.database).map_err(|e| match e {
+        planproof::migrate::MigrateError::ReadDir { .. } => at_fence(e.to_string()),
+        e => {
+            let at = scenario.database.under_test_at;
+            format!("line {}:{}: {e}", block.fence_line + at.line, at.col)
+        }
     })?;
+    let Some(earlier) = plan.earlier_sql_files() else { return Ok(()) };
     let files: Vec<PathBuf> = scenario
         .database
         .schema
         .iter()
         .cloned()
-        .chain(earlier.into_iter().map(|m| m.up))
+        .chain(earlier.into_iter().map(Path::to_path_buf))
         .collect();
     let texts: Vec<String> = files.iter().map(|f| read(f)).collect();
     if let Some(catalog) = scenario::catalog_of(&texts) {

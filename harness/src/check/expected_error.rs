@@ -3,7 +3,7 @@
 //! expected to fail but succeeded, or failed differently.
 
 use super::finding::Finding;
-use crate::migrate::{Format, StatementFailure};
+use crate::migrate::{Format, StatementFailure, ToolFailure};
 use crate::scenario::TransactionMode;
 
 /// SQLSTATE 25001, `active_sql_transaction`: a statement that must not run in a transaction
@@ -17,6 +17,22 @@ pub fn expected_error(
     format: Format,
     mode: TransactionMode,
 ) -> Option<Finding> {
+    let failure = failure.map(|f| {
+        let text = format!("{} {}", f.message, f.detail.as_deref().unwrap_or_default());
+        (text, f.to_string(), fix_hint(f, format, mode))
+    });
+    judge(expected, failure)
+}
+
+/// The same judgement for a migration the project's tool ran: `expect-error` is matched
+/// against the tool's error line and the end of what it printed (a Python traceback holds
+/// PostgreSQL's message).
+pub fn expected_tool_error(expected: Option<&str>, failure: Option<&ToolFailure>, format: Format) -> Option<Finding> {
+    judge(expected, failure.map(|f| (f.text(), f.to_string(), tool_fix_hint(&f.text(), format))))
+}
+
+/// `failure`: the text `expected` must be in, how the failure reads, and its fix.
+fn judge(expected: Option<&str>, failure: Option<(String, String, Option<String>)>) -> Option<Finding> {
     match (expected, failure) {
         (None, _) => None,
         (Some(expected), None) => Some(Finding::violation(
@@ -24,19 +40,32 @@ pub fn expected_error(
             format!("expected the migration to fail with `{expected}`, but it succeeded"),
             Some("if the migration was fixed, remove `expect-error` from the scenario".into()),
         )),
-        (Some(expected), Some(f)) => {
-            let text = format!("{} {}", f.message, f.detail.as_deref().unwrap_or_default());
+        (Some(expected), Some((text, shown, hint))) => {
             if text.to_lowercase().contains(&expected.to_lowercase()) {
-                Some(Finding::warning("migration-error", format!("migration fails as expected: {f}"), fix_hint(f, format, mode)))
+                Some(Finding::warning("migration-error", format!("migration fails as expected: {shown}"), hint))
             } else {
                 Some(Finding::violation(
                     "migration-error",
-                    format!("expected the migration to fail with `{expected}`, but it failed with: {f}"),
+                    format!("expected the migration to fail with `{expected}`, but it failed with: {shown}"),
                     None,
                 ))
             }
         }
     }
+}
+
+/// How to fix a tool's migration that ran `CREATE INDEX CONCURRENTLY` in a transaction block,
+/// in the tool's own terms.
+fn tool_fix_hint(text: &str, format: Format) -> Option<String> {
+    let lower = text.to_lowercase();
+    if !(lower.contains("cannot run inside a transaction block") && lower.contains("concurrently")) {
+        return None;
+    }
+    Some(match format {
+        Format::Django => "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Django runs a migration in one unless the migration class says `atomic = False`".into(),
+        Format::Alembic => "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Alembic runs each migration in one; build the index inside `with op.get_context().autocommit_block():`".into(),
+        _ => "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: run it on its own, with the tool's no-transaction option".into(),
+    })
 }
 
 /// How to fix a failure, when planproof knows the cause.
@@ -51,6 +80,8 @@ pub fn fix_hint(f: &StatementFailure, format: Format, mode: TransactionMode) -> 
         (_, Format::Diesel) => "for Diesel, add `metadata.toml` with `run_in_transaction = false`",
         (_, Format::Sqlx) => "for sqlx, start the file with `-- no-transaction`",
         (_, Format::Flyway) => "for Flyway, set `executeInTransaction=false` in the script's `.conf`",
+        // Files of these formats do not exist: their tools run them (see `expected_tool_error`).
+        (_, Format::Alembic | Format::Django | Format::Command) => "run it outside a transaction block",
     };
     Some(format!(
         "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {tool}; Alembic: \
@@ -99,6 +130,26 @@ mod tests {
         let other = failure("42P01", "relation \"t\" does not exist", "CREATE INDEX i ON t (a)");
         let finding = expected_error(Some(CIC), Some(&other), Format::Sqlx, TransactionMode::PerFile).unwrap();
         assert!(finding.is_violation() && finding.message.contains("does not exist"));
+    }
+
+    #[test]
+    fn a_tool_failure_is_matched_on_its_output_and_gets_the_tools_fix() {
+        let f = ToolFailure::new(
+            "alembic upgrade 0002".into(),
+            "p".into(),
+            "exit status 1".into(),
+            "",
+            "sqlalchemy.exc.InternalError: (psycopg.errors.ActiveSqlTransaction) CREATE INDEX CONCURRENTLY cannot run inside a transaction block\n[SQL: CREATE INDEX CONCURRENTLY i ON t (a)]\n",
+        );
+        let finding = expected_tool_error(Some("cannot run inside a transaction block"), Some(&f), Format::Alembic).unwrap();
+        assert_eq!(finding.severity, Severity::Warning);
+        assert!(finding.message.contains("`alembic upgrade 0002` in `p` failed (exit status 1)"), "{}", finding.message);
+        assert!(finding.hint.unwrap().contains("autocommit_block"));
+        let other = expected_tool_error(Some("deadlock detected"), Some(&f), Format::Django).unwrap();
+        assert!(other.is_violation());
+        assert!(expected_tool_error(Some("x"), None, Format::Django).unwrap().is_violation(), "succeeding is a violation too");
+        let django = tool_fix_hint("NotSupportedError: CREATE INDEX CONCURRENTLY cannot run inside a transaction block", Format::Django);
+        assert!(django.unwrap().contains("atomic = False"));
     }
 
     #[test]

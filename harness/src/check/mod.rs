@@ -38,7 +38,7 @@ pub use buffers::check_shared_blocks;
 pub use clock_free::{heap_fetches, rows_examined};
 pub use contains::check_contains;
 pub use evaluate::evaluate_plan;
-pub use expected_error::{expected_error, fix_hint};
+pub use expected_error::{expected_error, expected_tool_error, fix_hint};
 pub use finding::{Finding, Severity};
 pub use index_catalog::{index_catalog, same_expression};
 pub use index_exists::index_exists;

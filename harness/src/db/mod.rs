@@ -4,6 +4,7 @@
 mod auto;
 mod backend;
 pub mod cleanup;
+mod client_env;
 mod docker;
 pub mod engine;
 mod error;
@@ -12,6 +13,7 @@ mod url;
 
 pub use auto::{image_name, major_of, open, open_for, BackendKind, BackendOptions, PgVersion};
 pub use backend::{quote_ident, Backend, ScratchDb};
+pub use client_env::{client_env, PG_VARIABLES};
 pub use docker::{DockerBackend, DEFAULT_IMAGE, DEFAULT_VERSION, IMAGE_ENV, LABEL, PID_LABEL, RUN_LABEL};
 pub use error::DbError;
 pub use local::{binaries_for_major, find_binaries, LocalBackend, PG_BIN_ENV};

@@ -39,6 +39,8 @@ pub struct LockWait {
     pub last_ms: f64,
 }
 
+/// Lock waits of the workers (`$1`) and of the migration's session (named `$2`), with who
+/// blocks them; the last two columns say whether waiter and blocker are the migration.
 const QUERY: &str = "
 SELECT w.pid, w.mode::text, coalesce(c.relname::text, w.locktype::text), b.pid,
        coalesce((SELECT string_agg(DISTINCT h.mode::text, '+')
@@ -46,11 +48,14 @@ SELECT w.pid, w.mode::text, coalesce(c.relname::text, w.locktype::text), b.pid,
                   WHERE h.pid = b.pid AND h.granted AND h.locktype = w.locktype
                     AND h.relation IS NOT DISTINCT FROM w.relation
                     AND h.transactionid IS NOT DISTINCT FROM w.transactionid
-                    AND h.virtualxid IS NOT DISTINCT FROM w.virtualxid), '')
+                    AND h.virtualxid IS NOT DISTINCT FROM w.virtualxid), ''),
+       coalesce(wa.application_name = $2, false), coalesce(ba.application_name = $2, false)
   FROM pg_locks w
  CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS b(pid)
   LEFT JOIN pg_class c ON c.oid = w.relation
- WHERE NOT w.granted AND w.pid = ANY($1)";
+  LEFT JOIN pg_stat_activity wa ON wa.pid = w.pid
+  LEFT JOIN pg_stat_activity ba ON ba.pid = b.pid
+ WHERE NOT w.granted AND (w.pid = ANY($1) OR wa.application_name = $2)";
 
 /// Polls until `stop` is set; returns what it saw, or the first error (the workload goes on
 /// without lock observations then).
@@ -63,19 +68,24 @@ pub fn watch(
     let pids: Vec<i32> = names.keys().copied().collect();
     let statement = client.prepare(QUERY)?;
     let mut seen: BTreeMap<(String, String, String, String, String), LockWait> = BTreeMap::new();
-    let name = |pid: i32| names.get(&pid).cloned().unwrap_or_else(|| format!("pid {pid}"));
+    let name = |pid: i32, migration: bool| match names.get(&pid) {
+        Some(worker) => worker.clone(),
+        None if migration => "migration".to_string(),
+        None => format!("pid {pid}"),
+    };
     while !stop.load(Ordering::SeqCst) && !crate::db::cleanup::interrupted() {
         let polled = Instant::now();
         let at = origin.elapsed().as_secs_f64() * 1000.0;
-        for row in client.query(&statement, &[&pids])? {
+        for row in client.query(&statement, &[&pids, &crate::migrate::MIGRATION_APP_NAME])? {
             let (waiter, wanted, relation, blocker, held): (i32, String, String, i32, String) =
                 (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
-            let key = (name(waiter), relation.clone(), wanted.clone(), name(blocker), held.clone());
+            let (waiter, blocker) = (name(waiter, row.get(5)), name(blocker, row.get(6)));
+            let key = (waiter.clone(), relation.clone(), wanted.clone(), blocker.clone(), held.clone());
             let entry = seen.entry(key).or_insert_with(|| LockWait {
-                waiter: name(waiter),
+                waiter,
                 relation,
                 wanted,
-                blocker: name(blocker),
+                blocker,
                 held,
                 seen: 0,
                 first_ms: at,

@@ -127,9 +127,10 @@ impl Load {
         Ok(())
     }
 
-    /// Runs `migrate` with the workload around it; `migration_pid` is the backend the
-    /// migration runs on (the lock monitor watches it too).
-    pub fn around<T>(&mut self, migration_pid: i32, migrate: impl FnOnce() -> T) -> Result<T, LoadError> {
+    /// Runs `migrate` with the workload around it. The lock monitor knows the migration's
+    /// session by its name, `planproof-migration` (`migrate::MIGRATION_APP_NAME`), whoever
+    /// opens it: planproof for SQL files, the project's tool for the others.
+    pub fn around<T>(&mut self, migrate: impl FnOnce() -> T) -> Result<T, LoadError> {
         let mut roles = Vec::new();
         for i in 0..self.result.writers {
             let role = Role::Writer { targets: self.targets.clone(), updates: self.spec.updates };
@@ -146,7 +147,7 @@ impl Load {
             max_time: self.spec.max_time,
             max_operations: self.spec.max_operations,
         };
-        let window = Window::start(&self.db, roles, Arc::clone(&self.streams), limits, migration_pid, self.spec.baseline)?;
+        let window = Window::start(&self.db, roles, Arc::clone(&self.streams), limits, self.spec.baseline)?;
         let from = window.now_ms();
         let outcome = migrate();
         let to = window.now_ms();

@@ -52,7 +52,6 @@ impl Window {
         roles: Vec<(String, Role)>,
         streams: Arc<Vec<Mutex<RowStream>>>,
         limits: Limits,
-        migration_pid: i32,
         baseline: Duration,
     ) -> Result<Window, LoadError> {
         let shared = Arc::new(Shared {
@@ -74,7 +73,6 @@ impl Window {
         }
         drop(ready_tx);
         let mut pids = BTreeMap::new();
-        pids.insert(migration_pid, "migration".to_string());
         for _ in &names {
             match ready_rx.recv_timeout(READY_TIMEOUT) {
                 Ok(Ok((index, pid))) => {

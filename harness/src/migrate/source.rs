@@ -20,6 +20,12 @@ pub enum Format {
     /// A plain SQL file, run as `psql -f` runs it: statement by statement, no wrapping
     /// transaction.
     Plain,
+    /// An Alembic revision, run by `alembic upgrade`.
+    Alembic,
+    /// A Django migration, run by `manage.py migrate`.
+    Django,
+    /// Whatever the scenario's `up-command` runs.
+    Command,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,6 +49,7 @@ impl Migration {
             Format::Sqlx => format!("`{}.down.sql`", self.id),
             Format::Flyway => format!("an undo file `U{}__….sql`", self.version),
             Format::Plain => "a down file".to_string(),
+            Format::Alembic | Format::Django | Format::Command => "the tool's down step".to_string(),
         }
     }
 

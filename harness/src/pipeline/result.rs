@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::check::{BudgetResult, Finding, Severity};
 use crate::explain::{ParamValue, Series};
 use crate::load::LoadResult;
-use crate::migrate::{Format, StatementFailure};
+use crate::migrate::{Format, StatementFailure, ToolFailure};
 use crate::plan::Explain;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
 use crate::seed::TableSeeded;
@@ -94,19 +94,51 @@ pub struct MigrationResult {
     /// The down step of a reversible migration, and up again after it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub down: Option<DownResult>,
+    /// How the project's tool ran it; absent for SQL files.
+    pub tool: Option<ToolReport>,
+}
+
+impl MigrationResult {
+    /// Why the migration under test failed, whoever ran it (planproof or the tool).
+    pub fn failure_text(&self) -> Option<String> {
+        let tool = self.tool.as_ref().and_then(|t| t.failure.as_ref());
+        self.failure.as_ref().map(|f| f.to_string()).or_else(|| tool.map(|f| f.to_string()))
+    }
+
+    /// ` by `alembic upgrade 002`` when a tool ran it, else nothing.
+    pub fn by_tool(&self) -> String {
+        self.tool.as_ref().map(|t| format!(" by `{}`", t.command)).unwrap_or_default()
+    }
+}
+
+/// The migration under test as the project's tool (Alembic, Django, a command) ran it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolReport {
+    /// The command that applied it (`alembic upgrade 0002`); its `duration_ms` includes the
+    /// tool's start-up.
+    pub command: String,
+    /// The command that runs it down, if the tool has one.
+    pub down_command: Option<String>,
+    /// The SQL the tool printed for it (`alembic upgrade --sql`, `manage.py sqlmigrate`,
+    /// `sql-command`); the line numbers of the hazard findings refer to it.
+    pub sql: Option<String>,
+    /// The tool's failure: command, exit status, its error line and the end of its output.
+    pub failure: Option<ToolFailure>,
 }
 
 /// What running a reversible migration down, and then up again, did.
 #[derive(Debug, Clone, Serialize)]
 pub struct DownResult {
+    /// The down file, or the tool's down command.
     pub file: String,
     /// Wall time of the down step; absent when it failed.
     pub duration_ms: Option<f64>,
     pub max_duration_ms: Option<f64>,
-    pub failure: Option<StatementFailure>,
+    /// Why the down step failed: the refused statement, or the tool's failure.
+    pub failure: Option<String>,
     /// Wall time of up run again after down; absent when it did not run or failed.
     pub reapply_ms: Option<f64>,
-    pub reapply_failure: Option<StatementFailure>,
+    pub reapply_failure: Option<String>,
 }
 
 /// What the load stage measured, and the load budgets judged on it.

@@ -104,21 +104,16 @@ fn run_in(
     progress: &dyn Fn(&str),
 ) -> Result<(), PipelineError> {
     let mut client = db.connect()?;
+    // SQL files planproof runs, or the project's own tool; a tool that cannot start stops the
+    // run here, before any work.
+    let plan = migrate::MigrationPlan::resolve(&scenario.database)?;
+    plan.check_tool()?;
     for file in &scenario.database.schema {
         progress(&format!("schema {}", file.display()));
         migrate::run_file(&mut client, file, TransactionMode::None).map_err(PipelineError::Schema)?;
     }
-    let all = migrate::discover(&scenario.database.migrations)?;
-    let (earlier, under_test) =
-        migrate::split_at_under_test(all, &scenario.database.under_test, &scenario.database.migrations)?;
-    for m in &earlier {
-        progress(&format!("earlier migration {}", m.id));
-        let mode = migrate::transaction_mode(m, scenario.database.transaction);
-        migrate::run_file(&mut client, &m.up, mode).map_err(|source| PipelineError::EarlierMigration {
-            id: m.id.clone(),
-            source,
-        })?;
-    }
+    plan.run_earlier(db, progress)
+        .map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
 
     progress(&format!(
         "seeding {} rows",
@@ -157,11 +152,24 @@ fn run_in(
         .into_iter()
         .map(|(name, _)| name)
         .collect();
-    let text = std::fs::read_to_string(&under_test.up)
-        .map_err(|source| PipelineError::Migrations(MigrateError::ReadFile { path: under_test.up.clone(), source }))?;
-    let inspection = migrate::inspect(&text);
-    result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
-    result.findings.extend(check::lock_timeout(&inspection));
+    let sql = match plan.up_sql(db) {
+        Ok(sql) => sql,
+        // A tool that cannot print its SQL costs the hazard inspection, not the run.
+        Err(e) if plan.tool().is_some() => {
+            result.findings.push(Finding::warning(
+                "migration-sql",
+                format!("could not read the SQL of migration `{}` from its tool, so its locking was not inspected: {}", plan.id(), error_chain(&e)),
+                Some("make the tool's offline SQL output work (Alembic: `run_migrations_offline` in env.py)".into()),
+            ));
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(text) = &sql {
+        let inspection = migrate::inspect(text);
+        result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
+        result.findings.extend(check::lock_timeout(&inspection));
+    }
 
     // The catalog the down step must restore.
     let before_up = match &scenario.migration.reversible {
@@ -171,36 +179,34 @@ fn run_in(
         ),
         None => None,
     };
-    // The workload around the migration and the write series, when the scenario asks.
+    // The workload around the migration and the write series, when the scenario asks. Without
+    // the migration's SQL (a tool that cannot print it) the writers need `[load] tables`.
+    let inspection = sql.as_deref().map(migrate::inspect).unwrap_or_default();
     let mut load = Load::prepare(scenario, db, &mut client, &inspection, &params)?;
     if let Some(load) = &mut load {
         progress("measuring writes before the migration");
         load.before_migration()?;
     }
 
-    progress(&format!("applying migration {}", under_test.id));
-    let mode = migrate::transaction_mode(&under_test, scenario.database.transaction);
-    // On a connection of its own: the settings pinned for EXPLAIN must not change how the
-    // migration runs or how long it takes, and nothing it SETs may leak into the captures.
-    let mut migration_client = db.connect()?;
+    progress(&format!("applying migration {}", plan.id()));
+    let mode = plan.transaction();
+    // On a connection (or in a process) of its own: the settings pinned for EXPLAIN must not
+    // change how the migration runs or how long it takes, and nothing it SETs may leak into
+    // the captures. Its session is named `planproof-migration`, which the lock monitor of the
+    // workload knows it by.
     let outcome = match &mut load {
         Some(load) => {
             progress("running the workload around the migration");
-            let pid: i32 = migration_client
-                .query_one("SELECT pg_backend_pid()", &[])
-                .map_err(|source| PipelineError::Sql { what: "reading the migration's backend pid".into(), source })?
-                .get(0);
-            let outcome = load.around(pid, || migrate::run_file(&mut migration_client, &under_test.up, mode))?;
+            let outcome = load.around(|| plan.apply(db))?;
             result.load = Some(LoadReport { measured: load.result.clone(), budgets: Vec::new() });
             outcome
         }
-        None => migrate::run_file(&mut migration_client, &under_test.up, mode),
+        None => plan.apply(db),
     };
-    drop(migration_client);
     let mut migration = MigrationResult {
-        id: under_test.id.clone(),
-        file: under_test.up.display().to_string(),
-        format: under_test.format,
+        id: plan.id().to_string(),
+        file: plan.file().unwrap_or(&scenario.database.migrations).display().to_string(),
+        format: plan.format(),
         transaction: mode,
         duration_ms: None,
         max_duration_ms: scenario.migration.max_duration.map(millis),
@@ -208,28 +214,45 @@ fn run_in(
         failure: None,
         indexes_after: Vec::new(),
         down: None,
+        tool: plan.tool().map(|t| ToolReport {
+            command: t.up_command(),
+            down_command: plan.down_command(),
+            sql: sql.clone(),
+            failure: None,
+        }),
     };
-    let failure = match outcome {
+    let (failure, tool_failure) = match outcome {
         Ok(run) => {
             migration.duration_ms = Some(millis(run.duration));
-            None
+            if let Some(tool) = &run.tool {
+                progress(&tool.output());
+            }
+            (None, None)
         }
-        Err(MigrateError::Statement(failure)) => Some(*failure),
+        Err(MigrateError::Statement(failure)) => (Some(*failure), None),
+        Err(MigrateError::Tool(failure)) => (None, Some(*failure)),
         Err(other) => return Err(other.into()),
     };
     migration.failure = failure.clone();
-    let expectation = check::expected_error(scenario.migration.expect_error.as_deref(), failure.as_ref(), under_test.format, mode);
+    if let Some(tool) = migration.tool.as_mut() {
+        tool.failure = tool_failure.clone();
+    }
+    let expect_error = scenario.migration.expect_error.as_deref();
+    let expectation = match &migration.tool {
+        Some(_) => check::expected_tool_error(expect_error, tool_failure.as_ref(), plan.format()),
+        None => check::expected_error(expect_error, failure.as_ref(), plan.format(), mode),
+    };
+    let error = failure
+        .map(|f| MigrateError::Statement(Box::new(f)))
+        .or_else(|| tool_failure.map(|f| MigrateError::Tool(Box::new(f))));
     // Failed as the scenario says it would: a finding, not an error. Any other failure means
     // planproof could not run the scenario (exit 2), whatever it expected.
-    let failed_as_expected = failure.is_some() && expectation.as_ref().is_some_and(|f| !f.is_violation());
+    let failed_as_expected = error.is_some() && expectation.as_ref().is_some_and(|f| !f.is_violation());
     result.findings.extend(expectation);
-    if let Some(failure) = &failure {
+    if let Some(source) = error {
         if !failed_as_expected {
             result.migration = Some(migration);
-            return Err(PipelineError::UnderTest {
-                id: under_test.id.clone(),
-                source: MigrateError::Statement(Box::new(failure.clone())),
-            });
+            return Err(PipelineError::UnderTest { id: plan.id().to_string(), source });
         }
     }
     if let (Some(limit), Some(ms)) = (scenario.migration.max_duration, migration.duration_ms) {
@@ -275,14 +298,18 @@ fn run_in(
     capture_phase(scenario, &mut client, Phase::After, &params, result, progress)?;
     match (&scenario.migration.reversible, before_up) {
         (Some(reversibility), Some(before_up)) => {
-            let down = reversibility.down.clone().or_else(|| under_test.down.clone()).ok_or_else(|| {
-                PipelineError::Migrations(MigrateError::NoDown { id: under_test.id.clone(), expected: under_test.down_convention() })
-            })?;
-            let step = Reversal { scenario, db, up: &under_test.up, down: &down, mode, before_up: &before_up };
+            let step = Reversal { scenario, db, plan: &plan, down_file: reversibility.down.as_deref(), mode, before_up: &before_up };
             step.run(&mut client, &params, result, progress)
         }
         _ => Ok(()),
     }
+}
+
+/// Which way a reversible migration runs.
+#[derive(Clone, Copy)]
+enum Step {
+    Down,
+    Up,
 }
 
 /// Runs a reversible migration down, checks what it restored, captures the plans again and
@@ -290,8 +317,9 @@ fn run_in(
 struct Reversal<'a> {
     scenario: &'a Scenario,
     db: &'a ScratchDb,
-    up: &'a std::path::Path,
-    down: &'a std::path::Path,
+    plan: &'a migrate::MigrationPlan,
+    /// The scenario's `down` file; `None` runs the migration's own down step.
+    down_file: Option<&'a std::path::Path>,
     mode: TransactionMode,
     before_up: &'a check::CatalogSnapshot,
 }
@@ -309,16 +337,21 @@ impl Reversal<'_> {
         };
         let after_up = snapshot(client, "after the migration")?;
         let reversibility = self.scenario.migration.reversible.as_ref();
+        let shown = match (self.down_file, self.plan.down_command()) {
+            (Some(file), _) => file.display().to_string(),
+            (None, Some(command)) => command,
+            (None, None) => self.plan.down_file().map(|f| f.display().to_string()).unwrap_or_default(),
+        };
         let mut down = DownResult {
-            file: self.down.display().to_string(),
+            file: shown.clone(),
             duration_ms: None,
             max_duration_ms: reversibility.and_then(|r| r.max_down_duration).map(millis),
             failure: None,
             reapply_ms: None,
             reapply_failure: None,
         };
-        progress(&format!("running the migration down ({})", self.down.display()));
-        match self.apply(self.down)? {
+        progress(&format!("running the migration down ({shown})"));
+        match self.step(Step::Down)? {
             Err(failure) => {
                 result.findings.push(Finding::violation(
                     "reversible",
@@ -363,7 +396,7 @@ impl Reversal<'_> {
         }
 
         progress("running the migration up again");
-        match self.apply(self.up)? {
+        match self.step(Step::Up)? {
             Err(failure) => {
                 result.findings.push(Finding::violation(
                     "reapply",
@@ -382,13 +415,22 @@ impl Reversal<'_> {
         Ok(())
     }
 
-    /// Runs one migration file on a connection of its own: its wall time, or the statement
-    /// PostgreSQL refused. `Err` only when the file could not be run at all.
-    fn apply(&self, file: &std::path::Path) -> Result<Result<Duration, migrate::StatementFailure>, PipelineError> {
-        let mut connection = self.db.connect()?;
-        match migrate::run_file(&mut connection, file, self.mode) {
-            Ok(run) => Ok(Ok(run.duration)),
-            Err(MigrateError::Statement(failure)) => Ok(Err(*failure)),
+    /// Runs the migration under test down (the scenario's `down` file, else its own down step)
+    /// or up again: its wall time, or why it failed (the refused statement, the tool's
+    /// failure). `Err` only when it could not be run at all.
+    fn step(&self, step: Step) -> Result<Result<Duration, String>, PipelineError> {
+        let outcome = match (step, self.down_file) {
+            (Step::Down, Some(file)) => {
+                let mut connection = self.db.connect()?;
+                migrate::run_file(&mut connection, file, self.mode).map(|run| run.duration)
+            }
+            (Step::Down, None) => self.plan.revert(self.db).map(|applied| applied.duration),
+            (Step::Up, _) => self.plan.apply(self.db).map(|applied| applied.duration),
+        };
+        match outcome {
+            Ok(took) => Ok(Ok(took)),
+            Err(MigrateError::Statement(failure)) => Ok(Err(failure.to_string())),
+            Err(MigrateError::Tool(failure)) => Ok(Err(failure.to_string())),
             Err(other) => Err(other.into()),
         }
     }

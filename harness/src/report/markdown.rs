@@ -71,12 +71,12 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
             let _ = writeln!(out, "- seeded `{}`: {} rows (checksum `{}`)", t.table, t.rows, t.checksum);
         }
         if let Some(m) = &r.migration {
-            match (&m.failure, m.duration_ms) {
+            match (m.failure_text(), m.duration_ms) {
                 (Some(f), _) => {
-                    let _ = writeln!(out, "- migration `{}` failed: {}", m.id, cell(&f.to_string()));
+                    let _ = writeln!(out, "- migration `{}` failed: {}", m.id, cell(&f));
                 }
                 (None, Some(ms)) => {
-                    let _ = writeln!(out, "- migration `{}` applied in {ms:.0} ms", m.id);
+                    let _ = writeln!(out, "- migration `{}` applied{} in {ms:.0} ms", m.id, m.by_tool());
                 }
                 _ => {}
             }

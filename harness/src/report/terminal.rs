@@ -28,16 +28,22 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         }
     }
     if let Some(m) = &r.migration {
-        match (&m.failure, m.duration_ms) {
+        match (m.failure_text(), m.duration_ms) {
             (Some(_), _) if m.expect_error.is_some() => {
                 let _ = writeln!(out, "    migration {} failed, as the scenario expects (finding below)", m.id);
             }
             (Some(f), _) => {
                 let _ = writeln!(out, "    migration {} failed: {f}", m.id);
+                // What the tool printed is shown when it failed, and only then.
+                if let Some(tail) = m.tool.as_ref().and_then(|t| t.failure.as_ref()).map(|f| &f.output_tail) {
+                    for line in tail.lines() {
+                        let _ = writeln!(out, "      | {line}");
+                    }
+                }
             }
             (None, Some(ms)) => {
                 let budget = m.max_duration_ms.map(|b| format!(" (budget {b:.0}ms)")).unwrap_or_default();
-                let _ = writeln!(out, "    migration {} applied in {ms:.0}ms{budget}", m.id);
+                let _ = writeln!(out, "    migration {} applied{} in {ms:.0}ms{budget}", m.id, m.by_tool());
             }
             (None, None) => {}
         }

@@ -10,6 +10,7 @@ use serde::Serialize;
 pub use super::column::{ColumnSpec, GenKind, Literal};
 pub use super::error::Location;
 pub use super::pattern::{PlanExpectation, PlanPattern};
+pub use super::tool::ToolSpec;
 pub use super::version::VersionSet;
 pub use super::workload::{LoadBudgets, LoadSpec};
 
@@ -53,6 +54,9 @@ pub struct DatabaseSpec {
     pub under_test_at: Location,
     /// Overrides how migration files are wrapped; `None` means "as the migration tool would".
     pub transaction: Option<TransactionMode>,
+    /// The project's own tool runs the migrations (`migrations` is its project folder);
+    /// `None`: planproof runs the folder's SQL files.
+    pub tool: Option<ToolSpec>,
 }
 
 /// How a migration file is run.
@@ -63,6 +67,8 @@ pub enum TransactionMode {
     PerFile,
     /// Statement by statement in autocommit, as `psql -f` runs a file.
     None,
+    /// As the project's tool decides (Alembic, Django, a command): planproof does not wrap it.
+    Tool,
 }
 
 #[derive(Debug, Clone)]

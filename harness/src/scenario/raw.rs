@@ -77,6 +77,19 @@ pub struct RawDatabase {
     pub under_test: Spanned<String>,
     #[serde(default)]
     pub transaction: Option<Spanned<String>>,
+    // Migrations run by the project's own tool (see `tool.rs`).
+    #[serde(default)]
+    pub tool: Option<Spanned<String>>,
+    #[serde(default)]
+    pub app: Option<Spanned<String>>,
+    #[serde(default)]
+    pub up_command: Option<Spanned<String>>,
+    #[serde(default)]
+    pub down_command: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sql_command: Option<Spanned<String>>,
+    #[serde(default)]
+    pub previous: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -268,6 +268,7 @@ impl Validator<'_> {
 
     fn database(&self, raw: Spanned<RawDatabase>) -> Result<DatabaseSpec> {
         let raw = raw.into_inner();
+        let tool = super::tool::tool_spec(self.src, &raw, &self.src.resolve(raw.migrations.get_ref()))?;
         let postgres = match raw.postgres {
             None => None,
             Some(v) => {
@@ -320,6 +321,7 @@ impl Validator<'_> {
             under_test,
             under_test_at,
             transaction,
+            tool,
         })
     }
 

@@ -1,0 +1,145 @@
+//! Runs one command of a project's migration tool, the way its users run it: in the project
+//! folder, with the scratch database in the environment (`DATABASE_URL`, `SQLALCHEMY_URL`,
+//! `PGHOST`…, see [`crate::db::client_env`]), and the chosen Python's `bin` folder first on
+//! `PATH` so that `alembic` in a shell command is the one planproof checked. What the tool
+//! prints is captured: the caller shows it on failure or with progress.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::error::{MigrateError, ToolFailure};
+use crate::db::PG_VARIABLES;
+
+/// What one tool command did.
+#[derive(Debug, Clone)]
+pub struct ToolRun {
+    /// The command as a user would type it.
+    pub command: String,
+    /// Wall time from start to exit: the tool's start-up (interpreter, imports, connecting)
+    /// included, as when the user runs it.
+    pub duration: Duration,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl ToolRun {
+    /// What it printed, stdout then stderr, each line set off with `  | `, for progress
+    /// output.
+    pub fn output(&self) -> String {
+        let lines: Vec<String> = self.stdout.lines().chain(self.stderr.lines()).map(|l| format!("  | {l}")).collect();
+        format!("`{}` printed:\n{}", self.command, lines.join("\n"))
+    }
+}
+
+/// A command of a migration tool, ready to run in its project folder.
+#[derive(Debug, Clone)]
+pub struct ToolCommand {
+    program: PathBuf,
+    args: Vec<String>,
+    /// How the command reads to a user: `alembic upgrade 002`, not the interpreter's path.
+    pub shown: String,
+    dir: PathBuf,
+    /// Put first on `PATH`.
+    bin: Option<PathBuf>,
+}
+
+impl ToolCommand {
+    /// `python args…`, shown as `shown`.
+    pub fn python(python: &Path, args: &[&str], shown: String, dir: &Path) -> Self {
+        let bin = python.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
+        ToolCommand {
+            program: python.to_path_buf(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            shown,
+            dir: dir.to_path_buf(),
+            bin,
+        }
+    }
+
+    /// A shell command line, run with `sh -c`; `python`'s folder goes first on `PATH`.
+    pub fn shell(line: &str, dir: &Path, python: &Path) -> Self {
+        ToolCommand {
+            program: PathBuf::from("sh"),
+            args: vec!["-c".to_string(), line.to_string()],
+            shown: line.to_string(),
+            dir: dir.to_path_buf(),
+            bin: python.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf),
+        }
+    }
+
+    /// Runs the command with `env` (the scratch database) and waits for it. A non-zero exit is
+    /// a [`MigrateError::Tool`] carrying the command, its status and the end of its output.
+    pub fn run(&self, env: &[(String, String)]) -> Result<ToolRun, MigrateError> {
+        let mut command = Command::new(&self.program);
+        command.args(&self.args).current_dir(&self.dir).stdin(Stdio::null());
+        for name in PG_VARIABLES {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().map(|(k, v)| (k, v)));
+        // A project's own folders stay as they were: no `__pycache__` written into them.
+        command.env("PYTHONDONTWRITEBYTECODE", "1");
+        if let Some(bin) = &self.bin {
+            let mut path = vec![bin.clone()];
+            path.extend(std::env::var_os("PATH").iter().flat_map(std::env::split_paths));
+            if let Ok(joined) = std::env::join_paths(path) {
+                command.env("PATH", joined);
+            }
+        }
+        let started = Instant::now();
+        let output = command.output().map_err(|source| MigrateError::Spawn { command: self.shown.clone(), source })?;
+        let duration = started.elapsed();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        if !output.status.success() {
+            use std::os::unix::process::ExitStatusExt;
+            let status = match (output.status.code(), output.status.signal()) {
+                (Some(code), _) => format!("exit status {code}"),
+                (None, Some(signal)) => format!("signal {signal}"),
+                (None, None) => output.status.to_string(),
+            };
+            return Err(MigrateError::Tool(Box::new(ToolFailure::new(
+                self.shown.clone(),
+                self.dir.clone(),
+                status,
+                &stdout,
+                &stderr,
+            ))));
+        }
+        Ok(ToolRun { command: self.shown.clone(), duration, stdout, stderr })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_sees_the_database_in_its_environment_and_runs_in_the_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = vec![("DATABASE_URL".to_string(), "postgresql://u@/d?host=%2Ftmp&port=1".to_string())];
+        let run = ToolCommand::shell("echo \"$DATABASE_URL\"; pwd", dir.path(), Path::new("python3"))
+            .run(&env)
+            .unwrap();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines[0], "postgresql://u@/d?host=%2Ftmp&port=1");
+        assert_eq!(Path::new(lines[1]).canonicalize().unwrap(), dir.path().canonicalize().unwrap());
+    }
+
+    #[test]
+    fn a_failing_command_reports_status_and_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = ToolCommand::shell("echo working; echo 'ValueError: no such revision' >&2; exit 3", dir.path(), Path::new("python3"))
+            .run(&[])
+            .unwrap_err();
+        let MigrateError::Tool(f) = err else { panic!("{err}") };
+        assert_eq!((f.status.as_str(), f.message.as_str()), ("exit status 3", "ValueError: no such revision"));
+    }
+
+    #[test]
+    fn the_pythons_folder_comes_first_on_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = ToolCommand::shell("echo \"$PATH\"", dir.path(), Path::new("/opt/venv/bin/python")).run(&[]).unwrap();
+        assert!(run.stdout.starts_with("/opt/venv/bin:"), "{}", run.stdout);
+    }
+}
