@@ -53,10 +53,28 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
     if let Some(m) = &r.migration {
         let line = match (&m.failure, m.duration_ms) {
             (Some(f), _) => format!("migration <code>{}</code> failed: {}", text(&m.id), text(&f.to_string())),
-            (None, Some(d)) => format!("migration <code>{}</code> applied in {d:.0} ms", text(&m.id)),
-            (None, None) => String::new(),
+            (None, Some(d)) => format!("migration <code>{}</code> applied{} in {d:.0} ms", text(&m.id), text(&m.by_tool())),
+            (None, None) => match m.failure_text() {
+                Some(f) => format!("migration <code>{}</code>{} failed: {}", text(&m.id), text(&m.by_tool()), text(&f)),
+                None => String::new(),
+            },
         };
         let _ = writeln!(out, "<p>{line}</p>");
+    }
+    if let Some(d) = r.migration.as_ref().and_then(|m| m.down.as_ref()) {
+        let line = match (&d.failure, d.duration_ms, &d.reapply_failure, d.reapply_ms) {
+            (Some(f), ..) => format!("down step <code>{}</code> failed: {}", text(&d.file), text(f)),
+            (None, Some(down), Some(f), _) => format!("run down in {down:.0} ms by <code>{}</code>; up again failed: {}", text(&d.file), text(f)),
+            (None, Some(down), None, Some(up)) => format!("run down in {down:.0} ms by <code>{}</code>, up again in {up:.0} ms", text(&d.file)),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "<p>{line}</p>");
+    }
+    if let Some(load) = &r.load {
+        // The workload's figures as the terminal report words them.
+        let mut figures = String::new();
+        super::load::load_text(&mut figures, load);
+        let _ = writeln!(out, "<details><summary>workload around the migration</summary><pre>{}</pre></details>", text(&figures));
     }
     let findings = r.all_findings();
     if !findings.is_empty() {
