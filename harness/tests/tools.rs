@@ -246,3 +246,30 @@ fn a_shell_command_migrates_with_the_database_in_its_environment() {
     assert!(valid_indexes(&db, &indexes).is_empty());
     cluster.drop_database(&db).expect("drop");
 }
+
+/// The workload's lock monitor knows the migration's session by its name: a tool's session
+/// must carry it too (libpq reads `PGAPPNAME`), or a blocked writer's report would say `pid N`
+/// instead of `migration`.
+#[test]
+fn a_tool_s_session_is_named_as_the_migration() {
+    let Some(mut cluster) = common::local_cluster("a_tool_s_session_is_named_as_the_migration") else { return };
+    let psql = planproof::db::find_binaries(None).expect("PostgreSQL binaries").join("psql");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let up = format!(
+        "{} \"$DATABASE_URL\" -X -q -v ON_ERROR_STOP=1 -c \"CREATE TABLE seen_as AS SELECT current_setting('application_name') AS name\"",
+        psql.display()
+    );
+    let text = format!(
+        "name = \"named-session\"\n[database]\ntool = \"command\"\nmigrations = \"{root}/fixtures/brokkr\"\nunder-test = \"15_pak_hash_indexes\"\nup-command = '''{up}'''\n",
+        root = common::root().display(),
+    );
+    let scenario = scenario::parse(&SourceFile::new(dir.path().join("s.toml"), text)).expect("the scenario parses");
+    let plan = MigrationPlan::resolve(&scenario.database).expect("a command plan");
+    let db = cluster.create_database("named-session").expect("a scratch database");
+    plan.apply(&db).unwrap_or_else(|e| panic!("{e}"));
+    let mut client = db.connect().expect("connect");
+    let name: String = client.query_one("SELECT name FROM seen_as", &[]).expect("the tool wrote its session's name").get(0);
+    assert_eq!(name, planproof::migrate::MIGRATION_APP_NAME);
+    drop(client);
+    cluster.drop_database(&db).expect("drop");
+}
