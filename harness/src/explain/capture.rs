@@ -53,8 +53,19 @@ pub fn capture(
         PlanMode::Generic => "force_generic_plan",
     };
     client
-        .batch_execute(&format!("SET plan_cache_mode = {cache_mode}; DEALLOCATE ALL"))
+        .batch_execute(&format!("SET plan_cache_mode = {cache_mode}"))
         .map_err(|e| err("cannot set the plan mode".into(), e))?;
+    // Only our own statement goes: `DEALLOCATE ALL` would also drop the statement the client
+    // library prepared once to look up custom types (enums, domains), and the next new type
+    // would then fail with "prepared statement does not exist".
+    let ours = client
+        .query_opt("SELECT 1 FROM pg_prepared_statements WHERE name = $1", &[&STATEMENT])
+        .map_err(|e| err("cannot list prepared statements".into(), e))?;
+    if ours.is_some() {
+        client
+            .batch_execute(&format!("DEALLOCATE {STATEMENT}"))
+            .map_err(|e| err("cannot deallocate the previous statement".into(), e))?;
+    }
     client
         .batch_execute(&format!("PREPARE {STATEMENT} AS {sql}"))
         .map_err(|e| err("cannot prepare the query".into(), e))?;
