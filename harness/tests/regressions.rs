@@ -15,3 +15,18 @@ fn two_enum_types_survive_the_plan_captures() {
     assert_eq!(result.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&result));
     assert!(result.queries.iter().all(|q| q.client.len() == 2), "both queries are timed before and after");
 }
+
+/// The migration under test is Alembic's first revision: its up step creates `alembic_version`
+/// and `alembic downgrade base` keeps it, as it should. Reversibility reported the tool's own
+/// table (and its column, key and index) as left behind.
+#[test]
+fn a_tool_s_own_bookkeeping_is_not_a_rollback_leftover() {
+    let Some(mut backend) = common::local_cluster("a_tool_s_own_bookkeeping_is_not_a_rollback_leftover") else { return };
+    let scenario = planproof::validate(common::root().join("fixtures/regressions/alembic-first-revision/scenario.toml")).expect("the fixture is valid");
+    let result = run_scenario(&scenario, &mut backend, &RunOptions { keep: Keep::OnFailure, progress: false });
+    let text = planproof::report::scenario_text(&result);
+    assert_eq!(result.outcome, Outcome::Passed, "{text}");
+    let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
+    assert!(down.duration_ms.is_some() && down.reapply_ms.is_some(), "{text}");
+    assert!(result.findings.iter().all(|f| f.check != "reversible" && f.check != "reapply"), "{text}");
+}

@@ -12,8 +12,10 @@ use crate::check::CatalogSnapshot;
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
     AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
 
-/// Every relation, column, index and constraint outside the system schemas.
-pub fn catalog_snapshot(client: &mut Client) -> Result<CatalogSnapshot, postgres::Error> {
+/// Every relation, column, index and constraint outside the system schemas, except those of
+/// the tables named in `ignore` (a migration tool's own bookkeeping, which its down step
+/// rightly keeps).
+pub fn catalog_snapshot(client: &mut Client, ignore: &[&str]) -> Result<CatalogSnapshot, postgres::Error> {
     let queries = [
         // Relations other than indexes (indexes come with their definitions below).
         format!(
@@ -24,7 +26,7 @@ pub fn catalog_snapshot(client: &mut Client) -> Result<CatalogSnapshot, postgres
                     CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN pg_get_viewdef(c.oid, true)
                                    WHEN 'm' THEN pg_get_viewdef(c.oid, true) ELSE c.relkind::text END
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {USER_SCHEMAS}"
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {USER_SCHEMAS} AND c.relname <> ALL($1)"
         ),
         format!(
             "SELECT 'column ' || n.nspname || '.' || c.relname || '.' || a.attname,
@@ -35,15 +37,17 @@ pub fn catalog_snapshot(client: &mut Client) -> Result<CatalogSnapshot, postgres
                JOIN pg_class c ON c.oid = a.attrelid
                JOIN pg_namespace n ON n.oid = c.relnamespace
                LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-              WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {USER_SCHEMAS}"
+              WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {USER_SCHEMAS}
+                AND c.relname <> ALL($1)"
         ),
         format!(
             "SELECT 'index ' || n.nspname || '.' || i.relname,
                     pg_get_indexdef(x.indexrelid) || CASE WHEN x.indisvalid THEN '' ELSE ' (INVALID)' END
                FROM pg_index x
                JOIN pg_class i ON i.oid = x.indexrelid
+               JOIN pg_class t ON t.oid = x.indrelid
                JOIN pg_namespace n ON n.oid = i.relnamespace
-              WHERE {USER_SCHEMAS}"
+              WHERE {USER_SCHEMAS} AND t.relname <> ALL($1)"
         ),
         format!(
             "SELECT 'constraint ' || n.nspname || '.' || c.relname || '.' || con.conname,
@@ -51,12 +55,13 @@ pub fn catalog_snapshot(client: &mut Client) -> Result<CatalogSnapshot, postgres
                FROM pg_constraint con
                JOIN pg_class c ON c.oid = con.conrelid
                JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE {USER_SCHEMAS}"
+              WHERE {USER_SCHEMAS} AND c.relname <> ALL($1)"
         ),
     ];
+    let ignore: Vec<String> = ignore.iter().map(|t| t.to_string()).collect();
     let mut objects = BTreeMap::new();
     for sql in &queries {
-        for row in client.query(sql.as_str(), &[])? {
+        for row in client.query(sql.as_str(), &[&ignore])? {
             objects.insert(row.get::<_, String>(0), row.get::<_, String>(1));
         }
     }

@@ -234,6 +234,16 @@ impl MigrationPlan {
         self.run(db, Step::Down)
     }
 
+    /// The tables the migration tool keeps its own record in. Its down step rightly keeps
+    /// them (the first up creates them), so reversibility leaves them out.
+    pub fn bookkeeping_tables(&self) -> &'static [&'static str] {
+        match self.format() {
+            Format::Alembic => &["alembic_version"],
+            Format::Django => &["django_migrations"],
+            _ => &[],
+        }
+    }
+
     /// The down file of the migration under test, when planproof runs SQL files and it has one.
     pub fn down_file(&self) -> Option<&Path> {
         match self {

@@ -174,7 +174,7 @@ fn run_in(
     // The catalog the down step must restore.
     let before_up = match &scenario.migration.reversible {
         Some(_) => Some(
-            explain::catalog_snapshot(&mut client)
+            explain::catalog_snapshot(&mut client, plan.bookkeeping_tables())
                 .map_err(|source| PipelineError::Sql { what: "reading the catalog before the migration".into(), source })?,
         ),
         None => None,
@@ -332,8 +332,9 @@ impl Reversal<'_> {
         result: &mut ScenarioResult,
         progress: &dyn Fn(&str),
     ) -> Result<(), PipelineError> {
+        let ignore = self.plan.bookkeeping_tables();
         let snapshot = |client: &mut Client, when: &str| {
-            explain::catalog_snapshot(client).map_err(|source| PipelineError::Sql { what: format!("reading the catalog {when}"), source })
+            explain::catalog_snapshot(client, ignore).map_err(|source| PipelineError::Sql { what: format!("reading the catalog {when}"), source })
         };
         let after_up = snapshot(client, "after the migration")?;
         let reversibility = self.scenario.migration.reversible.as_ref();

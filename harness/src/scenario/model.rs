@@ -237,6 +237,8 @@ pub struct Reversibility {
     pub at: Location,
     /// A down file the scenario names, for layouts without one (`None`: the migration's own).
     pub down: Option<PathBuf>,
+    /// Where `down` is written.
+    pub down_at: Location,
     pub max_down_duration: Option<Duration>,
     /// Objects the down step is known to leave behind: reported, not failed, while they are.
     pub expect_leftovers: Vec<String>,

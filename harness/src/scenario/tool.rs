@@ -126,6 +126,11 @@ pub(super) fn tool_spec(src: &SourceFile, raw: &RawDatabase, project: &Path) -> 
                 }
                 p => p.as_ref().map(|p| p.get_ref().clone()),
             };
+            if let (Some(p), false) = (&raw.previous, up.contains(TARGET)) {
+                // Without `{target}` the "earlier migrations" step would run the whole up
+                // command, the migration under test included, before the seed.
+                return Err(err(p.span(), format!("`previous` is set, but `up-command` has no `{TARGET}` to migrate up to it (expected `{TARGET}` in `up-command`, or no `previous`)")));
+            }
             if let (Some(d), None) = (&raw.down_command, &previous) {
                 if d.get_ref().contains(TARGET) {
                     return Err(err(d.span(), format!("`down-command` goes down to `{TARGET}`, but `previous` is not set (expected `previous`, the target of the migration just before `under-test`)")));

@@ -178,6 +178,20 @@ impl Validator<'_> {
                 });
             }
         }
+        if let (Some(tool), Some(r)) = (&database.tool, &migration.reversible) {
+            if r.down.is_some() {
+                // A SQL file would undo the schema but not the tool's own record of what it
+                // applied (`alembic_version`, `django_migrations`): up again would do nothing.
+                return Err(ScenarioError::Invalid {
+                    path: self.src.path.clone(),
+                    at: r.down_at,
+                    message: format!(
+                        "migration: `down` names a SQL file, but `{}` runs the migrations (expected no `down`: the tool's own down step runs, and it keeps the tool's record of what is applied)",
+                        tool.name()
+                    ),
+                });
+            }
+        }
         let load = self.workload(raw.load, &migration, &tables, &queries)?;
         Ok(Scenario {
             path: self.src.path.clone(),
@@ -871,6 +885,7 @@ impl Validator<'_> {
                         "migration: `reversible = true` with `expect-error = \"{e}\"` (expected one or the other: a migration that fails has no down step to check)"
                     ));
                 }
+                let down_at = raw.down.as_ref().map(|d| self.at(d.span())).unwrap_or_default();
                 let down = match raw.down {
                     None => None,
                     Some(d) => {
@@ -894,7 +909,7 @@ impl Validator<'_> {
                         list.into_inner()
                     }
                 };
-                Some(Reversibility { at: self.at(r.span()), down, max_down_duration, expect_leftovers })
+                Some(Reversibility { at: self.at(r.span()), down, down_at, max_down_duration, expect_leftovers })
             }
             _ => {
                 let needs = [
