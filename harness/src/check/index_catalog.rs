@@ -12,7 +12,9 @@ use crate::scenario::IndexSpec;
 pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for spec in specs {
-        let Some(index) = shapes.iter().find(|i| i.name == spec.name) else {
+        // As written, else folded to lower case as PostgreSQL folds an unquoted name.
+        let found = shapes.iter().find(|i| i.name == spec.name).or_else(|| shapes.iter().find(|i| i.name == spec.name.to_lowercase()));
+        let Some(index) = found else {
             findings.push(Finding::violation(
                 "index-catalog",
                 format!("index `{}` does not exist after the migration", spec.name),
@@ -189,6 +191,12 @@ mod tests {
             f[0].message,
             "index `ix_alertrule`: key columns is `customer_id, routing_priority DESC`, expected `customer_id, routing_priority DESC NULLS LAST`"
         );
+    }
+
+    #[test]
+    fn an_unquoted_name_in_upper_case_finds_the_folded_index() {
+        let s = IndexSpec { name: "IX_ALERTRULE".into(), unique: Some(false), ..spec() };
+        assert_eq!(index_catalog(&[s], &[shape()]), vec![]);
     }
 
     #[test]

@@ -73,6 +73,13 @@ impl ToolCommand {
     pub fn run(&self, env: &[(String, String)]) -> Result<ToolRun, MigrateError> {
         let mut command = Command::new(&self.program);
         command.args(&self.args).current_dir(&self.dir).stdin(Stdio::null());
+        // Every libpq variable of the caller's shell goes (PGOPTIONS, PGSSLMODE, PGTZ…): the
+        // tool's session must be configured as planproof's own, by `env` alone.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("PG") {
+                command.env_remove(&name);
+            }
+        }
         for name in PG_VARIABLES {
             command.env_remove(name);
         }

@@ -366,7 +366,9 @@ impl ToolPlan {
                     Step::Sql => (sql.as_ref(), id),
                     Step::Down => (down.as_ref(), previous),
                 };
-                line.map(|l| ToolCommand::shell(&l.replace(TARGET, target), dir, &self.python))
+                // The target goes into a shell line: quoted, so a name with spaces or `;` stays
+                // one argument.
+                line.map(|l| ToolCommand::shell(&l.replace(TARGET, &shell_words::quote(target)), dir, &self.python))
             }
         })
     }

@@ -258,6 +258,9 @@ fn run_in(
     if let (Some(limit), Some(ms)) = (scenario.migration.max_duration, migration.duration_ms) {
         result.findings.extend(check::migration_duration(limit, Duration::from_secs_f64(ms / 1000.0)));
     }
+    // Recorded now, so that a step below that cannot run still leaves the migration's outcome
+    // in the report; completed further down.
+    result.migration = Some(migration.clone());
     if let Some(load) = &mut load {
         if !failed_as_expected {
             progress("measuring writes after the migration");

@@ -50,6 +50,9 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
     if let Some(e) = &r.error {
         let _ = writeln!(out, "<p><strong>Could not run:</strong> {}</p>", text(e));
     }
+    if let Some(k) = &r.kept {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", text(k));
+    }
     if let Some(m) = &r.migration {
         let line = match (&m.failure, m.duration_ms) {
             (Some(f), _) => format!("migration <code>{}</code> failed: {}", text(&m.id), text(&f.to_string())),

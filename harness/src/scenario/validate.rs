@@ -289,7 +289,8 @@ impl Validator<'_> {
                 let span = v.span();
                 let text = v.into_inner().0;
                 match text.parse::<u32>() {
-                    Ok(major) if (10..=99).contains(&major) => Some(text),
+                    // Stored as the major, so that `"016"` and `16` name the same version.
+                    Ok(major) if (10..=99).contains(&major) => Some(major.to_string()),
                     _ => {
                         return self.err(span, format!("invalid `postgres` version `{text}` (expected a major version like \"16\")"));
                     }

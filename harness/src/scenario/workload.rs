@@ -171,7 +171,11 @@ impl Validator<'_> {
                 if list.get_ref().is_empty() {
                     return self.err(list.span(), "load: empty `tables` (expected table names from `[tables]`, or no `tables` for the tables the migration indexes)");
                 }
-                for name in list.get_ref() {
+                for (i, name) in list.get_ref().iter().enumerate() {
+                    if list.get_ref()[..i].contains(name) {
+                        // Two row streams at the same offset would write the same keys.
+                        return self.err(list.span(), format!("load: table `{name}` is listed twice in `tables` (expected each table once)"));
+                    }
                     if !tables.iter().any(|t| &t.name == name) {
                         let known: Vec<String> = tables.iter().map(|t| format!("`{}`", t.name)).collect();
                         return self.err(list.span(), format!(
