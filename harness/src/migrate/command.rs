@@ -42,7 +42,12 @@ pub struct ToolCommand {
     dir: PathBuf,
     /// Put first on `PATH`.
     bin: Option<PathBuf>,
+    /// Killed (with everything it started) when it runs longer.
+    timeout: Duration,
 }
+
+/// A command's time limit unless the caller sets one.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
 impl ToolCommand {
     /// `python args…`, shown as `shown`.
@@ -54,6 +59,7 @@ impl ToolCommand {
             shown,
             dir: dir.to_path_buf(),
             bin,
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 
@@ -65,7 +71,14 @@ impl ToolCommand {
             shown: line.to_string(),
             dir: dir.to_path_buf(),
             bin: python.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf),
+            timeout: DEFAULT_TIMEOUT,
         }
+    }
+
+    /// Kills the command (and whatever it started) once it has run for `timeout`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// Runs the command with `env` (the scratch database) and waits for it. A non-zero exit is
@@ -93,17 +106,52 @@ impl ToolCommand {
                 command.env("PATH", joined);
             }
         }
+        // A process group of its own, so that a timeout or Ctrl-C ends the tool and whatever
+        // it started (`sh -c` runs the real tool as a child).
+        use std::os::unix::process::{CommandExt, ExitStatusExt};
+        command.process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
         let started = Instant::now();
-        let output = command.output().map_err(|source| MigrateError::Spawn { command: self.shown.clone(), source })?;
+        let mut child = command.spawn().map_err(|source| MigrateError::Spawn { command: self.shown.clone(), source })?;
+        let group = nix::unistd::Pid::from_raw(child.id() as i32);
+        let kill_group = move || {
+            let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+        };
+        let cleanup_key = crate::db::cleanup::register(kill_group);
+        let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let out_reader = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+        let err_reader = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+        let mut timed_out = false;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) if started.elapsed() >= self.timeout => {
+                    timed_out = true;
+                    kill_group();
+                    break child.wait();
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => break Err(e),
+            }
+        };
+        crate::db::cleanup::unregister(cleanup_key);
+        let status = status.map_err(|source| MigrateError::Spawn { command: self.shown.clone(), source })?;
         let duration = started.elapsed();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        if !output.status.success() {
-            use std::os::unix::process::ExitStatusExt;
-            let status = match (output.status.code(), output.status.signal()) {
-                (Some(code), _) => format!("exit status {code}"),
-                (None, Some(signal)) => format!("signal {signal}"),
-                (None, None) => output.status.to_string(),
+        let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
+        let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+        if timed_out || !status.success() {
+            let status = match (timed_out, status.code(), status.signal()) {
+                (true, ..) => format!("killed after running for {} (`tool-timeout`)", humantime::format_duration(self.timeout)),
+                (false, Some(code), _) => format!("exit status {code}"),
+                (false, None, Some(signal)) => format!("signal {signal}"),
+                (false, None, None) => status.to_string(),
             };
             return Err(MigrateError::Tool(Box::new(ToolFailure::new(
                 self.shown.clone(),
@@ -131,6 +179,24 @@ mod tests {
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines[0], "postgresql://u@/d?host=%2Ftmp&port=1");
         assert_eq!(Path::new(lines[1]).canonicalize().unwrap(), dir.path().canonicalize().unwrap());
+    }
+
+    #[test]
+    fn a_command_over_its_time_limit_is_killed_with_what_it_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("still-running");
+        // The shell starts a child that would outlive it; the whole group must go.
+        let line = format!("(sleep 3; touch {}) & echo started; sleep 30", marker.display());
+        let started = Instant::now();
+        let err = ToolCommand::shell(&line, dir.path(), Path::new("python3"))
+            .with_timeout(Duration::from_millis(300))
+            .run(&[])
+            .unwrap_err()
+            .to_string();
+        assert!(started.elapsed() < Duration::from_secs(3), "the command was not stopped at its limit");
+        assert!(err.contains("killed after running for 300ms (`tool-timeout`)"), "{err}");
+        std::thread::sleep(Duration::from_secs(4));
+        assert!(!marker.exists(), "a child of the command outlived the kill");
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub struct ToolPlan {
     pub previous: Option<String>,
     /// The interpreter for Alembic and Django, and first on `PATH` for commands.
     pub python: PathBuf,
+    /// How long one command may run before it is killed.
+    pub timeout: Duration,
 }
 
 /// What running a migration did.
@@ -114,7 +116,7 @@ impl MigrationPlan {
         // tool runs in the project folder.
         let python = find_python(&project);
         let python = if python.components().count() > 1 { std::path::absolute(&python).unwrap_or(python) } else { python };
-        Ok(MigrationPlan::Tool(ToolPlan { tool: tool.clone(), project, id, file, previous, python }))
+        Ok(MigrationPlan::Tool(ToolPlan { tool: tool.clone(), project, id, file, previous, python, timeout: spec.tool_timeout }))
     }
 
     /// The tool that runs the migrations, `None` for SQL files.
@@ -325,7 +327,7 @@ impl ToolPlan {
     fn command(&self, step: Step) -> Result<Option<ToolCommand>, MigrateError> {
         let dir = &self.project;
         let id = self.id.as_str();
-        let python = |args: &[&str], shown: String| Some(ToolCommand::python(&self.python, args, shown, dir));
+        let python = |args: &[&str], shown: String| Some(ToolCommand::python(&self.python, args, shown, dir).with_timeout(self.timeout));
         Ok(match &self.tool {
             ToolSpec::Alembic => {
                 let alembic = |args: &[&str]| {
@@ -368,7 +370,7 @@ impl ToolPlan {
                 };
                 // The target goes into a shell line: quoted, so a name with spaces or `;` stays
                 // one argument.
-                line.map(|l| ToolCommand::shell(&l.replace(TARGET, &shell_words::quote(target)), dir, &self.python))
+                line.map(|l| ToolCommand::shell(&l.replace(TARGET, &shell_words::quote(target)), dir, &self.python).with_timeout(self.timeout))
             }
         })
     }
@@ -386,6 +388,7 @@ mod tests {
             file: None,
             previous: previous.map(str::to_string),
             python: "/venv/bin/python".into(),
+            timeout: Duration::from_secs(600),
         }
     }
 

@@ -57,7 +57,13 @@ pub struct DatabaseSpec {
     /// The project's own tool runs the migrations (`migrations` is its project folder);
     /// `None`: planproof runs the folder's SQL files.
     pub tool: Option<ToolSpec>,
+    /// How long one command of the tool may run before it is killed (`tool-timeout`).
+    pub tool_timeout: Duration,
 }
+
+/// `tool-timeout` when the scenario sets none: long enough for a real index build on seeded
+/// data, short enough that a tool stuck on a lock or a prompt does not hold CI for hours.
+pub const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// How a migration file is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -76,6 +76,8 @@ pub struct RawDatabase {
     pub migrations: Spanned<String>,
     pub under_test: Spanned<String>,
     #[serde(default)]
+    pub tool_timeout: Option<Spanned<String>>,
+    #[serde(default)]
     pub transaction: Option<Spanned<String>>,
     // Migrations run by the project's own tool (see `tool.rs`).
     #[serde(default)]

@@ -283,6 +283,13 @@ impl Validator<'_> {
     fn database(&self, raw: Spanned<RawDatabase>) -> Result<DatabaseSpec> {
         let raw = raw.into_inner();
         let tool = super::tool::tool_spec(self.src, &raw, &self.src.resolve(raw.migrations.get_ref()))?;
+        let tool_timeout = match &raw.tool_timeout {
+            None => DEFAULT_TOOL_TIMEOUT,
+            Some(t) if tool.is_none() => {
+                return self.err(t.span(), "`tool-timeout` applies only to migrations a tool runs (expected `tool = \"alembic\"`, `\"django\"` or `\"command\"` beside it)");
+            }
+            Some(t) => parse_duration(t.get_ref()).or_else(|m| self.err(t.span(), format!("`tool-timeout`: {m}")))?,
+        };
         let postgres = match raw.postgres {
             None => None,
             Some(v) => {
@@ -337,6 +344,7 @@ impl Validator<'_> {
             under_test_at,
             transaction,
             tool,
+            tool_timeout,
         })
     }
 
