@@ -27,14 +27,22 @@ pub fn figures(ops: &[Op], from: f64, to: f64) -> Figures {
     let during: Vec<&Op> = ops.iter().filter(|op| op.start_ms < to && op.end_ms > from).collect();
     let mut latencies: Vec<f64> = during.iter().map(|op| op.latency_ms()).collect();
     latencies.sort_by(f64::total_cmp);
+    // Only a write that succeeded is progress: a worker whose every write fails fast has
+    // stalled as surely as one that waits.
     let mut stall: f64 = 0.0;
     let mut last = from;
-    for op in &during {
+    let mut reached_end = false;
+    for op in during.iter().filter(|op| op.ok) {
         stall = stall.max(op.end_ms - last);
         last = op.end_ms.max(last);
         if op.end_ms >= to {
+            reached_end = true;
             break;
         }
+    }
+    if !reached_end && !during.is_empty() {
+        // Operations ran but none succeeded up to the end of the stretch.
+        stall = stall.max(to - last);
     }
     Figures {
         operations: during.len() as u64,
@@ -52,6 +60,18 @@ mod tests {
 
     fn op(start_ms: f64, end_ms: f64) -> Op {
         Op { kind: OpKind::Insert, start_ms, end_ms, ok: true }
+    }
+
+    #[test]
+    fn failed_operations_are_no_progress() {
+        // Every write between 100ms and 900ms fails at once: nothing got written for 800ms.
+        let mut ops: Vec<Op> = (0..100).map(|i| op(i as f64 * 10.0, i as f64 * 10.0 + 1.0)).collect();
+        for o in ops.iter_mut().filter(|o| o.start_ms > 100.0 && o.start_ms < 900.0) {
+            o.ok = false;
+        }
+        let f = figures(&ops, 0.0, 1000.0);
+        assert!(f.stall_ms > 790.0 && f.stall_ms < 820.0, "{f:?}");
+        assert!(f.errors > 70, "{f:?}");
     }
 
     #[test]
