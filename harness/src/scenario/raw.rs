@@ -343,9 +343,17 @@ impl<'de> Deserialize<'de> for Version {
     }
 }
 
-/// PostgreSQL majors: `"17"`, `17`, `"<= 17"`, `"13-16"`, or a list of those.
+/// PostgreSQL majors: `"17"`, `17`, `"<= 17"`, `"13-16"`, or a list of those. Items of a list
+/// keep their own position, as [`OneOrMany`]'s do.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Versions(pub Vec<String>);
+pub struct Versions(pub Vec<(String, Option<std::ops::Range<usize>>)>);
+
+impl Versions {
+    /// Each item with its position, or `whole` when it has none of its own.
+    pub fn items(&self, whole: std::ops::Range<usize>) -> Vec<(String, std::ops::Range<usize>)> {
+        self.0.iter().map(|(text, span)| (text.clone(), span.clone().unwrap_or_else(|| whole.clone()))).collect()
+    }
+}
 
 impl<'de> Deserialize<'de> for Versions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -356,15 +364,16 @@ impl<'de> Deserialize<'de> for Versions {
                 f.write_str("PostgreSQL majors like \"17\", \"13-16\", \"<= 17\", or a list of them")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Versions, E> {
-                Ok(Versions(vec![v.to_string()]))
+                Ok(Versions(vec![(v.to_string(), None)]))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Versions, E> {
-                Ok(Versions(vec![v.to_string()]))
+                Ok(Versions(vec![(v.to_string(), None)]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Versions, A::Error> {
                 let mut items = Vec::new();
-                while let Some(Version(item)) = seq.next_element::<Version>()? {
-                    items.push(item);
+                while let Some(item) = seq.next_element::<Spanned<Version>>()? {
+                    let span = item.span();
+                    items.push((item.into_inner().0, Some(span)));
                 }
                 Ok(Versions(items))
             }

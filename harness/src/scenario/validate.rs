@@ -256,19 +256,19 @@ impl Validator<'_> {
     /// `[matrix] postgres = ["13", "15", "18"]`: plain majors, each once.
     fn matrix(&self, raw: RawMatrix, postgres: Option<&str>) -> Result<Vec<String>> {
         let span = raw.postgres.span();
-        let items = raw.postgres.into_inner().0;
+        let items = raw.postgres.get_ref().items(span.clone());
         if items.is_empty() {
             return self.err(span, "matrix: empty `postgres` (expected majors to run on, like [\"13\", \"15\", \"18\"])");
         }
         let mut majors: Vec<String> = Vec::new();
-        for text in items {
+        for (text, at) in items {
             match text.trim().parse::<u32>() {
                 Ok(m) if (10..=99).contains(&m) && !majors.contains(&m.to_string()) => majors.push(m.to_string()),
                 Ok(m) if (10..=99).contains(&m) => {
-                    return self.err(span, format!("matrix: PostgreSQL `{m}` is listed twice (expected each major once)"));
+                    return self.err(at, format!("matrix: PostgreSQL `{m}` is listed twice (expected each major once)"));
                 }
                 _ => {
-                    return self.err(span, format!("matrix: invalid version `{text}` (expected a major version like \"16\"; ranges belong in `[[queries.when]]`)"));
+                    return self.err(at, format!("matrix: invalid version `{text}` (expected a major version like \"16\"; ranges belong in `[[queries.when]]`)"));
                 }
             }
         }
@@ -733,8 +733,13 @@ impl Validator<'_> {
         for w in raw.when {
             let span = w.span();
             let w = w.into_inner();
-            let versions = VersionSet::parse(&w.postgres.get_ref().0)
-                .or_else(|m| self.err(w.postgres.span(), format!("{who}: `when`: {m}")))?;
+            let items = w.postgres.get_ref().items(w.postgres.span());
+            // Each item on its own first, so that an error points at the item it is about.
+            for (text, at) in &items {
+                VersionSet::parse(std::slice::from_ref(text)).or_else(|m| self.err(at.clone(), format!("{who}: `when`: {m}")))?;
+            }
+            let texts: Vec<String> = items.into_iter().map(|(text, _)| text).collect();
+            let versions = VersionSet::parse(&texts).or_else(|m| self.err(w.postgres.span(), format!("{who}: `when`: {m}")))?;
             if w.why.get_ref().trim().is_empty() {
                 return self.err(w.why.span(), format!("{who}: `when`: empty `why` (expected why PostgreSQL {versions} plans this query differently)"));
             }
