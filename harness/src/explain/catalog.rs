@@ -58,7 +58,6 @@ pub fn catalog_snapshot(client: &mut Client, ignore: &[&str]) -> Result<CatalogS
               WHERE {USER_SCHEMAS} AND c.relname <> ALL($1)"
         ),
     ];
-    let ignore: Vec<String> = ignore.iter().map(|t| t.to_string()).collect();
     let mut objects = BTreeMap::new();
     for sql in &queries {
         for row in client.query(sql.as_str(), &[&ignore])? {

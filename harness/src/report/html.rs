@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn text_from_the_run_is_escaped() {
-        let mut r: ScenarioResult = crate::pipeline::ScenarioResult::placeholder("<script>alert(1)</script>");
+        let mut r = ScenarioResult::placeholder("<script>alert(1)</script>");
         r.error = Some("a & b".into());
         let page = report_html(&[r]);
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.contains("<script>"), "{page}");

@@ -24,7 +24,7 @@ pub fn junit_xml(results: &[ScenarioResult]) -> String {
 }
 
 fn suite(r: &ScenarioResult) -> TestSuite {
-    let major = r.server_version.split(|c: char| !c.is_ascii_digit()).next().unwrap_or_default();
+    let major = crate::db::major_of(&r.server_version);
     let name = if major.is_empty() { r.name.clone() } else { format!("{} (PostgreSQL {major})", r.name) };
     let mut suite = TestSuite::new(name.clone());
     suite.set_time(Duration::from_secs_f64(r.duration_ms / 1000.0));

@@ -734,12 +734,12 @@ impl Validator<'_> {
             let span = w.span();
             let w = w.into_inner();
             let items = w.postgres.get_ref().items(w.postgres.span());
-            // Each item on its own first, so that an error points at the item it is about.
-            for (text, at) in &items {
-                VersionSet::parse(std::slice::from_ref(text)).or_else(|m| self.err(at.clone(), format!("{who}: `when`: {m}")))?;
-            }
-            let texts: Vec<String> = items.into_iter().map(|(text, _)| text).collect();
-            let versions = VersionSet::parse(&texts).or_else(|m| self.err(w.postgres.span(), format!("{who}: `when`: {m}")))?;
+            let texts: Vec<String> = items.iter().map(|(text, _)| text.clone()).collect();
+            // An error about one item points at that item.
+            let versions = VersionSet::parse_items(&texts).or_else(|(item, m)| {
+                let at = item.map_or_else(|| w.postgres.span(), |i| items[i].1.clone());
+                self.err(at, format!("{who}: `when`: {m}"))
+            })?;
             if w.why.get_ref().trim().is_empty() {
                 return self.err(w.why.span(), format!("{who}: `when`: empty `why` (expected why PostgreSQL {versions} plans this query differently)"));
             }

@@ -20,12 +20,17 @@ pub struct VersionSet {
 impl VersionSet {
     /// Parses every item of a list (a single string is a list of one).
     pub fn parse(items: &[String]) -> Result<VersionSet, String> {
+        Self::parse_items(items).map_err(|(_, message)| message)
+    }
+
+    /// As [`VersionSet::parse`], and on error which item it is about (`None`: the list).
+    pub fn parse_items(items: &[String]) -> Result<VersionSet, (Option<usize>, String)> {
         if items.is_empty() {
-            return Err("empty list of versions (expected a major like \"17\", a range like \"13-16\" or a bound like \"<= 17\")".into());
+            return Err((None, "empty list of versions (expected a major like \"17\", a range like \"13-16\" or a bound like \"<= 17\")".into()));
         }
         let mut parsed = Vec::new();
-        for text in items {
-            parsed.push(parse_item(text)?);
+        for (i, text) in items.iter().enumerate() {
+            parsed.push(parse_item(text).map_err(|m| (Some(i), m))?);
         }
         let text = items.iter().map(|i| i.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(", ");
         Ok(VersionSet { ranges: parsed, text })
