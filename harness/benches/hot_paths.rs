@@ -20,10 +20,9 @@ fn fixture(path: &str) -> String {
 
 fn plan_parsing(c: &mut Criterion) {
     let mut group = c.benchmark_group("plan");
-    for (name, path) in [
-        ("index-scan", "pg15/partial_index_scan.json"),
-        ("very-large", "third-party/pev2/pev2_very_large_plan.json"),
-    ] {
+    for (name, path) in
+        [("index-scan", "pg15/partial_index_scan.json"), ("very-large", "third-party/pev2/pev2_very_large_plan.json")]
+    {
         let text = fixture(path);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(format!("parse/{name}"), |b| b.iter(|| Explain::from_json_str(black_box(&text)).unwrap()));

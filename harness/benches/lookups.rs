@@ -48,7 +48,8 @@ fn lookups(c: &mut Criterion) {
             }
             for (q, values) in queries.iter().zip(&params) {
                 let prepared = explain::Prepared::new(&mut client, &q.name, &q.sql, values).expect("prepare");
-                group.bench_function(format!("{}/{phase}", q.name), |b| b.iter(|| prepared.query(&mut client).unwrap()));
+                group
+                    .bench_function(format!("{}/{phase}", q.name), |b| b.iter(|| prepared.query(&mut client).unwrap()));
             }
         }
         drop(client);

@@ -54,11 +54,8 @@ pub enum Error {
 /// holds the migration under test.
 pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
     let scenario = scenario::load_file(path.as_ref())?;
-    let migrations_error = |source| Error::Migrations {
-        path: scenario.path.clone(),
-        at: scenario.database.under_test_at,
-        source,
-    };
+    let migrations_error =
+        |source| Error::Migrations { path: scenario.path.clone(), at: scenario.database.under_test_at, source };
     let plan = migrate::MigrationPlan::resolve(&scenario.database).map_err(migrations_error)?;
     if let Some(r) = &scenario.migration.reversible {
         if r.down.is_none() && !plan.has_down() {
@@ -94,7 +91,11 @@ pub fn versions_of(scenario: &Scenario) -> Vec<db::PgVersion> {
 /// Runs one scenario file on the backend `options` pick (by default a URL from
 /// `DATABASE_URL`, else a Docker container of the scenario's `postgres` version when an engine
 /// answers, else a temporary local cluster), once per version of its `[matrix]`.
-pub fn run_file(path: impl AsRef<Path>, options: &db::BackendOptions, run: &pipeline::RunOptions) -> Result<Vec<ScenarioResult>, Error> {
+pub fn run_file(
+    path: impl AsRef<Path>,
+    options: &db::BackendOptions,
+    run: &pipeline::RunOptions,
+) -> Result<Vec<ScenarioResult>, Error> {
     let scenario = validate(path)?;
     let mut results = Vec::new();
     for version in versions_of(&scenario) {
@@ -120,11 +121,18 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
                 let text = report::scenario_text(result);
                 match result.outcome {
                     Outcome::Failed | Outcome::Error => {
-                        failed.push(format!("scenario `{}` {} on {}:\n{text}", result.name, result.outcome.as_str(), result.server_version));
+                        failed.push(format!(
+                            "scenario `{}` {} on {}:\n{text}",
+                            result.name,
+                            result.outcome.as_str(),
+                            result.server_version
+                        ));
                     }
                     // A timing budget too close to call is not a failure: failing on it would
                     // make the test flap with the machine's load. It is said, loudly.
-                    Outcome::Inconclusive => eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name),
+                    Outcome::Inconclusive => {
+                        eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name)
+                    }
                     Outcome::Passed => println!("{text}"),
                 }
             }

@@ -137,7 +137,11 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
         }
     }
     println!("{} scenario files: {} valid, {bad} invalid", files.len(), files.len() - bad);
-    if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS }
+    if bad > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn run(

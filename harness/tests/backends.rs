@@ -15,20 +15,12 @@ fn brokkr() -> planproof::Scenario {
 }
 
 fn databases(client: &mut Client) -> BTreeSet<String> {
-    client
-        .query("SELECT datname::text FROM pg_database", &[])
-        .unwrap()
-        .into_iter()
-        .map(|r| r.get(0))
-        .collect()
+    client.query("SELECT datname::text FROM pg_database", &[]).unwrap().into_iter().map(|r| r.get(0)).collect()
 }
 
 /// Table contents in a form that changes if any row changes.
 fn fingerprint(client: &mut Client) -> String {
-    client
-        .query_one("SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM accounts t", &[])
-        .unwrap()
-        .get(0)
+    client.query_one("SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM accounts t", &[]).unwrap().get(0)
 }
 
 #[test]
@@ -60,10 +52,8 @@ fn url_backend_leaves_other_databases_untouched_and_drops_its_own() {
     assert_eq!(fingerprint(&mut app_client), before, "the application's rows are untouched");
     let agents: i64 = app_client.query_one("SELECT count(*) FROM agents", &[]).unwrap().get(0);
     assert_eq!(agents, 2, "the application's own `agents` table is untouched");
-    let indexes: i64 = app_client
-        .query_one("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'idx_%'", &[])
-        .unwrap()
-        .get(0);
+    let indexes: i64 =
+        app_client.query_one("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'idx_%'", &[]).unwrap().get(0);
     assert_eq!(indexes, 0, "the migration ran in the scratch database, not in the application's");
 }
 
@@ -72,9 +62,9 @@ fn verdicts(r: &ScenarioResult) -> Vec<String> {
     r.queries
         .iter()
         .flat_map(|q| {
-            q.captures.iter().map(move |c| {
-                format!("{} {:?} {:?} {} {:?}", q.name, c.phase, c.mode, c.plan_tree, c.findings)
-            })
+            q.captures
+                .iter()
+                .map(move |c| format!("{} {:?} {:?} {} {:?}", q.name, c.phase, c.mode, c.plan_tree, c.findings))
         })
         .collect()
 }
@@ -89,9 +79,13 @@ fn the_same_seed_gives_the_same_rows_and_verdicts() {
     for r in [&first, &second] {
         assert_eq!(r.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(r));
     }
-    let checksums = |r: &ScenarioResult| r.seeded.iter().map(|t| (t.table.clone(), t.checksum.clone())).collect::<Vec<_>>();
+    let checksums =
+        |r: &ScenarioResult| r.seeded.iter().map(|t| (t.table.clone(), t.checksum.clone())).collect::<Vec<_>>();
     assert_eq!(checksums(&first), checksums(&second));
-    assert_eq!(first.queries.iter().map(|q| &q.params).collect::<Vec<_>>(), second.queries.iter().map(|q| &q.params).collect::<Vec<_>>());
+    assert_eq!(
+        first.queries.iter().map(|q| &q.params).collect::<Vec<_>>(),
+        second.queries.iter().map(|q| &q.params).collect::<Vec<_>>()
+    );
     assert_eq!(verdicts(&first), verdicts(&second));
 
     let mut reseeded = scenario.clone();

@@ -10,12 +10,13 @@
 
 mod common;
 
-use planproof::pipeline::{run_scenario, Outcome, RunOptions, ScenarioResult};
 use planproof::check::{Severity, Verdict};
 use planproof::load::WindowResult;
+use planproof::pipeline::{run_scenario, Outcome, RunOptions, ScenarioResult};
 
 fn run(backend: &mut planproof::db::LocalBackend, file: &str) -> (ScenarioResult, String) {
-    let scenario = planproof::validate(common::root().join("fixtures/blocking").join(file)).expect("the fixture is valid");
+    let scenario =
+        planproof::validate(common::root().join("fixtures/blocking").join(file)).expect("the fixture is valid");
     let result = run_scenario(&scenario, backend, &RunOptions::default());
     let text = planproof::report::scenario_text(&result);
     assert_ne!(result.outcome, Outcome::Error, "{file} could not run:\n{text}");
@@ -59,7 +60,10 @@ fn a_plain_index_build_stalls_writes_for_the_build_and_concurrently_does_not() {
     );
     assert_eq!(plain.outcome, Outcome::Failed, "{text}");
     assert!(
-        w.locks.iter().any(|l| l.waiter == "writer 1" && l.relation == "events" && l.blocker == "migration" && l.held.contains("ShareLock")),
+        w.locks.iter().any(|l| l.waiter == "writer 1"
+            && l.relation == "events"
+            && l.blocker == "migration"
+            && l.held.contains("ShareLock")),
         "the monitor saw the writer wait for the migration's SHARE lock on `events`: {:?}",
         w.locks
     );

@@ -25,7 +25,8 @@ fn budgets_on_a_measured_series_fail_pass_or_say_inconclusive() {
 
     let judge = |factor: f64| {
         let limit = Duration::from_secs_f64(client.p50 * factor / 1000.0);
-        let budgets = Budgets { measure: Measure::Client, latency: vec![(Statistic::P50, limit)], ..Default::default() };
+        let budgets =
+            Budgets { measure: Measure::Client, latency: vec![(Statistic::P50, limit)], ..Default::default() };
         latency(&budgets, Some(client), &capture.execution, &capture.planning)[0].verdict
     };
     assert_eq!(judge(0.8), Verdict::Fail, "20% under the median");

@@ -13,10 +13,7 @@ use serde_json::Value;
 
 /// The workspace root: scenarios and fixtures are relative to it.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate sits inside the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crate sits inside the workspace").to_path_buf()
 }
 
 /// A fresh temporary folder, removed when the test ends.
@@ -102,12 +99,7 @@ fn run_with_a_missing_schema_file_exits_2_before_starting_a_database() {
     let reports = temp_dir("missing-schema");
     let fixture = root().join("fixtures/invalid-scenarios/schema-file-not-found.toml");
     let report_dir = reports.path().join("reports");
-    let output = planproof(&[
-        "run",
-        &fixture.display().to_string(),
-        "--report-dir",
-        &report_dir.display().to_string(),
-    ]);
+    let output = planproof(&["run", &fixture.display().to_string(), "--report-dir", &report_dir.display().to_string()]);
     assert_exit(&output, 2);
     let stderr = text(&output.stderr);
     let at = format!("{}:{}:", fixture.display(), declared_position(&fixture));
@@ -122,15 +114,14 @@ fn run_with_a_wrong_index_exits_1_and_names_query_phase_and_both_indexes() {
     let dir = temp_dir("wrong-index");
     let scenario = brokkr_scenario_in(
         dir.path(),
-        Some(("after = { plan = \"index-scan using idx_agents_pak_hash\"", "after = { plan = \"index idx_agents_nope\"")),
+        Some((
+            "after = { plan = \"index-scan using idx_agents_pak_hash\"",
+            "after = { plan = \"index idx_agents_nope\"",
+        )),
     );
     let report_dir = dir.path().join("reports");
-    let output = planproof(&[
-        "run",
-        &scenario.display().to_string(),
-        "--report-dir",
-        &report_dir.display().to_string(),
-    ]);
+    let output =
+        planproof(&["run", &scenario.display().to_string(), "--report-dir", &report_dir.display().to_string()]);
     assert_exit(&output, 1);
     let stdout = text(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -152,10 +143,8 @@ fn run_with_a_wrong_index_exits_1_and_names_query_phase_and_both_indexes() {
     );
     // Only that capture failed: the generic plan of the same query was checked on its own.
     // Capture lines are indented under the scenario's own `FAIL` header line.
-    let failures: Vec<&&str> = lines
-        .iter()
-        .filter(|l| l.starts_with(char::is_whitespace) && l.trim_start().starts_with("FAIL "))
-        .collect();
+    let failures: Vec<&&str> =
+        lines.iter().filter(|l| l.starts_with(char::is_whitespace) && l.trim_start().starts_with("FAIL ")).collect();
     assert_eq!(failures.len(), 1, "expected one failing capture:\n{stdout}");
 
     // A failed expectation is a result, not an error: the reports are still written.
@@ -168,12 +157,8 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
     let dir = temp_dir("brokkr");
     let scenario = root().join("scenarios/brokkr-pak-hash.toml");
     let report_dir = dir.path().join("reports");
-    let output = planproof(&[
-        "run",
-        &scenario.display().to_string(),
-        "--report-dir",
-        &report_dir.display().to_string(),
-    ]);
+    let output =
+        planproof(&["run", &scenario.display().to_string(), "--report-dir", &report_dir.display().to_string()]);
     // Every expectation holds; on a heavily loaded machine a timing budget may come out
     // inconclusive (exit 3), which is not a failure. Nothing may fail or error.
     let code = output.status.code();
@@ -215,7 +200,11 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
                 .iter()
                 .find(|c| c["phase"] == phase && c["mode"] == "custom")
                 .unwrap_or_else(|| panic!("query {}: no {phase} capture:\n{q:#}", q["name"]));
-            assert!(capture["explain"].is_object() || capture["explain"].is_array(), "query {}: {phase} capture has no plan", q["name"]);
+            assert!(
+                capture["explain"].is_object() || capture["explain"].is_array(),
+                "query {}: {phase} capture has no plan",
+                q["name"]
+            );
         }
     }
 
@@ -235,8 +224,14 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
     let summary = std::fs::read_to_string(report_dir.join("summary.md")).expect("summary.md is written");
     assert!(summary.contains("brokkr-pak-hash"), "summary.md does not name the scenario:\n{summary}");
     let junit = std::fs::read_to_string(report_dir.join("junit.xml")).expect("junit.xml is written");
-    assert!(junit.contains(r#"<testsuite name="brokkr-pak-hash (PostgreSQL "#), "junit.xml has no suite for the scenario:\n{junit}");
-    assert!(junit.contains(r#"<testcase name="agent-by-pak-hash after""#), "junit.xml has no case per query and phase:\n{junit}");
+    assert!(
+        junit.contains(r#"<testsuite name="brokkr-pak-hash (PostgreSQL "#),
+        "junit.xml has no suite for the scenario:\n{junit}"
+    );
+    assert!(
+        junit.contains(r#"<testcase name="agent-by-pak-hash after""#),
+        "junit.xml has no case per query and phase:\n{junit}"
+    );
     assert!(!junit.contains("<failure"), "a passing run has no failure in junit.xml:\n{junit}");
     let html = std::fs::read_to_string(report_dir.join("report.html")).expect("report.html is written");
     assert!(html.contains("brokkr-pak-hash") && html.contains("<svg"), "report.html has no scenario or no chart");

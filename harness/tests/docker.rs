@@ -148,10 +148,13 @@ fn a_version_matrix_reports_a_verdict_per_version() {
 #[test]
 fn an_expectation_can_differ_by_version() {
     let Some(_engine) = engine("an_expectation_can_differ_by_version") else { return };
-    let scenario = planproof::validate(common::root().join("fixtures/versions/skip-scan.toml")).expect("the fixture is valid");
+    let scenario =
+        planproof::validate(common::root().join("fixtures/versions/skip-scan.toml")).expect("the fixture is valid");
     assert_eq!(scenario.matrix, ["15", "18"]);
     let options = RunOptions { keep: Keep::OnFailure, progress: false };
-    let by_name = |r: &planproof::ScenarioResult, name: &str| r.queries.iter().find(|q| q.name == name).cloned().expect("the query ran");
+    let by_name = |r: &planproof::ScenarioResult, name: &str| {
+        r.queries.iter().find(|q| q.name == name).cloned().expect("the query ran")
+    };
 
     let mut pg18 = DockerBackend::start(&image(), "18").expect("a postgres:18 container starts");
     let on18 = run_scenario(&scenario, &mut pg18, &options);

@@ -15,7 +15,9 @@ fn columns(written: &[&str]) -> Option<Vec<IndexColumn>> {
 
 #[test]
 fn every_ordering_include_and_predicate_reads_back_as_written() {
-    let Some(mut backend) = common::local_cluster("every_ordering_include_and_predicate_reads_back_as_written") else { return };
+    let Some(mut backend) = common::local_cluster("every_ordering_include_and_predicate_reads_back_as_written") else {
+        return;
+    };
     let db = backend.create_database("index-catalog").expect("a scratch database");
     let mut client = db.connect().expect("a connection");
     client
@@ -40,19 +42,41 @@ fn every_ordering_include_and_predicate_reads_back_as_written() {
             max_size: Some(4 << 20),
             ..Default::default()
         },
-        IndexSpec { name: "ix_lower".into(), columns: columns(&["lower(f)"]), unique: Some(true), ..Default::default() },
-        IndexSpec { name: "ix_hash".into(), columns: columns(&["e"]), method: Some("hash".into()), ..Default::default() },
+        IndexSpec {
+            name: "ix_lower".into(),
+            columns: columns(&["lower(f)"]),
+            unique: Some(true),
+            ..Default::default()
+        },
+        IndexSpec {
+            name: "ix_hash".into(),
+            columns: columns(&["e"]),
+            method: Some("hash".into()),
+            ..Default::default()
+        },
     ];
     assert_eq!(index_catalog(&specs, &shapes), vec![], "{shapes:#?}");
 
     let wrong = [
-        IndexSpec { name: "ix_orders".into(), columns: columns(&["a", "b", "c", "d"]), max_size: Some(8192), ..Default::default() },
+        IndexSpec {
+            name: "ix_orders".into(),
+            columns: columns(&["a", "b", "c", "d"]),
+            max_size: Some(8192),
+            ..Default::default()
+        },
         IndexSpec { name: "ix_hash".into(), method: Some("btree".into()), ..Default::default() },
     ];
     let messages: Vec<String> = index_catalog(&wrong, &shapes).into_iter().map(|f| f.message).collect();
     assert_eq!(messages.len(), 3, "{messages:#?}");
-    assert_eq!(messages[0], "index `ix_orders`: key columns is `a, b DESC, c NULLS FIRST, d DESC NULLS LAST`, expected `a, b, c, d`");
-    assert!(messages[1].starts_with("index `ix_orders` is ") && messages[1].ends_with("over its budget of 8 kB"), "{}", messages[1]);
+    assert_eq!(
+        messages[0],
+        "index `ix_orders`: key columns is `a, b DESC, c NULLS FIRST, d DESC NULLS LAST`, expected `a, b, c, d`"
+    );
+    assert!(
+        messages[1].starts_with("index `ix_orders` is ") && messages[1].ends_with("over its budget of 8 kB"),
+        "{}",
+        messages[1]
+    );
     assert_eq!(messages[2], "index `ix_hash` uses `hash`, expected `btree`");
     drop(client);
     backend.drop_database(&db).expect("the scratch database is dropped");
@@ -60,9 +84,16 @@ fn every_ordering_include_and_predicate_reads_back_as_written() {
 
 #[test]
 fn a_scenario_whose_index_facts_are_wrong_fails_naming_them() {
-    let Some(mut backend) = common::local_cluster("a_scenario_whose_index_facts_are_wrong_fails_naming_them") else { return };
-    let mut scenario = planproof::validate(common::root().join("scenarios/brokkr-pak-hash.toml")).expect("the reference scenario is valid");
-    let agents = scenario.indexes.iter_mut().find(|i| i.name == "idx_agents_pak_hash").expect("the scenario describes the index");
+    let Some(mut backend) = common::local_cluster("a_scenario_whose_index_facts_are_wrong_fails_naming_them") else {
+        return;
+    };
+    let mut scenario = planproof::validate(common::root().join("scenarios/brokkr-pak-hash.toml"))
+        .expect("the reference scenario is valid");
+    let agents = scenario
+        .indexes
+        .iter_mut()
+        .find(|i| i.name == "idx_agents_pak_hash")
+        .expect("the scenario describes the index");
     agents.unique = Some(true);
     agents.predicate = Some("deleted_at IS NULL".into());
     let result = run_scenario(&scenario, &mut backend, &RunOptions { keep: Keep::Never, progress: false });

@@ -53,9 +53,7 @@ fn expected(path: &Path) -> Result<Expected, String> {
 }
 
 #[rstest]
-fn invalid_scenario_is_rejected_where_its_header_says(
-    #[files("../fixtures/invalid-scenarios/*.toml")] path: PathBuf,
-) {
+fn invalid_scenario_is_rejected_where_its_header_says(#[files("../fixtures/invalid-scenarios/*.toml")] path: PathBuf) {
     let expected = expected(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let error = match planproof::validate(&path) {
         Ok(scenario) => panic!(
@@ -75,11 +73,7 @@ fn invalid_scenario_is_rejected_where_its_header_says(
         expected.line,
         expected.col
     );
-    assert!(
-        error.contains(&expected.message),
-        "the error does not say `{}`:\n  {error}",
-        expected.message
-    );
+    assert!(error.contains(&expected.message), "the error does not say `{}`:\n  {error}", expected.message);
 }
 
 /// The glob above silently skips a file that is not `*.toml`, and a header without `# at:`

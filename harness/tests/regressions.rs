@@ -10,7 +10,8 @@ use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
 #[test]
 fn two_enum_types_survive_the_plan_captures() {
     let Some(mut backend) = common::local_cluster("two_enum_types_survive_the_plan_captures") else { return };
-    let scenario = planproof::validate(common::root().join("fixtures/regressions/two-enum-types/scenario.toml")).expect("the fixture is valid");
+    let scenario = planproof::validate(common::root().join("fixtures/regressions/two-enum-types/scenario.toml"))
+        .expect("the fixture is valid");
     let result = run_scenario(&scenario, &mut backend, &RunOptions { keep: Keep::OnFailure, progress: false });
     assert_eq!(result.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&result));
     assert!(result.queries.iter().all(|q| q.client.len() == 2), "both queries are timed before and after");
@@ -21,8 +22,12 @@ fn two_enum_types_survive_the_plan_captures() {
 /// table (and its column, key and index) as left behind.
 #[test]
 fn a_tool_s_own_bookkeeping_is_not_a_rollback_leftover() {
-    let Some(mut backend) = common::local_cluster("a_tool_s_own_bookkeeping_is_not_a_rollback_leftover") else { return };
-    let scenario = planproof::validate(common::root().join("fixtures/regressions/alembic-first-revision/scenario.toml")).expect("the fixture is valid");
+    let Some(mut backend) = common::local_cluster("a_tool_s_own_bookkeeping_is_not_a_rollback_leftover") else {
+        return;
+    };
+    let scenario =
+        planproof::validate(common::root().join("fixtures/regressions/alembic-first-revision/scenario.toml"))
+            .expect("the fixture is valid");
     let result = run_scenario(&scenario, &mut backend, &RunOptions { keep: Keep::OnFailure, progress: false });
     let text = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Passed, "{text}");

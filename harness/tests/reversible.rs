@@ -39,13 +39,20 @@ fn seed_003_rollback_leaves_two_indexes_behind() {
     let steered: Vec<&str> = result
         .queries
         .iter()
-        .filter(|q| q.captures.iter().any(|c| c.phase == Phase::Rollback && c.findings.iter().any(|f| f.check == "plan-after-rollback")))
+        .filter(|q| {
+            q.captures
+                .iter()
+                .any(|c| c.phase == Phase::Rollback && c.findings.iter().any(|f| f.check == "plan-after-rollback"))
+        })
         .map(|q| q.name.as_str())
         .collect();
     assert_eq!(steered, ["token-last-use", "admin-audit-page"], "{text}");
     let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
     assert!(down.duration_ms.is_some() && down.reapply_ms.is_some(), "{down:?}");
-    assert!(messages(&result, "reapply", Severity::Violation).is_empty(), "CONCURRENTLY IF NOT EXISTS runs again: {text}");
+    assert!(
+        messages(&result, "reapply", Severity::Violation).is_empty(),
+        "CONCURRENTLY IF NOT EXISTS runs again: {text}"
+    );
 }
 
 #[test]

@@ -16,8 +16,7 @@ fn readme_path() -> PathBuf {
 }
 
 fn read(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read `{}`: {e}", path.display()))
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read `{}`: {e}", path.display()))
 }
 
 /// A fenced code block of a Markdown file.
@@ -38,33 +37,17 @@ fn fenced_blocks(markdown: &str) -> Vec<Block> {
         let trimmed = line.trim_start();
         match &mut open {
             None => {
-                let Some(marker) = ['`', '~']
-                    .into_iter()
-                    .find(|c| trimmed.starts_with(&c.to_string().repeat(3)))
+                let Some(marker) = ['`', '~'].into_iter().find(|c| trimmed.starts_with(&c.to_string().repeat(3)))
                 else {
                     continue;
                 };
                 let fence: String = trimmed.chars().take_while(|c| *c == marker).collect();
-                let info = trimmed[fence.len()..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                open = Some((
-                    fence,
-                    Block {
-                        fence_line: i + 1,
-                        info,
-                        text: String::new(),
-                    },
-                ));
+                let info = trimmed[fence.len()..].split_whitespace().next().unwrap_or_default().to_string();
+                open = Some((fence, Block { fence_line: i + 1, info, text: String::new() }));
             }
             Some((fence, block)) => {
-                let closes = trimmed.starts_with(fence.as_str())
-                    && trimmed
-                        .trim_end()
-                        .chars()
-                        .all(|c| fence.starts_with(c));
+                let closes =
+                    trimmed.starts_with(fence.as_str()) && trimmed.trim_end().chars().all(|c| fence.starts_with(c));
                 if closes {
                     let (_, block) = open.take().expect("a block is open");
                     blocks.push(block);
@@ -105,13 +88,8 @@ fn check_block(readme: &Path, block: &Block) -> Result<(), String> {
         }
     })?;
     let Some(earlier) = plan.earlier_sql_files() else { return Ok(()) };
-    let files: Vec<PathBuf> = scenario
-        .database
-        .schema
-        .iter()
-        .cloned()
-        .chain(earlier.into_iter().map(Path::to_path_buf))
-        .collect();
+    let files: Vec<PathBuf> =
+        scenario.database.schema.iter().cloned().chain(earlier.into_iter().map(Path::to_path_buf)).collect();
     let texts: Vec<String> = files.iter().map(|f| read(f)).collect();
     if let Some(catalog) = scenario::catalog_of(&texts) {
         scenario::check_against(&scenario, &catalog).map_err(|e| in_readme(block, &e))?;
@@ -154,10 +132,7 @@ fn accepted_keys(raw_rs: &str) -> Vec<(String, String)> {
     for line in raw_rs.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("pub struct Raw") {
             if line.ends_with('{') {
-                let name = rest
-                    .split(|c: char| !c.is_alphanumeric())
-                    .next()
-                    .unwrap_or_default();
+                let name = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
                 current = Some(format!("Raw{name}"));
                 rename = None;
             }
@@ -172,9 +147,7 @@ fn accepted_keys(raw_rs: &str) -> Vec<(String, String)> {
             }
         } else if let Some(field) = line.strip_prefix("pub ") {
             if let Some((name, _)) = field.split_once(':') {
-                let key = rename
-                    .take()
-                    .unwrap_or_else(|| name.trim().replace('_', "-"));
+                let key = rename.take().unwrap_or_else(|| name.trim().replace('_', "-"));
                 keys.push((key, strukt.clone()));
             }
         }
@@ -188,23 +161,14 @@ fn the_reference_mentions_every_key_the_format_accepts() {
     let keys = accepted_keys(&read(&raw_path));
     // Guard the extraction itself, so that a change in how raw.rs is written cannot make this
     // test pass by finding nothing.
-    for expected in [
-        "name",
-        "under-test",
-        "null-fraction",
-        "where",
-        "max-duration",
-    ] {
+    for expected in ["name", "under-test", "null-fraction", "where", "max-duration"] {
         assert!(
             keys.iter().any(|(k, _)| k == expected),
             "key `{expected}` not found in `{}` (found {keys:?}): update `accepted_keys`",
             raw_path.display()
         );
     }
-    assert!(
-        !keys.iter().any(|(k, _)| k == "filter"),
-        "`rename = \"where\"` was not honoured: {keys:?}"
-    );
+    assert!(!keys.iter().any(|(k, _)| k == "filter"), "`rename = \"where\"` was not honoured: {keys:?}");
 
     let path = readme_path();
     let readme = read(&path);
@@ -224,21 +188,11 @@ fn the_reference_mentions_every_key_the_format_accepts() {
 
 #[test]
 fn fenced_blocks_are_found_with_their_lines() {
-    let markdown =
-        "intro\n```toml\na = 1\n```\ntext\n  ````toml-fragment x\nb = 2\n```\n````\n~~~\nc\n";
+    let markdown = "intro\n```toml\na = 1\n```\ntext\n  ````toml-fragment x\nb = 2\n```\n````\n~~~\nc\n";
     let blocks = fenced_blocks(markdown);
-    let found: Vec<(usize, &str, &str)> = blocks
-        .iter()
-        .map(|b| (b.fence_line, b.info.as_str(), b.text.as_str()))
-        .collect();
-    assert_eq!(
-        found,
-        [
-            (2, "toml", "a = 1\n"),
-            (6, "toml-fragment", "b = 2\n```\n"),
-            (10, "", "c\n")
-        ]
-    );
+    let found: Vec<(usize, &str, &str)> =
+        blocks.iter().map(|b| (b.fence_line, b.info.as_str(), b.text.as_str())).collect();
+    assert_eq!(found, [(2, "toml", "a = 1\n"), (6, "toml-fragment", "b = 2\n```\n"), (10, "", "c\n")]);
 }
 
 #[test]

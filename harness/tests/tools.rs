@@ -60,7 +60,10 @@ fn up_down_up(cluster: &mut LocalBackend, file: &str, earlier_tables: &[&str], i
     plan.run_earlier(&db, &|_| {}).map_err(|e| e.source).expect("the earlier migrations run");
     let present = tables(&db);
     for t in earlier_tables {
-        assert!(present.iter().any(|p| p == t), "{file}: table `{t}` missing after the earlier migrations: {present:?}");
+        assert!(
+            present.iter().any(|p| p == t),
+            "{file}: table `{t}` missing after the earlier migrations: {present:?}"
+        );
     }
     assert!(valid_indexes(&db, indexes).is_empty(), "{file}: the indexes exist before the migration under test");
 
@@ -96,7 +99,13 @@ fn alembic_revisions_go_up_down_and_up_again() {
         &mut cluster,
         "factory-api-keys-corrected.toml",
         &["api_keys", "batches", "products"],
-        &["idx_api_keys_key_hash", "idx_api_keys_factory_id", "idx_batches_product_id", "idx_products_sku", "idx_api_keys_factory_created"],
+        &[
+            "idx_api_keys_key_hash",
+            "idx_api_keys_factory_id",
+            "idx_batches_product_id",
+            "idx_products_sku",
+            "idx_api_keys_factory_created",
+        ],
     );
 }
 
@@ -116,7 +125,10 @@ fn the_tools_print_the_sql_they_run() {
     let Some(mut cluster) = common::local_cluster("the_tools_print_the_sql_they_run") else { return };
     for (file, expected) in [
         ("tenant-auth.toml", "CREATE INDEX ix_refresh_tokens_user_tenant ON refresh_tokens (user_id, tenant_id)"),
-        ("factory-api-keys-corrected.toml", "CREATE INDEX CONCURRENTLY idx_api_keys_factory_created ON api_keys (factory_id, created_at DESC)"),
+        (
+            "factory-api-keys-corrected.toml",
+            "CREATE INDEX CONCURRENTLY idx_api_keys_factory_created ON api_keys (factory_id, created_at DESC)",
+        ),
         ("django-permissions-alerts.toml", "CREATE INDEX CONCURRENTLY \"alertrule_eval_priority_idx\""),
     ] {
         let plan = plan_of(file);
@@ -126,7 +138,14 @@ fn the_tools_print_the_sql_they_run() {
         assert!(sql.contains(expected), "{file}: `{expected}` not in:\n{sql}");
         let inspection = planproof::migrate::inspect(&sql);
         assert!(!inspection.index_builds.is_empty(), "{file}: the inspection finds the index builds");
-        assert!(valid_indexes(&db, &["ix_refresh_tokens_user_tenant", "idx_api_keys_key_hash", "alertrule_eval_priority_idx"]).is_empty(), "{file}: printing the SQL ran it");
+        assert!(
+            valid_indexes(
+                &db,
+                &["ix_refresh_tokens_user_tenant", "idx_api_keys_key_hash", "alertrule_eval_priority_idx"]
+            )
+            .is_empty(),
+            "{file}: printing the SQL ran it"
+        );
         cluster.drop_database(&db).expect("drop");
     }
 }
@@ -170,8 +189,15 @@ fn a_failing_tool_is_reported_with_command_status_and_postgres_message() {
     let err = plan.apply(&db).expect_err("CONCURRENTLY in Alembic's transaction fails");
     let MigrateError::Tool(failure) = err else { panic!("not a tool failure: {err}") };
     assert_eq!((failure.command.as_str(), failure.status.as_str()), ("alembic upgrade 0002", "exit status 1"));
-    assert!(failure.message.contains("CREATE INDEX CONCURRENTLY cannot run inside a transaction block"), "{}", failure.message);
-    assert!(failure.statement.as_deref().is_some_and(|s| s.starts_with("CREATE INDEX CONCURRENTLY idx_api_keys_key_hash")), "{failure:?}");
+    assert!(
+        failure.message.contains("CREATE INDEX CONCURRENTLY cannot run inside a transaction block"),
+        "{}",
+        failure.message
+    );
+    assert!(
+        failure.statement.as_deref().is_some_and(|s| s.starts_with("CREATE INDEX CONCURRENTLY idx_api_keys_key_hash")),
+        "{failure:?}"
+    );
     assert!(failure.output_tail.contains("[SQL: CREATE INDEX CONCURRENTLY"), "{}", failure.output_tail);
     assert!(valid_indexes(&db, &["idx_api_keys_key_hash"]).is_empty(), "the failed transaction left an index");
     cluster.drop_database(&db).expect("drop");
@@ -192,7 +218,11 @@ fn a_failing_tool_is_reported_with_command_status_and_postgres_message() {
     let report = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Passed, "{report}");
     let finding = result.findings.iter().find(|f| f.check == "migration-error").expect("a migration-error finding");
-    assert!(finding.message.contains("`alembic upgrade 0002`") && finding.message.contains("exit status 1"), "{}", finding.message);
+    assert!(
+        finding.message.contains("`alembic upgrade 0002`") && finding.message.contains("exit status 1"),
+        "{}",
+        finding.message
+    );
     assert!(finding.hint.as_deref().is_some_and(|h| h.contains("autocommit_block")), "{finding:?}");
     let tool = result.migration.as_ref().and_then(|m| m.tool.as_ref()).expect("the tool report");
     assert!(tool.failure.is_some() && tool.sql.as_deref().is_some_and(|s| s.contains("CONCURRENTLY")), "{tool:?}");
@@ -204,7 +234,10 @@ fn a_failing_tool_is_reported_with_command_status_and_postgres_message() {
     let report = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Error, "{report}");
     assert!(report.contains("migration 0002 failed: `alembic upgrade 0002`"), "{report}");
-    assert!(report.contains("      | [SQL: CREATE INDEX CONCURRENTLY"), "the tool's output is shown on failure:\n{report}");
+    assert!(
+        report.contains("      | [SQL: CREATE INDEX CONCURRENTLY"),
+        "the tool's output is shown on failure:\n{report}"
+    );
 }
 
 #[test]
@@ -236,7 +269,8 @@ fn a_shell_command_migrates_with_the_database_in_its_environment() {
     let plan = MigrationPlan::resolve(&scenario.database).expect("a command plan");
     let db = cluster.create_database("psql-as-a-tool").expect("a scratch database");
     let mut client = db.connect().expect("connect");
-    planproof::migrate::run_file(&mut client, &scenario.database.schema[0], planproof::scenario::TransactionMode::None).expect("schema");
+    planproof::migrate::run_file(&mut client, &scenario.database.schema[0], planproof::scenario::TransactionMode::None)
+        .expect("schema");
     let indexes = ["idx_agents_pak_hash", "idx_generators_pak_hash"];
     assert!(plan.up_sql(&db).expect("cat runs").expect("sql-command").contains("CREATE INDEX"));
     let up = plan.apply(&db).unwrap_or_else(|e| panic!("{e}"));
@@ -268,7 +302,8 @@ fn a_tool_s_session_is_named_as_the_migration() {
     let db = cluster.create_database("named-session").expect("a scratch database");
     plan.apply(&db).unwrap_or_else(|e| panic!("{e}"));
     let mut client = db.connect().expect("connect");
-    let name: String = client.query_one("SELECT name FROM seen_as", &[]).expect("the tool wrote its session's name").get(0);
+    let name: String =
+        client.query_one("SELECT name FROM seen_as", &[]).expect("the tool wrote its session's name").get(0);
     assert_eq!(name, planproof::migrate::MIGRATION_APP_NAME);
     drop(client);
     cluster.drop_database(&db).expect("drop");

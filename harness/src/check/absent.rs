@@ -12,17 +12,9 @@ pub fn check_absent(explain: &Explain, pattern: &PlanPattern) -> Option<Finding>
     if found.is_empty() {
         return None;
     }
-    let message = format!(
-        "expected no {}, found: {}",
-        describe(pattern),
-        list(found.iter().map(|m| headline(m.node)))
-    );
+    let message = format!("expected no {}, found: {}", describe(pattern), list(found.iter().map(|m| headline(m.node))));
     let nodes: Vec<&Node> = found.iter().map(|m| m.node).collect();
-    Some(Finding::violation(
-        "node-absent",
-        message,
-        hint(explain, &nodes),
-    ))
+    Some(Finding::violation("node-absent", message, hint(explain, &nodes)))
 }
 
 /// The label, with the sort key for sorts: the key is what a reader needs to fix it.
@@ -40,8 +32,7 @@ fn hint(explain: &Explain, found: &[&Node]) -> Option<String> {
     }
     if let Some(scan) = found.iter().find(|node| node.is_seq_scan()) {
         let table = scan.relation_name.as_deref().unwrap_or("the table");
-        let generic = explain.settings.get("plan_cache_mode").map(String::as_str)
-            == Some("force_generic_plan");
+        let generic = explain.settings.get("plan_cache_mode").map(String::as_str) == Some("force_generic_plan");
         let generic_note = if generic {
             " This is a generic plan (`plan_cache_mode = force_generic_plan`): with bound parameters the planner cannot prove a partial index predicate such as `col <> ''` from `col = $1`."
         } else {
@@ -65,10 +56,7 @@ fn sort_hint(sort: &Node) -> String {
     let presorted = if sort.presorted_key.is_empty() {
         String::new()
     } else {
-        format!(
-            " (the input is already sorted by {}, the rest is not)",
-            sort.presorted_key.join(", ")
-        )
+        format!(" (the input is already sorted by {}, the rest is not)", sort.presorted_key.join(", "))
     };
     match desc_key {
         Some(key) => {
@@ -95,31 +83,11 @@ mod tests {
 
     /// (name, fixture, pattern): nothing in the captured plan matches the pattern.
     const ABSENT: &[(&str, &str, &str)] = &[
-        (
-            "index on x desc provides order by x desc",
-            "order_desc_index_desc",
-            "sort",
-        ),
-        (
-            "backward index scan provides the order",
-            "index_scan_backward_limit",
-            "sort",
-        ),
-        (
-            "partial index replaces the seq scan",
-            "partial_index_scan",
-            "seq-scan on agents",
-        ),
-        (
-            "custom plan has no seq scan",
-            "custom_plan_partial_index",
-            "seq-scan",
-        ),
-        (
-            "seq scan on another table",
-            "nested_loop_index",
-            "seq-scan on orders",
-        ),
+        ("index on x desc provides order by x desc", "order_desc_index_desc", "sort"),
+        ("backward index scan provides the order", "index_scan_backward_limit", "sort"),
+        ("partial index replaces the seq scan", "partial_index_scan", "seq-scan on agents"),
+        ("custom plan has no seq scan", "custom_plan_partial_index", "seq-scan"),
+        ("seq scan on another table", "nested_loop_index", "seq-scan on orders"),
         ("no hash join", "nested_loop_index", "hash-join"),
         ("no incremental sort", "sort_seq_scan", "incremental-sort"),
     ];
@@ -148,15 +116,9 @@ mod tests {
     #[test]
     fn sort_without_an_index() {
         let finding = check("sort_seq_scan", "sort").expect("violation");
-        assert_eq!(
-            finding.message,
-            "expected no Sort (or Incremental Sort), found: Sort [Sort Key: name]"
-        );
+        assert_eq!(finding.message, "expected no Sort (or Incremental Sort), found: Sort [Sort Key: name]");
         assert!(
-            finding
-                .hint
-                .as_deref()
-                .is_some_and(|h| h.starts_with("the plan sorts by name; an index whose columns")),
+            finding.hint.as_deref().is_some_and(|h| h.starts_with("the plan sorts by name; an index whose columns")),
             "{finding:?}"
         );
     }
@@ -164,15 +126,9 @@ mod tests {
     #[test]
     fn seq_scan_on_a_table() {
         let finding = check("seq_scan", "seq-scan on agents").expect("violation");
-        assert_eq!(
-            finding.message,
-            "expected no Seq Scan on `agents`, found: Seq Scan on agents"
-        );
+        assert_eq!(finding.message, "expected no Seq Scan on `agents`, found: Seq Scan on agents");
         assert!(
-            finding
-                .hint
-                .as_deref()
-                .is_some_and(|h| h.starts_with("a Seq Scan reads every row of `agents`")),
+            finding.hint.as_deref().is_some_and(|h| h.starts_with("a Seq Scan reads every row of `agents`")),
             "{finding:?}"
         );
     }
@@ -181,37 +137,25 @@ mod tests {
     fn seq_scan_in_a_generic_plan_explains_why() {
         let finding = check("generic_plan_partial_index", "seq-scan").expect("violation");
         assert!(
-            finding.hint.as_deref().is_some_and(|h| h.ends_with(
-                "cannot prove a partial index predicate such as `col <> ''` from `col = $1`."
-            )),
+            finding.hint.as_deref().is_some_and(
+                |h| h.ends_with("cannot prove a partial index predicate such as `col <> ''` from `col = $1`.")
+            ),
             "{finding:?}"
         );
     }
 
     #[test]
     fn forbidden_index_use() {
-        let finding =
-            check("nested_loop_index", "index orders_customer_id_idx").expect("violation");
+        let finding = check("nested_loop_index", "index orders_customer_id_idx").expect("violation");
         assert_eq!(finding.message, "expected no index scan using `orders_customer_id_idx`, found: Index Scan using orders_customer_id_idx on orders o");
         assert_eq!(finding.hint, None);
     }
 
     #[test]
     fn incremental_sort_names_the_presorted_keys() {
-        let explain =
-            fixture::third_party("pganalyze_collector_auto_explain/json_incremental_sort.in.json");
+        let explain = fixture::third_party("pganalyze_collector_auto_explain/json_incremental_sort.in.json");
         let finding = check_absent(&explain, &"sort".parse().expect("valid")).expect("violation");
-        assert!(
-            finding.message.contains("Incremental Sort [Sort Key: "),
-            "{}",
-            finding.message
-        );
-        assert!(
-            finding
-                .hint
-                .as_deref()
-                .is_some_and(|h| h.contains("the input is already sorted by")),
-            "{finding:?}"
-        );
+        assert!(finding.message.contains("Incremental Sort [Sort Key: "), "{}", finding.message);
+        assert!(finding.hint.as_deref().is_some_and(|h| h.contains("the input is already sorted by")), "{finding:?}");
     }
 }

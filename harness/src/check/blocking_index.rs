@@ -50,8 +50,15 @@ mod tests {
             ("small".to_string(), TableSize { rows: 500.0, pages: 5.0 }),
         ]
         .into();
-        let findings = blocking_index(&[build("big", false), build("big", true), build("small", false), build("unknown", false)], &tables);
+        let findings = blocking_index(
+            &[build("big", false), build("big", true), build("small", false), build("unknown", false)],
+            &tables,
+        );
         assert_eq!(findings.len(), 1);
-        assert!(findings[0].message.contains("line 3: `CREATE INDEX idx` on `big` (1000000 rows)"), "{}", findings[0].message);
+        assert!(
+            findings[0].message.contains("line 3: `CREATE INDEX idx` on `big` (1000000 rows)"),
+            "{}",
+            findings[0].message
+        );
     }
 }

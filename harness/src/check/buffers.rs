@@ -63,8 +63,7 @@ mod tests {
 
     #[test]
     fn plan_without_buffers_cannot_pass() {
-        let finding =
-            check_shared_blocks(&Explain::from_plan(Node::new("Result")), 10.0).expect("violation");
+        let finding = check_shared_blocks(&Explain::from_plan(Node::new("Result")), 10.0).expect("violation");
         assert_eq!(
             finding.message,
             "expected at most `10` shared buffers touched, but the plan has no buffer counts (expected a plan captured with `BUFFERS`)"

@@ -16,11 +16,7 @@ pub fn check_contains(explain: &Explain, pattern: &PlanPattern) -> Option<Findin
         PlanPattern::Index(_) => "index-used",
         PlanPattern::Node { .. } => "node-present",
     };
-    let message = format!(
-        "expected {}, found: {}",
-        with_article(&describe(pattern)),
-        what_plan_has(explain, pattern)
-    );
+    let message = format!("expected {}, found: {}", with_article(&describe(pattern)), what_plan_has(explain, pattern));
     Some(Finding::violation(check, message, hint(explain, pattern)))
 }
 
@@ -31,8 +27,7 @@ fn hint(explain: &Explain, pattern: &PlanPattern) -> Option<String> {
     };
     let Some(index) = pattern.index_name() else {
         let index_scans = explain.walk().any(|node| node.node_type == "Index Scan");
-        return (kind == Some(NodeKind::IndexOnlyScan) && index_scans)
-            .then(|| COVERING_HINT.to_owned());
+        return (kind == Some(NodeKind::IndexOnlyScan) && index_scans).then(|| COVERING_HINT.to_owned());
     };
     let users: Vec<_> = every_node(explain)
         .into_iter()
@@ -46,10 +41,7 @@ fn hint(explain: &Explain, pattern: &PlanPattern) -> Option<String> {
                 with_article(&used.node.label())
             ));
         }
-        if let PlanPattern::Node {
-            direction: Some(_), ..
-        } = pattern
-        {
+        if let PlanPattern::Node { direction: Some(_), .. } = pattern {
             return Some(format!(
                 "`{index}` is read, by {}: the direction an index is scanned in follows the ORDER BY; check that the ORDER BY matches the index's column order, directions and NULLS placement",
                 with_article(&used.node.label())
@@ -60,24 +52,16 @@ fn hint(explain: &Explain, pattern: &PlanPattern) -> Option<String> {
             with_article(&used.node.label())
         ));
     }
-    let generic =
-        explain.settings.get("plan_cache_mode").map(String::as_str) == Some("force_generic_plan");
+    let generic = explain.settings.get("plan_cache_mode").map(String::as_str) == Some("force_generic_plan");
     let generic_note = if generic {
         "this is a generic plan (`plan_cache_mode = force_generic_plan`): with bound parameters the planner cannot prove a partial index predicate such as `col <> ''` from `col = $1`, so only a custom plan can use such an index; "
     } else {
         ""
     };
     let seq_scans = explain.walk().any(|node| {
-        node.is_seq_scan()
-            && pattern
-                .table()
-                .is_none_or(|table| node.relation_name.as_deref() == Some(table))
+        node.is_seq_scan() && pattern.table().is_none_or(|table| node.relation_name.as_deref() == Some(table))
     });
-    let preferred = if seq_scans {
-        "a Seq Scan".to_owned()
-    } else {
-        "other plan nodes".to_owned()
-    };
+    let preferred = if seq_scans { "a Seq Scan".to_owned() } else { "other plan nodes".to_owned() };
     Some(format!(
         "{generic_note}the planner preferred {preferred}: check that `{index}` exists and is valid after the migration, that the query implies its predicate if it is a partial index (a generic plan with bound parameters cannot prove `col <> ''`), that statistics are fresh (`VACUUM (ANALYZE)` after seeding) and that the table holds enough rows for an index to pay off"
     ))
@@ -98,71 +82,31 @@ mod tests {
 
     /// (name, fixture, pattern): the pattern matches a node of the captured plan.
     const FOUND: &[(&str, &str, &str)] = &[
-        (
-            "partial index at the root",
-            "partial_index_scan",
-            "index idx_agents_pak_hash",
-        ),
+        ("partial index at the root", "partial_index_scan", "index idx_agents_pak_hash"),
         (
             "index scan of a partial index on its table",
             "partial_index_scan",
             "index-scan using idx_agents_pak_hash on agents",
         ),
-        (
-            "index under limit, backward",
-            "index_scan_backward_limit",
-            "index alertrule_routing_priority_idx",
-        ),
+        ("index under limit, backward", "index_scan_backward_limit", "index alertrule_routing_priority_idx"),
         (
             "backward index scan by direction",
             "index_scan_backward_limit",
             "Index Scan Backward using alertrule_routing_priority_idx",
         ),
-        (
-            "index only scan under aggregate",
-            "index_only_scan",
-            "index-only-scan using userprofile_customer_role_idx",
-        ),
-        (
-            "index only scan counts as index use",
-            "index_only_scan",
-            "index userprofile_customer_role_idx",
-        ),
-        (
-            "bitmap index scan counts as index use",
-            "bitmap_heap_scan",
-            "index events_customer_id_idx",
-        ),
+        ("index only scan under aggregate", "index_only_scan", "index-only-scan using userprofile_customer_role_idx"),
+        ("index only scan counts as index use", "index_only_scan", "index userprofile_customer_role_idx"),
+        ("bitmap index scan counts as index use", "bitmap_heap_scan", "index events_customer_id_idx"),
         (
             "bitmap index scan on the heap scan's table",
             "bitmap_heap_scan",
             "bitmap-index-scan using events_customer_id_idx on events",
         ),
-        (
-            "bitmap index scan under sort and limit",
-            "order_desc_index_nulls_last",
-            "index alertrule_eval_priority_idx",
-        ),
-        (
-            "index on the inner side of a nested loop",
-            "nested_loop_index",
-            "index orders_customer_id_idx",
-        ),
-        (
-            "index inside a subplan",
-            "subplan_index",
-            "index orders_customer_id_idx",
-        ),
-        (
-            "index inside a cte",
-            "cte_index",
-            "index orders_customer_id_idx",
-        ),
-        (
-            "custom plan uses the partial index",
-            "custom_plan_partial_index",
-            "index idx_agents_pak_hash_nonempty",
-        ),
+        ("bitmap index scan under sort and limit", "order_desc_index_nulls_last", "index alertrule_eval_priority_idx"),
+        ("index on the inner side of a nested loop", "nested_loop_index", "index orders_customer_id_idx"),
+        ("index inside a subplan", "subplan_index", "index orders_customer_id_idx"),
+        ("index inside a cte", "cte_index", "index orders_customer_id_idx"),
+        ("custom plan uses the partial index", "custom_plan_partial_index", "index idx_agents_pak_hash_nonempty"),
         ("seq scan present", "seq_scan", "seq-scan on agents"),
         ("any seq scan", "generic_plan_partial_index", "seq-scan"),
         ("sort", "sort_seq_scan", "sort"),
@@ -182,51 +126,37 @@ mod tests {
         let finding = check("seq_scan", "index idx_agents_pak_hash").expect("violation");
         assert_eq!(finding.severity, Severity::Violation);
         assert_eq!(finding.check, "index-used");
-        assert_eq!(
-            finding.message,
-            "expected an index scan using `idx_agents_pak_hash`, found: Seq Scan on agents"
-        );
+        assert_eq!(finding.message, "expected an index scan using `idx_agents_pak_hash`, found: Seq Scan on agents");
         assert!(
-            finding
-                .hint
-                .as_deref()
-                .is_some_and(|h| h.starts_with("the planner preferred a Seq Scan")),
+            finding.hint.as_deref().is_some_and(|h| h.starts_with("the planner preferred a Seq Scan")),
             "{finding:?}"
         );
     }
 
     #[test]
     fn generic_plan_that_cannot_use_a_partial_index() {
-        let finding = check(
-            "generic_plan_partial_index",
-            "index idx_agents_pak_hash_nonempty",
-        )
-        .expect("violation");
-        assert_eq!(finding.message, "expected an index scan using `idx_agents_pak_hash_nonempty`, found: Seq Scan on agents");
+        let finding = check("generic_plan_partial_index", "index idx_agents_pak_hash_nonempty").expect("violation");
+        assert_eq!(
+            finding.message,
+            "expected an index scan using `idx_agents_pak_hash_nonempty`, found: Seq Scan on agents"
+        );
         let hint = finding.hint.expect("hint");
-        assert!(
-            hint.starts_with("this is a generic plan (`plan_cache_mode = force_generic_plan`)"),
-            "{hint}"
-        );
-        assert!(
-            hint.contains("cannot prove a partial index predicate such as `col <> ''`"),
-            "{hint}"
-        );
+        assert!(hint.starts_with("this is a generic plan (`plan_cache_mode = force_generic_plan`)"), "{hint}");
+        assert!(hint.contains("cannot prove a partial index predicate such as `col <> ''`"), "{hint}");
     }
 
     #[test]
     fn other_index_used_is_named() {
         let finding = check("partial_index_scan", "index idx_agents_name").expect("violation");
-        assert_eq!(finding.message, "expected an index scan using `idx_agents_name`, found: Index Scan using idx_agents_pak_hash on agents");
+        assert_eq!(
+            finding.message,
+            "expected an index scan using `idx_agents_name`, found: Index Scan using idx_agents_pak_hash on agents"
+        );
     }
 
     #[test]
     fn index_scan_where_an_index_only_scan_was_expected() {
-        let finding = check(
-            "partial_index_scan",
-            "index-only-scan using idx_agents_pak_hash",
-        )
-        .expect("violation");
+        let finding = check("partial_index_scan", "index-only-scan using idx_agents_pak_hash").expect("violation");
         assert_eq!(finding.check, "node-present");
         assert_eq!(
             finding.message,
@@ -240,31 +170,19 @@ mod tests {
 
     #[test]
     fn wrong_direction_hints_at_the_order_by() {
-        let finding = check(
-            "index_scan_backward_limit",
-            "index-scan using alertrule_routing_priority_idx forward",
-        )
-        .expect("violation");
+        let finding = check("index_scan_backward_limit", "index-scan using alertrule_routing_priority_idx forward")
+            .expect("violation");
         assert_eq!(
             finding.message,
             "expected an Index Scan Forward using `alertrule_routing_priority_idx`, found: Index Scan Backward using alertrule_routing_priority_idx on alertrule"
         );
-        assert!(
-            finding
-                .hint
-                .as_deref()
-                .is_some_and(|h| h.contains("follows the ORDER BY")),
-            "{finding:?}"
-        );
+        assert!(finding.hint.as_deref().is_some_and(|h| h.contains("follows the ORDER BY")), "{finding:?}");
     }
 
     #[test]
     fn index_on_the_wrong_table() {
-        let finding = check(
-            "partial_index_scan",
-            "index-scan using idx_agents_pak_hash on generators",
-        )
-        .expect("violation");
+        let finding =
+            check("partial_index_scan", "index-scan using idx_agents_pak_hash on generators").expect("violation");
         assert_eq!(
             finding.message,
             "expected an Index Scan using `idx_agents_pak_hash` on `generators`, found: Index Scan using idx_agents_pak_hash on agents"

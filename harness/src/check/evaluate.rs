@@ -3,10 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    check_absent, check_contains, check_rows_removed_by_filter, check_shared_blocks,
-    check_small_tables,
-};
+use super::{check_absent, check_contains, check_rows_removed_by_filter, check_shared_blocks, check_small_tables};
 use super::{Finding, TableSize};
 use crate::plan::Explain;
 use crate::scenario::pattern::PlanExpectation;
@@ -18,25 +15,11 @@ pub fn evaluate_plan(
     expect: &PlanExpectation,
     tables: &BTreeMap<String, TableSize>,
 ) -> Vec<Finding> {
-    let must = expect
-        .must
-        .iter()
-        .filter_map(|pattern| check_contains(explain, pattern));
-    let must_not = expect
-        .must_not
-        .iter()
-        .filter_map(|pattern| check_absent(explain, pattern));
-    let rows_removed = expect
-        .max_rows_removed_by_filter
-        .and_then(|max| check_rows_removed_by_filter(explain, max));
-    let buffers = expect
-        .max_shared_blocks
-        .and_then(|max| check_shared_blocks(explain, max));
-    must.chain(must_not)
-        .chain(rows_removed)
-        .chain(buffers)
-        .chain(check_small_tables(explain, expect, tables))
-        .collect()
+    let must = expect.must.iter().filter_map(|pattern| check_contains(explain, pattern));
+    let must_not = expect.must_not.iter().filter_map(|pattern| check_absent(explain, pattern));
+    let rows_removed = expect.max_rows_removed_by_filter.and_then(|max| check_rows_removed_by_filter(explain, max));
+    let buffers = expect.max_shared_blocks.and_then(|max| check_shared_blocks(explain, max));
+    must.chain(must_not).chain(rows_removed).chain(buffers).chain(check_small_tables(explain, expect, tables)).collect()
 }
 
 #[cfg(test)]
@@ -47,10 +30,7 @@ mod tests {
     use crate::scenario::pattern::PlanPattern;
 
     fn patterns(texts: &[&str]) -> Vec<PlanPattern> {
-        texts
-            .iter()
-            .map(|t| t.parse().expect("valid pattern"))
-            .collect()
+        texts.iter().map(|t| t.parse().expect("valid pattern")).collect()
     }
 
     /// Findings as a report's JSON shows them.
@@ -68,36 +48,19 @@ mod tests {
     }
 
     fn big_agents() -> BTreeMap<String, TableSize> {
-        BTreeMap::from([(
-            "agents".to_owned(),
-            TableSize {
-                rows: 20_000.0,
-                pages: 200.0,
-            },
-        )])
+        BTreeMap::from([("agents".to_owned(), TableSize { rows: 20_000.0, pages: 200.0 })])
     }
 
     #[test]
     fn plan_as_expected_has_no_findings() {
-        let findings = evaluate_plan(
-            &fixture::pg15("partial_index_scan"),
-            &agents_after_migration(),
-            &big_agents(),
-        );
+        let findings = evaluate_plan(&fixture::pg15("partial_index_scan"), &agents_after_migration(), &big_agents());
         assert_eq!(findings, []);
     }
 
     #[test]
     fn plan_before_the_migration_breaks_every_expectation() {
-        let findings = evaluate_plan(
-            &fixture::pg15("seq_scan"),
-            &agents_after_migration(),
-            &big_agents(),
-        );
-        let checks: Vec<_> = findings
-            .iter()
-            .map(|f| (f.severity, f.check.as_str()))
-            .collect();
+        let findings = evaluate_plan(&fixture::pg15("seq_scan"), &agents_after_migration(), &big_agents());
+        let checks: Vec<_> = findings.iter().map(|f| (f.severity, f.check.as_str())).collect();
         assert_eq!(
             checks,
             [
@@ -107,39 +70,17 @@ mod tests {
                 (Severity::Violation, "shared-blocks"),
             ]
         );
-        insta::assert_snapshot!(
-            "seq_scan_against_agents_after_migration",
-            to_json(&findings)
-        );
+        insta::assert_snapshot!("seq_scan_against_agents_after_migration", to_json(&findings));
     }
 
     #[test]
     fn tiny_table_adds_a_warning() {
-        let tables = BTreeMap::from([(
-            "agents".to_owned(),
-            TableSize {
-                rows: 50.0,
-                pages: 1.0,
-            },
-        )]);
-        let findings = evaluate_plan(
-            &fixture::pg15("seq_scan_small_table"),
-            &agents_after_migration(),
-            &tables,
-        );
+        let tables = BTreeMap::from([("agents".to_owned(), TableSize { rows: 50.0, pages: 1.0 })]);
+        let findings = evaluate_plan(&fixture::pg15("seq_scan_small_table"), &agents_after_migration(), &tables);
         let last = findings.last().expect("findings");
-        assert_eq!(
-            (last.severity, last.check.as_str()),
-            (Severity::Warning, "small-table")
-        );
+        assert_eq!((last.severity, last.check.as_str()), (Severity::Warning, "small-table"));
         // One warning for `index …` and one for `no seq-scan on agents`.
-        assert_eq!(
-            findings
-                .iter()
-                .filter(|f| f.severity == Severity::Warning)
-                .count(),
-            2
-        );
+        assert_eq!(findings.iter().filter(|f| f.severity == Severity::Warning).count(), 2);
     }
 
     #[test]
@@ -150,15 +91,8 @@ mod tests {
             ..PlanExpectation::default()
         };
         let tables = BTreeMap::new();
-        assert_eq!(
-            evaluate_plan(&fixture::pg15("order_desc_index_desc"), &expect, &tables),
-            []
-        );
-        let findings = evaluate_plan(
-            &fixture::pg15("order_desc_index_nulls_last"),
-            &expect,
-            &tables,
-        );
+        assert_eq!(evaluate_plan(&fixture::pg15("order_desc_index_desc"), &expect, &tables), []);
+        let findings = evaluate_plan(&fixture::pg15("order_desc_index_nulls_last"), &expect, &tables);
         insta::assert_snapshot!("order_desc_against_nulls_last_index", to_json(&findings));
     }
 }

@@ -76,7 +76,9 @@ pub fn fix_hint(f: &StatementFailure, format: Format, mode: TransactionMode) -> 
     }
     let tool = match (mode, format) {
         // Run statement by statement, the transaction block can only be the file's own.
-        (TransactionMode::None, _) | (_, Format::Plain) => "remove the `BEGIN`/`COMMIT` around it and run each statement on its own",
+        (TransactionMode::None, _) | (_, Format::Plain) => {
+            "remove the `BEGIN`/`COMMIT` around it and run each statement on its own"
+        }
         (_, Format::Diesel) => "for Diesel, add `metadata.toml` with `run_in_transaction = false`",
         (_, Format::Sqlx) => "for sqlx, start the file with `-- no-transaction`",
         (_, Format::Flyway) => "for Flyway, set `executeInTransaction=false` in the script's `.conf`",
@@ -111,7 +113,13 @@ mod tests {
     #[test]
     fn the_expected_failure_is_a_warning_with_the_fix() {
         let f = failure("25001", CIC, "CREATE INDEX CONCURRENTLY i ON t (a)");
-        let finding = expected_error(Some("cannot run inside a transaction block"), Some(&f), Format::Sqlx, TransactionMode::None).unwrap();
+        let finding = expected_error(
+            Some("cannot run inside a transaction block"),
+            Some(&f),
+            Format::Sqlx,
+            TransactionMode::None,
+        )
+        .unwrap();
         assert_eq!(finding.severity, Severity::Warning);
         assert!(finding.message.contains("m.sql` line 3"), "{}", finding.message);
         assert!(finding.hint.unwrap().contains("remove the `BEGIN`/`COMMIT`"));
@@ -141,14 +149,25 @@ mod tests {
             "",
             "sqlalchemy.exc.InternalError: (psycopg.errors.ActiveSqlTransaction) CREATE INDEX CONCURRENTLY cannot run inside a transaction block\n[SQL: CREATE INDEX CONCURRENTLY i ON t (a)]\n",
         );
-        let finding = expected_tool_error(Some("cannot run inside a transaction block"), Some(&f), Format::Alembic).unwrap();
+        let finding =
+            expected_tool_error(Some("cannot run inside a transaction block"), Some(&f), Format::Alembic).unwrap();
         assert_eq!(finding.severity, Severity::Warning);
-        assert!(finding.message.contains("`alembic upgrade 0002` in `p` failed (exit status 1)"), "{}", finding.message);
+        assert!(
+            finding.message.contains("`alembic upgrade 0002` in `p` failed (exit status 1)"),
+            "{}",
+            finding.message
+        );
         assert!(finding.hint.unwrap().contains("autocommit_block"));
         let other = expected_tool_error(Some("deadlock detected"), Some(&f), Format::Django).unwrap();
         assert!(other.is_violation());
-        assert!(expected_tool_error(Some("x"), None, Format::Django).unwrap().is_violation(), "succeeding is a violation too");
-        let django = tool_fix_hint("NotSupportedError: CREATE INDEX CONCURRENTLY cannot run inside a transaction block", Format::Django);
+        assert!(
+            expected_tool_error(Some("x"), None, Format::Django).unwrap().is_violation(),
+            "succeeding is a violation too"
+        );
+        let django = tool_fix_hint(
+            "NotSupportedError: CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+            Format::Django,
+        );
         assert!(django.unwrap().contains("atomic = False"));
     }
 

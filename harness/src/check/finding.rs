@@ -31,21 +31,11 @@ pub struct Finding {
 
 impl Finding {
     pub fn violation(check: &str, message: impl Into<String>, hint: Option<String>) -> Finding {
-        Finding {
-            severity: Severity::Violation,
-            check: check.to_owned(),
-            message: message.into(),
-            hint,
-        }
+        Finding { severity: Severity::Violation, check: check.to_owned(), message: message.into(), hint }
     }
 
     pub fn warning(check: &str, message: impl Into<String>, hint: Option<String>) -> Finding {
-        Finding {
-            severity: Severity::Warning,
-            check: check.to_owned(),
-            message: message.into(),
-            hint,
-        }
+        Finding { severity: Severity::Warning, check: check.to_owned(), message: message.into(), hint }
     }
 
     pub fn is_violation(&self) -> bool {
@@ -76,25 +66,15 @@ mod tests {
         );
         let finding = Finding::warning("small-table", "tiny", Some("seed more".into()));
         let json = serde_json::to_string(&finding).expect("serialises");
-        assert_eq!(
-            json,
-            r#"{"severity":"warning","check":"small-table","message":"tiny","hint":"seed more"}"#
-        );
-        assert_eq!(
-            serde_json::from_str::<Finding>(&json).expect("deserialises"),
-            finding
-        );
+        assert_eq!(json, r#"{"severity":"warning","check":"small-table","message":"tiny","hint":"seed more"}"#);
+        assert_eq!(serde_json::from_str::<Finding>(&json).expect("deserialises"), finding);
     }
 
     #[test]
     fn counts_print_whole_numbers_without_decimals() {
-        for (value, expected) in [
-            (1900.0, "1900"),
-            (0.0, "0"),
-            (997.99, "997.99"),
-            (0.99 + 1e-12, "0.99"),
-            (3.0000000001, "3"),
-        ] {
+        for (value, expected) in
+            [(1900.0, "1900"), (0.0, "0"), (997.99, "997.99"), (0.99 + 1e-12, "0.99"), (3.0000000001, "3")]
+        {
             assert_eq!(count(value), expected, "{value}");
         }
     }

@@ -13,7 +13,10 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
     let mut findings = Vec::new();
     for spec in specs {
         // As written, else folded to lower case as PostgreSQL folds an unquoted name.
-        let found = shapes.iter().find(|i| i.name == spec.name).or_else(|| shapes.iter().find(|i| i.name == spec.name.to_lowercase()));
+        let found = shapes
+            .iter()
+            .find(|i| i.name == spec.name)
+            .or_else(|| shapes.iter().find(|i| i.name == spec.name.to_lowercase()));
         let Some(index) = found else {
             findings.push(Finding::violation(
                 "index-catalog",
@@ -42,16 +45,19 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
                 .map(|(c, o)| if o.is_empty() { c.clone() } else { format!("{c} {o}") })
                 .collect();
             let same = columns.len() == actual.len()
-                && columns.iter().zip(&index.columns).zip(&index.orders).all(|((want, expr), order)| {
-                    same_expression(&want.expr, expr) && want.order == *order
-                });
+                && columns
+                    .iter()
+                    .zip(&index.columns)
+                    .zip(&index.orders)
+                    .all(|((want, expr), order)| same_expression(&want.expr, expr) && want.order == *order);
             if !same {
                 let written: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
                 wrong("key columns", written.join(", "), actual.join(", "));
             }
         }
         if let Some(include) = &spec.include {
-            let same = include.len() == index.include.len() && include.iter().zip(&index.include).all(|(a, b)| same_expression(a, b));
+            let same = include.len() == index.include.len()
+                && include.iter().zip(&index.include).all(|(a, b)| same_expression(a, b));
             if !same {
                 wrong("INCLUDE columns", include.join(", "), index.include.join(", "));
             }
@@ -107,26 +113,36 @@ pub fn same_expression(written: &str, catalog: &str) -> bool {
 }
 
 fn normalise(expr: &str) -> String {
-    let lower: String = expr.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '"' && *c != '(' && *c != ')').collect();
+    let lower: String =
+        expr.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '"' && *c != '(' && *c != ')').collect();
     // Drop `::type` casts (type names are letters, digits, `_`, `[]`, and `character varying`
     // has already lost its space).
     let mut out = String::with_capacity(lower.len());
     let mut rest = lower.as_str();
     while let Some(i) = rest.find("::") {
         out.push_str(&rest[..i]);
-        rest = rest[i + 2..].trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '[' || c == ']');
+        rest =
+            rest[i + 2..].trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '[' || c == ']');
     }
     out.push_str(rest);
     out
 }
 
 fn uniqueness(unique: bool) -> &'static str {
-    if unique { "unique" } else { "not unique" }
+    if unique {
+        "unique"
+    } else {
+        "not unique"
+    }
 }
 
 fn names(shapes: &[IndexShape]) -> String {
     let all: Vec<String> = shapes.iter().map(|i| format!("`{}`", i.name)).collect();
-    if all.is_empty() { "none".into() } else { all.join(", ") }
+    if all.is_empty() {
+        "none".into()
+    } else {
+        all.join(", ")
+    }
 }
 
 /// Bytes in PostgreSQL's units, as `pg_size_pretty` prints them.
@@ -203,7 +219,10 @@ mod tests {
     fn a_missing_index_names_those_that_exist() {
         let s = IndexSpec { name: "ix_other".into(), ..spec() };
         let f = index_catalog(&[s], &[shape()]);
-        assert!(f[0].message.contains("`ix_other` does not exist") && f[0].hint.as_deref() == Some("indexes that do: `ix_alertrule`"));
+        assert!(
+            f[0].message.contains("`ix_other` does not exist")
+                && f[0].hint.as_deref() == Some("indexes that do: `ix_alertrule`")
+        );
     }
 
     #[test]

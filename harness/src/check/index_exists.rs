@@ -16,7 +16,11 @@ pub fn index_exists(expect: &PlanExpectation, existing: &[String]) -> Vec<Findin
                 "index-exists",
                 format!(
                     "no index `{name}` exists after the migration (expected one of {})",
-                    if existing.is_empty() { "none: there are no indexes".to_string() } else { existing.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ") }
+                    if existing.is_empty() {
+                        "none: there are no indexes".to_string()
+                    } else {
+                        existing.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+                    }
                 ),
                 Some("check the index name in the migration and in the scenario".into()),
             )
@@ -34,12 +38,17 @@ mod tests {
     #[test]
     fn a_missing_index_is_named_with_those_that_exist() {
         let expect = PlanExpectation {
-            must: vec![PlanPattern::from_str("index idx_nope").unwrap(), PlanPattern::from_str("seq-scan on t").unwrap()],
+            must: vec![
+                PlanPattern::from_str("index idx_nope").unwrap(),
+                PlanPattern::from_str("seq-scan on t").unwrap(),
+            ],
             ..Default::default()
         };
         let findings = index_exists(&expect, &["idx_a".into(), "t_pkey".into()]);
         assert_eq!(findings.len(), 1);
-        assert!(findings[0].message.contains("no index `idx_nope` exists after the migration (expected one of `idx_a`, `t_pkey`)"));
+        assert!(findings[0]
+            .message
+            .contains("no index `idx_nope` exists after the migration (expected one of `idx_a`, `t_pkey`)"));
         assert!(index_exists(&expect, &["idx_nope".into()]).is_empty());
     }
 }

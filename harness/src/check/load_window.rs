@@ -11,7 +11,10 @@ pub fn load_window(window: &WindowResult) -> Vec<Finding> {
     for w in window.workers.iter().filter(|w| !w.covered) {
         findings.push(Finding::warning(
             "load-coverage",
-            format!("{} stopped before the migration ended ({:?}): its figures cover part of the migration", w.name, w.stopped),
+            format!(
+                "{} stopped before the migration ended ({:?}): its figures cover part of the migration",
+                w.name, w.stopped
+            ),
             Some("raise `[load] max-time` or `max-operations`".into()),
         ));
     }

@@ -17,19 +17,13 @@ impl<'a> Match<'a> {
     /// The table read, as `Relation Name` (CTE or function name for those scans).
     pub fn table(&self) -> Option<&'a str> {
         let node = self.reads;
-        node.relation_name
-            .as_deref()
-            .or(node.cte_name.as_deref())
-            .or(node.function_name.as_deref())
+        node.relation_name.as_deref().or(node.cte_name.as_deref()).or(node.function_name.as_deref())
     }
 }
 
 /// Every node of the plan, at any depth, that `pattern` matches, in plan order.
 pub fn matching_nodes<'a>(explain: &'a Explain, pattern: &PlanPattern) -> Vec<Match<'a>> {
-    every_node(explain)
-        .into_iter()
-        .filter(|m| matches(m, pattern))
-        .collect()
+    every_node(explain).into_iter().filter(|m| matches(m, pattern)).collect()
 }
 
 /// Every node paired with the node naming its table.
@@ -59,27 +53,13 @@ pub(crate) fn every_node(explain: &Explain) -> Vec<Match<'_>> {
 fn matches(candidate: &Match<'_>, pattern: &PlanPattern) -> bool {
     let node = candidate.node;
     match pattern {
-        PlanPattern::Index(name) => {
-            node.is_index_scan() && node.index_name.as_deref() == Some(name)
-        }
-        PlanPattern::Node {
-            kind,
-            index,
-            table,
-            direction,
-        } => {
+        PlanPattern::Index(name) => node.is_index_scan() && node.index_name.as_deref() == Some(name),
+        PlanPattern::Node { kind, index, table, direction } => {
             kind.matches(&node.node_type, node.strategy.as_deref())
-                && index
-                    .as_ref()
-                    .is_none_or(|index| node.index_name.as_ref() == Some(index))
-                && table
-                    .as_ref()
-                    .is_none_or(|table| reads_table(candidate.reads, table))
-                && direction.is_none_or(|direction| {
-                    node.scan_direction
-                        .as_deref()
-                        .is_some_and(|d| direction.matches(d))
-                })
+                && index.as_ref().is_none_or(|index| node.index_name.as_ref() == Some(index))
+                && table.as_ref().is_none_or(|table| reads_table(candidate.reads, table))
+                && direction
+                    .is_none_or(|direction| node.scan_direction.as_deref().is_some_and(|d| direction.matches(d)))
         }
     }
 }
@@ -90,17 +70,12 @@ pub(crate) fn reads_table(node: &Node, table: &str) -> bool {
         if relation == table {
             return true;
         }
-        if let (Some(schema), Some((wanted_schema, wanted_relation))) =
-            (&node.schema, table.split_once('.'))
-        {
+        if let (Some(schema), Some((wanted_schema, wanted_relation))) = (&node.schema, table.split_once('.')) {
             return schema == wanted_schema && relation == wanted_relation;
         }
         return false;
     }
-    [&node.cte_name, &node.function_name]
-        .into_iter()
-        .flatten()
-        .any(|name| name == table)
+    [&node.cte_name, &node.function_name].into_iter().flatten().any(|name| name == table)
 }
 
 /// The pattern in words, without an article: ``index scan using `x` ``,
@@ -108,19 +83,10 @@ pub(crate) fn reads_table(node: &Node, table: &str) -> bool {
 pub(crate) fn describe(pattern: &PlanPattern) -> String {
     match pattern {
         PlanPattern::Index(name) => format!("index scan using `{name}`"),
-        PlanPattern::Node {
-            kind,
-            index,
-            table,
-            direction,
-        } => {
+        PlanPattern::Node { kind, index, table, direction } => {
             let mut text = kind.label().to_owned();
             if let Some(direction) = direction {
-                text.push_str(if direction.as_str() == "backward" {
-                    " Backward"
-                } else {
-                    " Forward"
-                });
+                text.push_str(if direction.as_str() == "backward" { " Backward" } else { " Forward" });
             }
             if *kind == NodeKind::Sort {
                 text.push_str(" (or Incremental Sort)");
@@ -138,10 +104,7 @@ pub(crate) fn describe(pattern: &PlanPattern) -> String {
 
 /// `a` or `an` before a description.
 pub(crate) fn with_article(text: &str) -> String {
-    let vowel = text
-        .chars()
-        .next()
-        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    let vowel = text.chars().next().is_some_and(|c| "aeiouAEIOU".contains(c));
     format!("{} {text}", if vowel { "an" } else { "a" })
 }
 
@@ -172,9 +135,7 @@ pub(crate) fn what_plan_has(explain: &Explain, pattern: &PlanPattern) -> String 
         PlanPattern::Index(_) => true,
         PlanPattern::Node { kind, .. } => kind.is_scan(),
     };
-    let nodes = explain
-        .walk()
-        .filter(|node| !about_scans || node.node_type.ends_with("Scan"));
+    let nodes = explain.walk().filter(|node| !about_scans || node.node_type.ends_with("Scan"));
     let found = list(nodes.map(Node::label));
     if found.is_empty() {
         "no scan at all".to_owned()
@@ -187,15 +148,8 @@ pub(crate) fn what_plan_has(explain: &Explain, pattern: &PlanPattern) -> String 
 /// its distinct scans in plan order (`Index Scan using idx_agents_pak_hash on agents`), with
 /// `+ Sort` when the plan also sorts.
 pub fn scan_summary(explain: &Explain) -> String {
-    let scans = list(
-        explain
-            .walk()
-            .filter(|node| node.node_type.ends_with("Scan"))
-            .map(Node::label),
-    );
-    let sorts = explain
-        .walk()
-        .any(|node| NodeKind::Sort.matches(&node.node_type, None));
+    let scans = list(explain.walk().filter(|node| node.node_type.ends_with("Scan")).map(Node::label));
+    let sorts = explain.walk().any(|node| NodeKind::Sort.matches(&node.node_type, None));
     match (scans.is_empty(), sorts) {
         (true, false) => explain.plan.label(),
         (true, true) => format!("{} + Sort", explain.plan.label()),
@@ -211,19 +165,13 @@ mod tests {
 
     fn labels(explain: &Explain, pattern: &str) -> Vec<String> {
         let pattern: PlanPattern = pattern.parse().expect("valid pattern");
-        matching_nodes(explain, &pattern)
-            .iter()
-            .map(|m| m.node.label())
-            .collect()
+        matching_nodes(explain, &pattern).iter().map(|m| m.node.label()).collect()
     }
 
     #[test]
     fn bitmap_index_scans_read_the_table_of_their_bitmap_heap_scan() {
         let explain = fixture::pg15("bitmap_heap_scan");
-        assert_eq!(
-            labels(&explain, "bitmap-index-scan on events"),
-            ["Bitmap Index Scan on events_customer_id_idx"]
-        );
+        assert_eq!(labels(&explain, "bitmap-index-scan on events"), ["Bitmap Index Scan on events_customer_id_idx"]);
         assert!(labels(&explain, "bitmap-index-scan on agents").is_empty());
     }
 
@@ -231,10 +179,7 @@ mod tests {
     fn tables_match_plain_or_schema_qualified() {
         let explain = fixture::third_party("pganalyze_collector_auto_explain/json_simple.in.json");
         assert_eq!(labels(&explain, "index-scan on pgbench_accounts").len(), 1);
-        assert_eq!(
-            labels(&explain, "index-scan on public.pgbench_accounts").len(),
-            1
-        );
+        assert_eq!(labels(&explain, "index-scan on public.pgbench_accounts").len(), 1);
         assert!(labels(&explain, "index-scan on other.pgbench_accounts").is_empty());
     }
 
@@ -255,7 +200,10 @@ mod tests {
     fn scan_summaries() {
         for (fixture, expected) in [
             ("partial_index_scan", "Index Scan using idx_agents_pak_hash on agents"),
-            ("order_desc_index_nulls_last", "Bitmap Heap Scan on alertrule, Bitmap Index Scan on alertrule_eval_priority_idx + Sort"),
+            (
+                "order_desc_index_nulls_last",
+                "Bitmap Heap Scan on alertrule, Bitmap Index Scan on alertrule_eval_priority_idx + Sort",
+            ),
             ("nested_loop_index", "Seq Scan on customers c, Index Scan using orders_customer_id_idx on orders o"),
         ] {
             assert_eq!(scan_summary(&fixture::pg15(fixture)), expected, "{fixture}");

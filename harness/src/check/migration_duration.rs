@@ -30,7 +30,10 @@ mod tests {
     #[test]
     fn over_budget_is_a_violation_within_is_not() {
         let limit = Duration::from_secs(1);
-        assert!(migration_duration(limit, Duration::from_millis(1500)).unwrap().message.contains("1500ms, over its budget of 1000ms"));
+        assert!(migration_duration(limit, Duration::from_millis(1500))
+            .unwrap()
+            .message
+            .contains("1500ms, over its budget of 1000ms"));
         assert!(migration_duration(limit, Duration::from_millis(999)).is_none());
         let down = down_duration(limit, Duration::from_millis(2000)).unwrap();
         assert_eq!(down.check, "down-duration");

@@ -27,14 +27,36 @@ pub struct IndexShape {
 pub fn redundant_index(created: &[String], all: &[IndexShape]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for new in all.iter().filter(|i| created.contains(&i.name)) {
-        for other in all.iter().filter(|o| o.name != new.name && o.table == new.table && o.method == new.method && o.predicate == new.predicate) {
+        for other in all.iter().filter(|o| {
+            o.name != new.name && o.table == new.table && o.method == new.method && o.predicate == new.predicate
+        }) {
             let prefix = |short: &IndexShape, long: &IndexShape| long.columns.starts_with(&short.columns);
             let message = if new.columns == other.columns {
-                format!("index `{}` duplicates `{}` on `{}` ({})", new.name, other.name, new.table, new.columns.join(", "))
+                format!(
+                    "index `{}` duplicates `{}` on `{}` ({})",
+                    new.name,
+                    other.name,
+                    new.table,
+                    new.columns.join(", ")
+                )
             } else if prefix(new, other) && !new.unique {
-                format!("index `{}` ({}) is a prefix of `{}` ({}) on `{}`", new.name, new.columns.join(", "), other.name, other.columns.join(", "), new.table)
+                format!(
+                    "index `{}` ({}) is a prefix of `{}` ({}) on `{}`",
+                    new.name,
+                    new.columns.join(", "),
+                    other.name,
+                    other.columns.join(", "),
+                    new.table
+                )
             } else if prefix(other, new) && !other.unique && !created.contains(&other.name) {
-                format!("index `{}` ({}) makes `{}` ({}) on `{}` redundant", new.name, new.columns.join(", "), other.name, other.columns.join(", "), new.table)
+                format!(
+                    "index `{}` ({}) makes `{}` ({}) on `{}` redundant",
+                    new.name,
+                    new.columns.join(", "),
+                    other.name,
+                    other.columns.join(", "),
+                    new.table
+                )
             } else {
                 continue;
             };
@@ -68,10 +90,14 @@ mod tests {
 
     #[test]
     fn duplicates_and_prefixes_are_named() {
-        let all = [index("old_a", &["a"], None), index("new_ab", &["a", "b"], None), index("new_dup", &["a", "b"], None)];
+        let all =
+            [index("old_a", &["a"], None), index("new_ab", &["a", "b"], None), index("new_dup", &["a", "b"], None)];
         let findings = redundant_index(&["new_ab".into()], &all);
         let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
-        assert!(messages.iter().any(|m| m.contains("`new_ab` (a, b) makes `old_a` (a) on `t` redundant")), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("`new_ab` (a, b) makes `old_a` (a) on `t` redundant")),
+            "{messages:?}"
+        );
         assert!(messages.iter().any(|m| m.contains("`new_ab` duplicates `new_dup`")), "{messages:?}");
     }
 

@@ -54,7 +54,11 @@ impl CatalogDiff {
 /// (by name, like `idx_admin_audit_time`, or by key, like `index public.idx_admin_audit_time`)
 /// the scenario knows the down step leaves behind: each is reported as a warning while it is
 /// left behind, and as a violation once it no longer is, so the expectation cannot go stale.
-pub fn reversible(before_up: &CatalogSnapshot, after_down: &CatalogSnapshot, expected_leftovers: &[String]) -> Vec<Finding> {
+pub fn reversible(
+    before_up: &CatalogSnapshot,
+    after_down: &CatalogSnapshot,
+    expected_leftovers: &[String],
+) -> Vec<Finding> {
     let diff = before_up.diff(after_down);
     let expected = |key: &str| expected_leftovers.iter().any(|e| e == key || object_name(key) == e);
     let mut findings = Vec::new();
@@ -180,12 +184,22 @@ mod tests {
     #[test]
     fn an_index_left_behind_is_a_violation_naming_it_and_its_fix() {
         let mut after = before();
-        after.0.insert("index public.idx_events_time".into(), "CREATE INDEX idx_events_time ON public.events USING btree (created_at DESC)".into());
+        after.0.insert(
+            "index public.idx_events_time".into(),
+            "CREATE INDEX idx_events_time ON public.events USING btree (created_at DESC)".into(),
+        );
         let findings = reversible(&before(), &after, &[]);
         assert_eq!(findings.len(), 1);
         assert!(findings[0].is_violation());
-        assert!(findings[0].message.contains("leaves index `public.idx_events_time` behind"), "{}", findings[0].message);
-        assert_eq!(findings[0].hint.as_deref(), Some("add `DROP INDEX CONCURRENTLY IF EXISTS public.idx_events_time;` to the down step"));
+        assert!(
+            findings[0].message.contains("leaves index `public.idx_events_time` behind"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(
+            findings[0].hint.as_deref(),
+            Some("add `DROP INDEX CONCURRENTLY IF EXISTS public.idx_events_time;` to the down step")
+        );
     }
 
     #[test]
@@ -197,7 +211,9 @@ mod tests {
         assert_eq!(findings.len(), 2);
         assert!(findings.iter().all(Finding::is_violation));
         assert!(findings.iter().any(|f| f.message.contains("removes index `public.events_pkey`")));
-        assert!(findings.iter().any(|f| f.message.contains("column `public.events.created_at` is `timestamp with time zone`")));
+        assert!(findings
+            .iter()
+            .any(|f| f.message.contains("column `public.events.created_at` is `timestamp with time zone`")));
     }
 
     #[test]

@@ -50,9 +50,7 @@ pub fn check_small_tables(
     let must = expect
         .must
         .iter()
-        .filter(|pattern| {
-            pattern.is_about_index_use() || is_kind(pattern, NodeKind::BitmapHeapScan)
-        })
+        .filter(|pattern| pattern.is_about_index_use() || is_kind(pattern, NodeKind::BitmapHeapScan))
         .map(|pattern| (format!("`{pattern}`"), pattern));
     let must_not = expect
         .must_not
@@ -83,10 +81,8 @@ fn concerned_tables(explain: &Explain, pattern: &PlanPattern) -> Vec<String> {
     if let Some(table) = pattern.table() {
         return vec![table.to_owned()];
     }
-    let mut tables: Vec<String> = matching_nodes(explain, pattern)
-        .iter()
-        .filter_map(|m| m.table().map(str::to_owned))
-        .collect();
+    let mut tables: Vec<String> =
+        matching_nodes(explain, pattern).iter().filter_map(|m| m.table().map(str::to_owned)).collect();
     if tables.is_empty() {
         tables = every_node(explain)
             .iter()
@@ -99,19 +95,13 @@ fn concerned_tables(explain: &Explain, pattern: &PlanPattern) -> Vec<String> {
 }
 
 /// Finds `table` under its own name, or matching the last part of a schema-qualified name.
-fn lookup<'a>(
-    tables: &'a BTreeMap<String, TableSize>,
-    table: &str,
-) -> Option<(&'a str, &'a TableSize)> {
+fn lookup<'a>(tables: &'a BTreeMap<String, TableSize>, table: &str) -> Option<(&'a str, &'a TableSize)> {
     if let Some((name, size)) = tables.get_key_value(table) {
         return Some((name, size));
     }
     let unqualified = |name: &str| name.rsplit('.').next().unwrap_or(name).to_owned();
     let wanted = unqualified(table);
-    tables
-        .iter()
-        .find(|(name, _)| unqualified(name) == wanted)
-        .map(|(name, size)| (name.as_str(), size))
+    tables.iter().find(|(name, _)| unqualified(name) == wanted).map(|(name, size)| (name.as_str(), size))
 }
 
 fn warning(table: &str, size: &TableSize, expectation: &str) -> Option<Finding> {
@@ -155,15 +145,7 @@ mod tests {
     fn sizes(entries: &[(&str, f64, f64)]) -> BTreeMap<String, TableSize> {
         entries
             .iter()
-            .map(|(name, rows, pages)| {
-                (
-                    (*name).to_owned(),
-                    TableSize {
-                        rows: *rows,
-                        pages: *pages,
-                    },
-                )
-            })
+            .map(|(name, rows, pages)| ((*name).to_owned(), TableSize { rows: *rows, pages: *pages }))
             .collect()
     }
 
@@ -184,13 +166,7 @@ mod tests {
     }
 
     /// (name, fixture, expectation, table sizes, number of warnings).
-    type Case = (
-        &'static str,
-        &'static str,
-        PlanExpectation,
-        &'static [(&'static str, f64, f64)],
-        usize,
-    );
+    type Case = (&'static str, &'static str, PlanExpectation, &'static [(&'static str, f64, f64)], usize);
 
     #[test]
     fn which_assertions_concern_which_tables() {
@@ -258,13 +234,7 @@ mod tests {
                 &[("customers", 1000.0, 6.0), ("orders", 19_980.0, 130.0)],
                 0,
             ),
-            (
-                "never analyzed",
-                "seq_scan",
-                expect(&["index idx_agents_pak_hash"], &[]),
-                &[("agents", -1.0, 0.0)],
-                1,
-            ),
+            ("never analyzed", "seq_scan", expect(&["index idx_agents_pak_hash"], &[]), &[("agents", -1.0, 0.0)], 1),
         ];
         for (name, fixture, expectation, tables, expected) in cases {
             let findings = check_small_tables(&fixture::pg15(fixture), expectation, &sizes(tables));
@@ -279,12 +249,7 @@ mod tests {
             &expect(&[], &["seq-scan"]),
             &sizes(&[("agents", 50.0, 1.0)]),
         );
-        assert!(
-            findings[0]
-                .message
-                .ends_with("so no `seq-scan` says nothing about production"),
-            "{findings:?}"
-        );
+        assert!(findings[0].message.ends_with("so no `seq-scan` says nothing about production"), "{findings:?}");
     }
 
     #[test]
@@ -302,17 +267,10 @@ mod tests {
 
     #[test]
     fn thresholds() {
-        for (rows, pages, small) in [
-            (999.0, 100.0, true),
-            (1000.0, 10.0, false),
-            (100_000.0, 9.0, true),
-            (0.0, 0.0, true),
-        ] {
-            assert_eq!(
-                TableSize { rows, pages }.is_small(),
-                small,
-                "{rows} rows, {pages} pages"
-            );
+        for (rows, pages, small) in
+            [(999.0, 100.0, true), (1000.0, 10.0, false), (100_000.0, 9.0, true), (0.0, 0.0, true)]
+        {
+            assert_eq!(TableSize { rows, pages }.is_small(), small, "{rows} rows, {pages} pages");
         }
     }
 }

@@ -10,10 +10,9 @@ use crate::scenario::{Budgets, Statistic};
 
 pub fn speedup(budgets: &Budgets, label: &str, before: &Series, after: &Series) -> Vec<BudgetResult> {
     let mut results = Vec::new();
-    for (wanted, check, gating) in [
-        (budgets.speedup, "speedup", true),
-        (budgets.claimed_speedup, "claimed-speedup", false),
-    ] {
+    for (wanted, check, gating) in
+        [(budgets.speedup, "speedup", true), (budgets.claimed_speedup, "claimed-speedup", false)]
+    {
         let Some(wanted) = wanted else { continue };
         let budget = format!("{label} speedup >= {wanted}x");
         if before.is_empty() || after.is_empty() || after.p50 <= 0.0 {

@@ -23,12 +23,7 @@ pub fn stall(budget: Duration, kind: &str, window: &WindowResult) -> Option<Budg
     let worst = window.worst(kind)?;
     let limit = budget.as_secs_f64() * 1000.0;
     let stall = worst.during.stall_ms;
-    let calm = window
-        .workers
-        .iter()
-        .filter(|w| w.kind == kind)
-        .map(|w| w.baseline.stall_ms)
-        .fold(0.0, f64::max);
+    let calm = window.workers.iter().filter(|w| w.kind == kind).map(|w| w.baseline.stall_ms).fold(0.0, f64::max);
     let verdict = if stall <= limit {
         Verdict::Pass
     } else if stall > CALM_FACTOR * calm {
@@ -80,7 +75,11 @@ mod tests {
         let budget = Duration::from_millis(100);
         let blocked = stall(budget, "writer", &window(1490.0, 12.0)).unwrap();
         assert_eq!(blocked.verdict, Verdict::Fail);
-        assert!(blocked.measured.starts_with("1490ms (writer 2; longest stall before the migration 12ms"), "{}", blocked.measured);
+        assert!(
+            blocked.measured.starts_with("1490ms (writer 2; longest stall before the migration 12ms"),
+            "{}",
+            blocked.measured
+        );
         assert_eq!(stall(budget, "writer", &window(40.0, 12.0)).unwrap().verdict, Verdict::Pass);
     }
 

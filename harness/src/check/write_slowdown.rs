@@ -9,7 +9,13 @@ use super::noise::{at_most, margin, Verdict};
 use crate::explain::Series;
 use crate::scenario::Statistic;
 
-pub fn write_slowdown(budget: f64, table: &str, kind: &str, before: &Series, after: Option<&Series>) -> Option<BudgetResult> {
+pub fn write_slowdown(
+    budget: f64,
+    table: &str,
+    kind: &str,
+    before: &Series,
+    after: Option<&Series>,
+) -> Option<BudgetResult> {
     let after = after?;
     let label = format!("{kind} into `{table}` slowdown <= {:.0}%", budget * 100.0);
     if before.is_empty() || after.is_empty() || before.p50 <= 0.0 {
@@ -26,7 +32,13 @@ pub fn write_slowdown(budget: f64, table: &str, kind: &str, before: &Series, aft
     Some(BudgetResult {
         check: "write-slowdown".into(),
         budget: label,
-        measured: format!("{:+.0}% ({} before, {} after, ±{:.0}%)", (ratio - 1.0) * 100.0, ms(before.p50), ms(after.p50), m * 100.0),
+        measured: format!(
+            "{:+.0}% ({} before, {} after, ±{:.0}%)",
+            (ratio - 1.0) * 100.0,
+            ms(before.p50),
+            ms(after.p50),
+            m * 100.0
+        ),
         verdict: at_most(ratio, m, 1.0 + budget),
         gating: true,
     })
@@ -39,7 +51,9 @@ mod tests {
     #[test]
     fn a_clear_slowdown_fails_none_passes_a_close_one_is_inconclusive() {
         let before = Series::new(vec![1.0; 50]);
-        let judge = |after: f64, budget: f64| write_slowdown(budget, "t", "insert", &before, Some(&Series::new(vec![after; 50]))).unwrap();
+        let judge = |after: f64, budget: f64| {
+            write_slowdown(budget, "t", "insert", &before, Some(&Series::new(vec![after; 50]))).unwrap()
+        };
         assert_eq!(judge(2.0, 0.15).verdict, Verdict::Fail, "twice as slow");
         assert_eq!(judge(1.0, 0.5).verdict, Verdict::Pass, "the same, budget 50%");
         assert_eq!(judge(1.1, 0.15).verdict, Verdict::Inconclusive, "10% against 15%: within the noise");

@@ -79,10 +79,8 @@ pub fn open(options: &BackendOptions) -> Result<Box<dyn Backend>, DbError> {
 
 /// Opens the backend the options ask for, running (or checked to run) `version`.
 pub fn open_for(options: &BackendOptions, version: &PgVersion) -> Result<Box<dyn Backend>, DbError> {
-    let url = options
-        .database_url
-        .clone()
-        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()));
+    let url =
+        options.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()));
     let backend: Box<dyn Backend> = match options.kind {
         BackendKind::Url => match url {
             Some(url) => Box::new(UrlBackend::connect(&url)?),
@@ -146,7 +144,9 @@ fn local_binaries(options: &BackendOptions, version: &PgVersion) -> Result<PathB
     let named = options.pg_bin.clone().or_else(|| std::env::var_os(PG_BIN_ENV).map(PathBuf::from));
     if let Some(named) = named {
         let dir = match (named.to_str(), version.wanted()) {
-            (Some(text), Some(major)) if text.contains(MAJOR_PLACEHOLDER) => PathBuf::from(text.replace(MAJOR_PLACEHOLDER, major)),
+            (Some(text), Some(major)) if text.contains(MAJOR_PLACEHOLDER) => {
+                PathBuf::from(text.replace(MAJOR_PLACEHOLDER, major))
+            }
             _ => named,
         };
         return find_binaries(Some(&dir));
@@ -205,10 +205,7 @@ mod tests {
         for b in ["initdb", "pg_ctl", "postgres"] {
             std::fs::write(bin.join(b), "").unwrap();
         }
-        let options = BackendOptions {
-            pg_bin: Some(dir.path().join("{major}/bin")),
-            ..Default::default()
-        };
+        let options = BackendOptions { pg_bin: Some(dir.path().join("{major}/bin")), ..Default::default() };
         assert_eq!(local_binaries(&options, &PgVersion::Required("16".into())).unwrap(), bin);
         let missing = local_binaries(&options, &PgVersion::Required("13".into())).unwrap_err();
         assert!(missing.to_string().contains(&dir.path().join("13/bin").display().to_string()), "{missing}");

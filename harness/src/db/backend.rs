@@ -31,10 +31,9 @@ pub struct ScratchDb {
 
 impl ScratchDb {
     pub fn connect(&self) -> Result<Client, DbError> {
-        self.config.connect(NoTls).map_err(|source| DbError::Connect {
-            target: format!("database `{}`", self.name),
-            source,
-        })
+        self.config
+            .connect(NoTls)
+            .map_err(|source| DbError::Connect { target: format!("database `{}`", self.name), source })
     }
 }
 
@@ -42,16 +41,9 @@ impl ScratchDb {
 pub fn scratch_name(hint: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let clean: String = hint
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
-        .take(30)
-        .collect();
-    format!(
-        "planproof_{clean}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    let clean: String =
+        hint.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).take(30).collect();
+    format!("planproof_{clean}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Double-quotes an identifier for SQL.

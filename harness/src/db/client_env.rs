@@ -14,7 +14,8 @@ use super::backend::ScratchDb;
 
 /// The libpq variables a tool might inherit from planproof's own environment and that would
 /// send it elsewhere than the scratch database; they are removed unless set here.
-pub const PG_VARIABLES: [&str; 7] = ["PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"];
+pub const PG_VARIABLES: [&str; 7] =
+    ["PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"];
 
 impl ScratchDb {
     /// `(name, value)` pairs that point a client program at this database: `DATABASE_URL`
@@ -92,8 +93,14 @@ mod tests {
         let mut config = Config::new();
         config.host_path("/tmp/planproof-Ab1").port(5432).user("postgres").dbname("planproof_x_1_0");
         let env = client_env(&config);
-        assert_eq!(value(&env, "DATABASE_URL"), Some("postgresql://postgres@/planproof_x_1_0?host=%2Ftmp%2Fplanproof-Ab1&port=5432"));
-        assert_eq!(value(&env, "SQLALCHEMY_URL"), Some("postgresql+psycopg://postgres@/planproof_x_1_0?host=%2Ftmp%2Fplanproof-Ab1&port=5432"));
+        assert_eq!(
+            value(&env, "DATABASE_URL"),
+            Some("postgresql://postgres@/planproof_x_1_0?host=%2Ftmp%2Fplanproof-Ab1&port=5432")
+        );
+        assert_eq!(
+            value(&env, "SQLALCHEMY_URL"),
+            Some("postgresql+psycopg://postgres@/planproof_x_1_0?host=%2Ftmp%2Fplanproof-Ab1&port=5432")
+        );
         assert_eq!(value(&env, "PGHOST"), Some("/tmp/planproof-Ab1"));
         assert_eq!(value(&env, "PGPORT"), Some("5432"));
         assert_eq!(value(&env, "PGDATABASE"), Some("planproof_x_1_0"));

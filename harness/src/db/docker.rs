@@ -46,12 +46,18 @@ const PORT: u16 = 5432;
 /// The server's command line: throwaway settings, as the local backend uses (see local.rs).
 const SERVER_COMMAND: &[&str] = &[
     "postgres",
-    "-c", "fsync=off",
-    "-c", "synchronous_commit=off",
-    "-c", "full_page_writes=off",
-    "-c", "autovacuum=off",
-    "-c", "max_connections=40",
-    "-c", "shared_buffers=128MB",
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "autovacuum=off",
+    "-c",
+    "max_connections=40",
+    "-c",
+    "shared_buffers=128MB",
 ];
 
 pub struct DockerBackend {

@@ -79,10 +79,9 @@ impl Endpoint {
             }
             Endpoint::Tcp(addr) => {
                 use std::net::ToSocketAddrs;
-                let target = addr
-                    .to_socket_addrs()?
-                    .next()
-                    .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, format!("`{addr}` resolves to nothing")))?;
+                let target = addr.to_socket_addrs()?.next().ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::NotFound, format!("`{addr}` resolves to nothing"))
+                })?;
                 let mut stream = std::net::TcpStream::connect_timeout(&target, TIMEOUT)?;
                 stream.set_read_timeout(Some(TIMEOUT))?;
                 stream.write_all(head.as_bytes())?;
@@ -100,9 +99,8 @@ impl Endpoint {
         if status != 200 {
             return Err(unusable(format!("`GET /_ping` answered HTTP {status}")));
         }
-        let (status, body) = self
-            .request("GET", &format!("/v{CLIENT_API_VERSION}/_ping"))
-            .map_err(|e| unusable(e.to_string()))?;
+        let (status, body) =
+            self.request("GET", &format!("/v{CLIENT_API_VERSION}/_ping")).map_err(|e| unusable(e.to_string()))?;
         if status == 200 {
             return Ok(());
         }
@@ -122,9 +120,13 @@ impl Endpoint {
     /// IDs of the containers (running or not) that carry `label` (`key` or `key=value`).
     pub fn containers_labelled(&self, label: &str) -> std::io::Result<Vec<String>> {
         let filters = format!("{{\"label\":[{}]}}", serde_json::Value::String(label.to_string()));
-        let (status, body) = self.request("GET", &format!("/containers/json?all=1&filters={}", percent_encode(&filters)))?;
+        let (status, body) =
+            self.request("GET", &format!("/containers/json?all=1&filters={}", percent_encode(&filters)))?;
         if status != 200 {
-            return Err(std::io::Error::other(format!("listing containers answered HTTP {status}: {}", message_of(&body))));
+            return Err(std::io::Error::other(format!(
+                "listing containers answered HTTP {status}: {}",
+                message_of(&body)
+            )));
         }
         let list: serde_json::Value = serde_json::from_str(&body).map_err(std::io::Error::other)?;
         Ok(list
@@ -143,7 +145,10 @@ impl Endpoint {
             200..=299 | 404 => Ok(()),
             // 409: removal already in progress (testcontainers' own drop racing this one).
             409 => Ok(()),
-            _ => Err(std::io::Error::other(format!("removing container `{id}` answered HTTP {status}: {}", message_of(&body)))),
+            _ => Err(std::io::Error::other(format!(
+                "removing container `{id}` answered HTTP {status}: {}",
+                message_of(&body)
+            ))),
         }
     }
 
@@ -172,7 +177,12 @@ fn message_of(body: &str) -> String {
 
 fn parse_response(raw: &[u8]) -> std::io::Result<(u16, String)> {
     let text = String::from_utf8_lossy(raw);
-    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not an HTTP response: `{}`", text.chars().take(60).collect::<String>()));
+    let bad = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not an HTTP response: `{}`", text.chars().take(60).collect::<String>()),
+        )
+    };
     let (head, body) = text.split_once("\r\n\r\n").ok_or_else(bad)?;
     let status = head
         .lines()
@@ -241,7 +251,8 @@ mod tests {
 
     #[test]
     fn reads_chunked_bodies() {
-        let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[{\"I\r\n5\r\nd\":1}\r\n1\r\n]\r\n0\r\n\r\n";
+        let raw =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[{\"I\r\n5\r\nd\":1}\r\n1\r\n]\r\n0\r\n\r\n";
         assert_eq!(parse_response(raw).unwrap(), (200, "[{\"Id\":1}]".to_string()));
     }
 
@@ -252,6 +263,9 @@ mod tests {
 
     #[test]
     fn label_filters_are_url_encoded() {
-        assert_eq!(percent_encode("{\"label\":[\"planproof.run=1 2\"]}"), "%7B%22label%22:%5B%22planproof.run%3D1%202%22%5D%7D");
+        assert_eq!(
+            percent_encode("{\"label\":[\"planproof.run=1 2\"]}"),
+            "%7B%22label%22:%5B%22planproof.run%3D1%202%22%5D%7D"
+        );
     }
 }

@@ -48,10 +48,7 @@ pub struct LocalBackend {
 /// newest `/usr/lib/postgresql/*/bin`.
 pub fn find_binaries(explicit: Option<&Path>) -> Result<PathBuf, DbError> {
     let has_all = |dir: &Path| ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).is_file());
-    if let Some(dir) = explicit
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os(PG_BIN_ENV).map(PathBuf::from))
-    {
+    if let Some(dir) = explicit.map(Path::to_path_buf).or_else(|| std::env::var_os(PG_BIN_ENV).map(PathBuf::from)) {
         return if has_all(&dir) { Ok(dir) } else { Err(DbError::MissingBinaries(dir)) };
     }
     if let Some(path) = std::env::var_os("PATH") {
@@ -59,7 +56,8 @@ pub fn find_binaries(explicit: Option<&Path>) -> Result<PathBuf, DbError> {
             let initdb = dir.join("initdb");
             if initdb.is_file() {
                 // /usr/local/bin/initdb is often a symbolic link into the real bin folder.
-                if let Some(real) = std::fs::canonicalize(&initdb).ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
+                if let Some(real) = std::fs::canonicalize(&initdb).ok().and_then(|p| p.parent().map(Path::to_path_buf))
+                {
                     if has_all(&real) {
                         return Ok(real);
                     }
@@ -94,11 +92,7 @@ pub fn binaries_for_major(major: &str) -> Option<PathBuf> {
 impl LocalBackend {
     /// Makes and starts a temporary cluster.
     pub fn start(bin: PathBuf) -> Result<Self, DbError> {
-        let dir = tempfile::Builder::new()
-            .prefix("planproof-")
-            .tempdir()
-            .map_err(DbError::TempDir)?
-            .keep();
+        let dir = tempfile::Builder::new().prefix("planproof-").tempdir().map_err(DbError::TempDir)?.keep();
         let run_as = if nix::unistd::geteuid().is_root() {
             let user = nix::unistd::User::from_name("postgres")
                 .ok()
@@ -106,8 +100,7 @@ impl LocalBackend {
                 .or_else(|| nix::unistd::User::from_name("nobody").ok().flatten());
             match user {
                 Some(user) => {
-                    nix::unistd::chown(&dir, Some(user.uid), Some(user.gid))
-                        .map_err(|e| DbError::TempDir(e.into()))?;
+                    nix::unistd::chown(&dir, Some(user.uid), Some(user.gid)).map_err(|e| DbError::TempDir(e.into()))?;
                     Some(user)
                 }
                 None => None,
@@ -122,33 +115,24 @@ impl LocalBackend {
             stop_cluster(&stop_bin, &stop_dir, stop_user.as_ref(), "immediate");
             let _ = std::fs::remove_dir_all(&stop_dir);
         });
-        let mut backend = LocalBackend {
-            bin,
-            dir,
-            run_as,
-            version: String::new(),
-            cleanup_key,
-            kept: false,
-        };
+        let mut backend = LocalBackend { bin, dir, run_as, version: String::new(), cleanup_key, kept: false };
         backend.run(
             "initdb",
             &["-D", path_str(&data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
         )?;
-        let conf = format!(
-            "{THROWAWAY_SETTINGS}unix_socket_directories = '{}'\nport = {PORT}\n",
-            backend.dir.display()
-        );
+        let conf =
+            format!("{THROWAWAY_SETTINGS}unix_socket_directories = '{}'\nport = {PORT}\n", backend.dir.display());
         append(&data.join("postgresql.conf"), &conf).map_err(DbError::TempDir)?;
         let log = backend.dir.join("server.log");
-        backend
-            .run("pg_ctl", &["-D", path_str(&data), "-l", path_str(&log), "-w", "-t", "60", "start"])
-            .map_err(|e| match e {
+        backend.run("pg_ctl", &["-D", path_str(&data), "-l", path_str(&log), "-w", "-t", "60", "start"]).map_err(
+            |e| match e {
                 DbError::Command { command, output } => DbError::Command {
                     command,
                     output: format!("{output}\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
                 },
                 e => e,
-            })?;
+            },
+        )?;
         let mut client = backend.admin_config().connect(NoTls).map_err(|source| DbError::Connect {
             target: format!("the local cluster in `{}`", backend.dir.display()),
             source,
@@ -204,15 +188,9 @@ impl LocalBackend {
 
     fn admin_sql(&self, sql: &str) -> Result<(), DbError> {
         let target = format!("the local cluster in `{}`", self.dir.display());
-        let mut client = self
-            .admin_config()
-            .connect(NoTls)
-            .map_err(|source| DbError::Connect { target: target.clone(), source })?;
-        client.batch_execute(sql).map_err(|source| DbError::Sql {
-            what: format!("`{sql}` failed"),
-            target,
-            source,
-        })
+        let mut client =
+            self.admin_config().connect(NoTls).map_err(|source| DbError::Connect { target: target.clone(), source })?;
+        client.batch_execute(sql).map_err(|source| DbError::Sql { what: format!("`{sql}` failed"), target, source })
     }
 }
 
@@ -238,9 +216,7 @@ fn command(bin: &Path, program: &str, run_as: Option<&nix::unistd::User>) -> Com
 fn stop_cluster(bin: &Path, dir: &Path, run_as: Option<&nix::unistd::User>, mode: &str) {
     let data = dir.join("data");
     if data.join("postmaster.pid").exists() {
-        let _ = command(bin, "pg_ctl", run_as)
-            .args(["-D", path_str(&data), "-m", mode, "-w", "stop"])
-            .output();
+        let _ = command(bin, "pg_ctl", run_as).args(["-D", path_str(&data), "-m", mode, "-w", "stop"]).output();
     }
 }
 

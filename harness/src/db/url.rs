@@ -20,15 +20,10 @@ pub struct UrlBackend {
 
 impl UrlBackend {
     pub fn connect(url: &str) -> Result<Self, DbError> {
-        let admin = Config::from_str(url).map_err(|source| DbError::BadUrl {
-            url: redact(url),
-            source,
-        })?;
+        let admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
         let url_shown = redact(url);
-        let mut client = admin.connect(NoTls).map_err(|source| DbError::Connect {
-            target: format!("`{url_shown}`"),
-            source,
-        })?;
+        let mut client =
+            admin.connect(NoTls).map_err(|source| DbError::Connect { target: format!("`{url_shown}`"), source })?;
         let version = client
             .query_one("SHOW server_version", &[])
             .map_err(|source| DbError::Sql {
@@ -37,19 +32,12 @@ impl UrlBackend {
                 source,
             })?
             .get::<_, String>(0);
-        Ok(UrlBackend {
-            admin,
-            url_shown,
-            version,
-            created: Vec::new(),
-        })
+        Ok(UrlBackend { admin, url_shown, version, created: Vec::new() })
     }
 
     fn admin_sql(admin: &Config, target: &str, sql: &str) -> Result<(), DbError> {
-        let mut client = admin.connect(NoTls).map_err(|source| DbError::Connect {
-            target: target.to_string(),
-            source,
-        })?;
+        let mut client =
+            admin.connect(NoTls).map_err(|source| DbError::Connect { target: target.to_string(), source })?;
         client.batch_execute(sql).map_err(|source| DbError::Sql {
             what: format!("`{sql}` failed"),
             target: target.to_string(),
@@ -98,11 +86,7 @@ impl Backend for UrlBackend {
         self.created.push((name.clone(), key));
         let mut config = self.admin.clone();
         config.dbname(&name);
-        Ok(ScratchDb {
-            connect_hint: format!("database `{name}` on {}", self.url_shown),
-            name,
-            config,
-        })
+        Ok(ScratchDb { connect_hint: format!("database `{name}` on {}", self.url_shown), name, config })
     }
 
     fn drop_database(&mut self, db: &ScratchDb) -> Result<(), DbError> {

@@ -81,21 +81,15 @@ pub fn capture(
     let mut shapes: Vec<String> = Vec::new();
     let mut last = None;
     for run in 0..warmup + runs {
-        let mut tx = client
-            .transaction()
-            .map_err(|e| err("cannot open a transaction".into(), e))?;
-        let row = tx
-            .query_one(&explain_sql, &[])
-            .map_err(|e| err("EXPLAIN failed".into(), e))?;
+        let mut tx = client.transaction().map_err(|e| err("cannot open a transaction".into(), e))?;
+        let row = tx.query_one(&explain_sql, &[]).map_err(|e| err("EXPLAIN failed".into(), e))?;
         let json: serde_json::Value = row.get(0);
         tx.rollback().map_err(|e| err("cannot roll back".into(), e))?;
         if run < warmup {
             continue;
         }
-        let explain = Explain::from_value(json).map_err(|source| ExplainError::Plan {
-            query: query_name.to_string(),
-            source,
-        })?;
+        let explain =
+            Explain::from_value(json).map_err(|source| ExplainError::Plan { query: query_name.to_string(), source })?;
         planning_ms.extend(explain.planning_time_ms);
         execution_ms.extend(explain.execution_time_ms);
         let shape = explain.render_tree();
@@ -104,9 +98,7 @@ pub fn capture(
         }
         last = Some(explain);
     }
-    client
-        .batch_execute(&format!("DEALLOCATE {STATEMENT}"))
-        .map_err(|e| err("cannot deallocate".into(), e))?;
+    client.batch_execute(&format!("DEALLOCATE {STATEMENT}")).map_err(|e| err("cannot deallocate".into(), e))?;
     let explain = last.expect("runs >= 1 is validated");
     Ok(Capture {
         mode,

@@ -10,13 +10,7 @@ pub enum ExplainError {
         source: postgres::Error,
     },
     #[error("query `{query}`: no row of `{table}` {filter}has a non-null `{column}` to sample (expected seeded rows to draw parameter {index} from)")]
-    NothingToSample {
-        query: String,
-        table: String,
-        column: String,
-        filter: String,
-        index: usize,
-    },
+    NothingToSample { query: String, table: String, column: String, filter: String, index: usize },
     #[error("query `{query}`: EXPLAIN output could not be read")]
     Plan {
         query: String,

@@ -71,10 +71,7 @@ fn sample(
     let digest: [u8; 32] = hasher.finalize().into();
     let offset = ChaCha8Rng::from_seed(digest).random_range(0..count);
     let row = client
-        .query_one(
-            &format!("SELECT {col}::text {from} ORDER BY {col} LIMIT 1 OFFSET $1"),
-            &[&offset],
-        )
+        .query_one(&format!("SELECT {col}::text {from} ORDER BY {col} LIMIT 1 OFFSET $1"), &[&offset])
         .map_err(|e| sql_error("reading a value failed", e))?;
     Ok(row.get(0))
 }

@@ -12,11 +12,7 @@ pub fn pin_settings(client: &mut Client, settings: &[(String, String)]) -> Resul
     for (name, value) in settings {
         let row = client
             .query_one("SELECT set_config($1, $2, false)", &[name, value])
-            .map_err(|source| ExplainError::Setting {
-                name: name.clone(),
-                value: value.clone(),
-                source,
-            })?;
+            .map_err(|source| ExplainError::Setting { name: name.clone(), value: value.clone(), source })?;
         applied.push((name.clone(), row.get::<_, String>(0)));
     }
     Ok(applied)

@@ -36,12 +36,17 @@ pub fn measure(
     writes: u32,
     updates: f64,
 ) -> Result<(Vec<Measured>, Vec<Vec<Written>>), LoadError> {
-    let mut client = db.connect().map_err(|source| LoadError::Database { what: "the write series cannot connect".into(), source })?;
+    let mut client = db
+        .connect()
+        .map_err(|source| LoadError::Database { what: "the write series cannot connect".into(), source })?;
     let mut writer = Writer::prepare(&mut client, targets)?;
     let mut samples: Vec<[Vec<f64>; 2]> = targets.iter().map(|_| [Vec::new(), Vec::new()]).collect();
     for round in 0..WARMUP_WRITES + writes {
         for (t, target) in targets.iter().enumerate() {
-            let fail = |message: String| LoadError::Worker { worker: format!("the write series on `{}`", target.table), message };
+            let fail = |message: String| LoadError::Worker {
+                worker: format!("the write series on `{}`", target.table),
+                message,
+            };
             let job = writer.next_job(t, streams, updates).map_err(fail)?;
             let started = Instant::now();
             writer.run(&mut client, &job).map_err(fail)?;

@@ -69,12 +69,8 @@ impl Load {
                 .map_err(|source| LoadError::Seed { table: table.name.clone(), source: Box::new(source) })?;
             streams.push(Mutex::new(stream));
         }
-        let queries = scenario
-            .queries
-            .iter()
-            .zip(params)
-            .map(|(q, p)| (q.name.clone(), q.sql.clone(), p.clone()))
-            .collect();
+        let queries =
+            scenario.queries.iter().zip(params).map(|(q, p)| (q.name.clone(), q.sql.clone(), p.clone())).collect();
         let result = LoadResult {
             writers: if targets.is_empty() { 0 } else { spec.writers },
             readers: spec.readers,
@@ -185,7 +181,10 @@ impl Load {
 
     /// Deletes `rows` (per target) and vacuums the tables; notes rows that could not be found.
     fn erase(&mut self, rows: &[Vec<Written>], what: &str) -> Result<u64, LoadError> {
-        let mut client = self.db.connect().map_err(|source| LoadError::Database { what: "cannot connect to delete the workload's rows".into(), source })?;
+        let mut client = self.db.connect().map_err(|source| LoadError::Database {
+            what: "cannot connect to delete the workload's rows".into(),
+            source,
+        })?;
         let mut deleted = 0;
         for (target, written) in self.targets.iter().zip(rows) {
             let gone = erase(&mut client, &target.table, written)?;

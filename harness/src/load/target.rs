@@ -33,7 +33,11 @@ impl WriteTarget {
         }
         let names: Vec<String> = self.columns.iter().map(|c| quote_ident(c)).collect();
         let params: Vec<String> = (1..=self.columns.len()).map(|i| format!("${i}")).collect();
-        format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING ctid::text, xmin::text", names.join(", "), params.join(", "))
+        format!(
+            "INSERT INTO {table} ({}) VALUES ({}) RETURNING ctid::text, xmin::text",
+            names.join(", "),
+            params.join(", ")
+        )
     }
 
     /// `None` when the table has no column an update could set.
@@ -75,7 +79,10 @@ pub fn write_targets(
                 if scenario.tables.iter().any(|t| t.name == build.table) {
                     names.push(build.table.clone());
                 } else {
-                    notes.push(format!("the migration indexes `{}`, which is not under `[tables]`: not written", build.table));
+                    notes.push(format!(
+                        "the migration indexes `{}`, which is not under `[tables]`: not written",
+                        build.table
+                    ));
                 }
             }
             names
@@ -111,7 +118,11 @@ mod tests {
 
     #[test]
     fn statements_write_generated_columns_and_return_the_row_version() {
-        let t = WriteTarget { table: "agents".into(), columns: vec!["id".into(), "pak_hash".into(), "name".into()], update_columns: vec![1, 2] };
+        let t = WriteTarget {
+            table: "agents".into(),
+            columns: vec!["id".into(), "pak_hash".into(), "name".into()],
+            update_columns: vec![1, 2],
+        };
         assert_eq!(
             t.insert_sql(),
             r#"INSERT INTO "agents" ("id", "pak_hash", "name") VALUES ($1, $2, $3) RETURNING ctid::text, xmin::text"#

@@ -65,7 +65,8 @@ impl Window {
         let stop_on_interrupt = Arc::clone(&shared);
         let cleanup_key = cleanup::register(move || stop_on_interrupt.stop.store(true, Ordering::SeqCst));
         let monitor_stop = Arc::new(AtomicBool::new(false));
-        let mut window = Window { shared, workers: Vec::new(), monitor: None, monitor_stop, baseline_from_ms: 0.0, cleanup_key };
+        let mut window =
+            Window { shared, workers: Vec::new(), monitor: None, monitor_stop, baseline_from_ms: 0.0, cleanup_key };
         let (ready_tx, ready_rx) = channel();
         let names: Vec<String> = roles.iter().map(|(name, _)| name.clone()).collect();
         for (index, (name, role)) in roles.into_iter().enumerate() {
@@ -82,7 +83,9 @@ impl Window {
                 Err(_) => return Err(LoadError::NotReady { worker: "a worker".into(), waited: READY_TIMEOUT }),
             }
         }
-        let mut monitor_client = db.connect().map_err(|source| LoadError::Database { what: "the lock monitor cannot connect".into(), source })?;
+        let mut monitor_client = db
+            .connect()
+            .map_err(|source| LoadError::Database { what: "the lock monitor cannot connect".into(), source })?;
         let (origin, stop) = (window.shared.origin, Arc::clone(&window.monitor_stop));
         window.monitor = Some(std::thread::spawn(move || watch(&mut monitor_client, &pids, origin, &stop)));
         window.baseline_from_ms = window.shared.now_ms();
@@ -102,7 +105,8 @@ impl Window {
         let target = (to_ms * 1000.0) as u64;
         while waited.elapsed() < TAIL_TIMEOUT {
             let all = (0..self.shared.done.len()).all(|i| {
-                self.shared.done[i].load(Ordering::SeqCst) || self.shared.last_end_us[i].load(Ordering::SeqCst) >= target
+                self.shared.done[i].load(Ordering::SeqCst)
+                    || self.shared.last_end_us[i].load(Ordering::SeqCst) >= target
             });
             if all {
                 break;

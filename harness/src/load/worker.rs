@@ -25,9 +25,14 @@ use crate::seed::RowStream;
 /// What a worker does.
 #[derive(Debug, Clone)]
 pub enum Role {
-    Writer { targets: Vec<WriteTarget>, updates: f64 },
+    Writer {
+        targets: Vec<WriteTarget>,
+        updates: f64,
+    },
     /// (name, sql, parameters) of each query.
-    Reader { queries: Vec<(String, String, Vec<ParamValue>)> },
+    Reader {
+        queries: Vec<(String, String, Vec<ParamValue>)>,
+    },
 }
 
 /// Why a worker stopped.
@@ -95,7 +100,14 @@ pub fn spawn(
             Role::Writer { .. } => "writer",
             Role::Reader { .. } => "reader",
         };
-        let mut log = WorkerLog { name: name.clone(), kind, ops: Vec::new(), first_error: None, rows: Vec::new(), stopped: Stopped::Told };
+        let mut log = WorkerLog {
+            name: name.clone(),
+            kind,
+            ops: Vec::new(),
+            first_error: None,
+            rows: Vec::new(),
+            stopped: Stopped::Told,
+        };
         let started = connect(&db, &name, &role);
         let (mut client, mut work) = match started {
             Ok((mut client, work)) => {
@@ -106,7 +118,8 @@ pub fn spawn(
                         (client, work)
                     }
                     Err(source) => {
-                        let _ = ready.send(Err(LoadError::Sql { what: format!("{name}: reading its backend pid"), source }));
+                        let _ = ready
+                            .send(Err(LoadError::Sql { what: format!("{name}: reading its backend pid"), source }));
                         shared.done[index].store(true, Ordering::SeqCst);
                         return log;
                     }
@@ -133,7 +146,8 @@ enum Work {
 }
 
 fn connect(db: &ScratchDb, name: &str, role: &Role) -> Result<(Client, Work), LoadError> {
-    let mut client = db.connect().map_err(|source| LoadError::Database { what: format!("{name} cannot connect"), source })?;
+    let mut client =
+        db.connect().map_err(|source| LoadError::Database { what: format!("{name} cannot connect"), source })?;
     let work = match role {
         Role::Writer { targets, updates } => Work::Write(Writer::prepare(&mut client, targets)?, *updates),
         Role::Reader { queries } => {

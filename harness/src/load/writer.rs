@@ -80,7 +80,8 @@ impl Writer {
         let n = self.writes[target];
         self.writes[target] += 1;
         let values = {
-            let mut stream = streams[target].lock().map_err(|_| "a writer panicked while generating rows".to_string())?;
+            let mut stream =
+                streams[target].lock().map_err(|_| "a writer panicked while generating rows".to_string())?;
             stream.next_row().map_err(|e| crate::pipeline::error_chain(&e))?
         };
         let mine = self.rows[target].len();

@@ -21,13 +21,15 @@ pub struct Revision {
 pub fn revisions(project: &Path) -> Result<Vec<Revision>, MigrateError> {
     let mut found = Vec::new();
     for folder in version_folders(project)? {
-        let entries = std::fs::read_dir(&folder).map_err(|source| MigrateError::ReadDir { path: folder.clone(), source })?;
+        let entries =
+            std::fs::read_dir(&folder).map_err(|source| MigrateError::ReadDir { path: folder.clone(), source })?;
         for entry in entries {
             let path = entry.map_err(|source| MigrateError::ReadDir { path: folder.clone(), source })?.path();
             if path.extension().is_none_or(|e| e != "py") || !path.is_file() {
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|source| MigrateError::ReadFile { path: path.clone(), source })?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| MigrateError::ReadFile { path: path.clone(), source })?;
             // Helpers and `__init__.py` have no `revision`: Alembic skips them too.
             if let Some(id) = assignment(&text, "revision").and_then(|v| strings(&v).into_iter().next()) {
                 let parents = assignment(&text, "down_revision").map(|v| strings(&v)).unwrap_or_default();
@@ -43,9 +45,7 @@ pub fn revisions(project: &Path) -> Result<Vec<Revision>, MigrateError> {
 pub fn find(project: &Path, name: &str) -> Result<Revision, MigrateError> {
     let all = revisions(project)?;
     let named = |r: &&Revision| {
-        r.id == name
-            || r.file.file_stem().is_some_and(|s| s == name)
-            || r.file.file_name().is_some_and(|s| s == name)
+        r.id == name || r.file.file_stem().is_some_and(|s| s == name) || r.file.file_name().is_some_and(|s| s == name)
     };
     let Some(revision) = all.iter().find(named) else {
         return Err(MigrateError::UnderTestNotFound {
@@ -80,7 +80,9 @@ fn version_folders(project: &Path) -> Result<Vec<PathBuf>, MigrateError> {
     // `%(here)s` is absolute (Alembic makes it so); other relative paths are relative to the
     // folder Alembic runs in, which is the project folder.
     let here = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
-    let value = |key: &str| section.iter().find(|(k, _)| k == key).map(|(_, v)| v.replace("%(here)s", &here.display().to_string()));
+    let value = |key: &str| {
+        section.iter().find(|(k, _)| k == key).map(|(_, v)| v.replace("%(here)s", &here.display().to_string()))
+    };
     let layout = |message: String| MigrateError::ToolLayout { path: ini.clone(), message };
     let folders: Vec<PathBuf> = if let Some(locations) = value("version_locations") {
         let os_separator = value("path_separator").is_some_and(|s| s == "os");
@@ -182,13 +184,19 @@ mod tests {
     fn revisions_and_their_parents_are_read_as_alembics_template_writes_them() {
         let dir = project(&[
             ("alembic.ini", INI),
-            ("alembic/versions/001_initial.py", "revision: str = '001'\ndown_revision: Union[str, Sequence[str], None] = None\n"),
+            (
+                "alembic/versions/001_initial.py",
+                "revision: str = '001'\ndown_revision: Union[str, Sequence[str], None] = None\n",
+            ),
             ("alembic/versions/002_idx.py", "revision = \"002\"  # the indexes\ndown_revision = \"001\"\n"),
             ("alembic/versions/003_merge.py", "revision = '003'\ndown_revision = ('002', 'x')\n"),
             ("alembic/versions/helpers.py", "def f(): pass\n"),
         ]);
         let all = revisions(dir.path()).unwrap();
-        assert_eq!(all.iter().map(|r| (r.id.as_str(), r.parents.len())).collect::<Vec<_>>(), [("001", 0), ("002", 1), ("003", 2)]);
+        assert_eq!(
+            all.iter().map(|r| (r.id.as_str(), r.parents.len())).collect::<Vec<_>>(),
+            [("001", 0), ("002", 1), ("003", 2)]
+        );
         for name in ["002", "002_idx", "002_idx.py"] {
             assert_eq!(find(dir.path(), name).unwrap().parents, ["001"]);
         }

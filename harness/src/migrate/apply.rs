@@ -30,12 +30,10 @@ pub(crate) fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, 
 
 /// Runs `path` in `mode`; on failure the transaction (if any) is rolled back.
 pub fn run_file(client: &mut Client, path: &Path, mode: TransactionMode) -> Result<FileRun, MigrateError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| MigrateError::ReadFile { path: path.to_path_buf(), source })?;
-    let statements = split_statements(&text).map_err(|message| MigrateError::Split {
-        path: path.to_path_buf(),
-        message,
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| MigrateError::ReadFile { path: path.to_path_buf(), source })?;
+    let statements =
+        split_statements(&text).map_err(|message| MigrateError::Split { path: path.to_path_buf(), message })?;
     let started = Instant::now();
     let fail = |client: &mut Client, line: usize, sql: &str, error: postgres::Error| {
         // Leave the session usable: end whatever transaction the failure left open.
@@ -43,14 +41,10 @@ pub fn run_file(client: &mut Client, path: &Path, mode: TransactionMode) -> Resu
         MigrateError::Statement(Box::new(failure(path, line, sql, &error)))
     };
     if mode == TransactionMode::PerFile {
-        client
-            .batch_execute("BEGIN")
-            .map_err(|e| fail(client, 1, "BEGIN", e))?;
+        client.batch_execute("BEGIN").map_err(|e| fail(client, 1, "BEGIN", e))?;
     }
     for statement in &statements {
-        client
-            .batch_execute(&statement.sql)
-            .map_err(|e| fail(client, statement.line, &statement.sql, e))?;
+        client.batch_execute(&statement.sql).map_err(|e| fail(client, statement.line, &statement.sql, e))?;
     }
     if mode == TransactionMode::PerFile {
         let last = statements.last().map_or(1, |s| s.line);

@@ -111,7 +111,8 @@ impl ToolCommand {
         use std::os::unix::process::{CommandExt, ExitStatusExt};
         command.process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
         let started = Instant::now();
-        let mut child = command.spawn().map_err(|source| MigrateError::Spawn { command: self.shown.clone(), source })?;
+        let mut child =
+            command.spawn().map_err(|source| MigrateError::Spawn { command: self.shown.clone(), source })?;
         let group = nix::unistd::Pid::from_raw(child.id() as i32);
         let kill_group = move || {
             let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
@@ -148,7 +149,9 @@ impl ToolCommand {
         let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
         if timed_out || !status.success() {
             let status = match (timed_out, status.code(), status.signal()) {
-                (true, ..) => format!("killed after running for {} (`tool-timeout`)", humantime::format_duration(self.timeout)),
+                (true, ..) => {
+                    format!("killed after running for {} (`tool-timeout`)", humantime::format_duration(self.timeout))
+                }
                 (false, Some(code), _) => format!("exit status {code}"),
                 (false, None, Some(signal)) => format!("signal {signal}"),
                 (false, None, None) => status.to_string(),
@@ -173,9 +176,8 @@ mod tests {
     fn a_command_sees_the_database_in_its_environment_and_runs_in_the_project() {
         let dir = tempfile::tempdir().unwrap();
         let env = vec![("DATABASE_URL".to_string(), "postgresql://u@/d?host=%2Ftmp&port=1".to_string())];
-        let run = ToolCommand::shell("echo \"$DATABASE_URL\"; pwd", dir.path(), Path::new("python3"))
-            .run(&env)
-            .unwrap();
+        let run =
+            ToolCommand::shell("echo \"$DATABASE_URL\"; pwd", dir.path(), Path::new("python3")).run(&env).unwrap();
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines[0], "postgresql://u@/d?host=%2Ftmp&port=1");
         assert_eq!(Path::new(lines[1]).canonicalize().unwrap(), dir.path().canonicalize().unwrap());
@@ -202,9 +204,13 @@ mod tests {
     #[test]
     fn a_failing_command_reports_status_and_output() {
         let dir = tempfile::tempdir().unwrap();
-        let err = ToolCommand::shell("echo working; echo 'ValueError: no such revision' >&2; exit 3", dir.path(), Path::new("python3"))
-            .run(&[])
-            .unwrap_err();
+        let err = ToolCommand::shell(
+            "echo working; echo 'ValueError: no such revision' >&2; exit 3",
+            dir.path(),
+            Path::new("python3"),
+        )
+        .run(&[])
+        .unwrap_err();
         let MigrateError::Tool(f) = err else { panic!("{err}") };
         assert_eq!((f.status.as_str(), f.message.as_str()), ("exit status 3", "ValueError: no such revision"));
     }

@@ -34,11 +34,15 @@ pub fn migrations_folder(project: &Path, app: &str) -> Result<PathBuf, MigrateEr
         let mut next = Vec::new();
         for dir in &level {
             let Ok(entries) = std::fs::read_dir(dir) else { continue };
-            let mut subdirs: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+            let mut subdirs: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
             subdirs.sort();
             for sub in subdirs {
                 let name = sub.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                if name.starts_with('.') || matches!(name, "venv" | "node_modules" | "__pycache__") || sub.join("pyvenv.cfg").is_file() {
+                if name.starts_with('.')
+                    || matches!(name, "venv" | "node_modules" | "__pycache__")
+                    || sub.join("pyvenv.cfg").is_file()
+                {
                     continue;
                 }
                 if name == app && sub.join("migrations/__init__.py").is_file() {
@@ -59,7 +63,8 @@ pub fn migrations_folder(project: &Path, app: &str) -> Result<PathBuf, MigrateEr
 /// (`0025`), as `manage.py migrate` accepts.
 pub fn find(project: &Path, app: &str, name: &str) -> Result<DjangoMigration, MigrateError> {
     let folder = migrations_folder(project, app)?;
-    let entries = std::fs::read_dir(&folder).map_err(|source| MigrateError::ReadDir { path: folder.clone(), source })?;
+    let entries =
+        std::fs::read_dir(&folder).map_err(|source| MigrateError::ReadDir { path: folder.clone(), source })?;
     let mut names: Vec<String> = Vec::new();
     for entry in entries {
         let path = entry.map_err(|source| MigrateError::ReadDir { path: folder.clone(), source })?.path();
@@ -81,7 +86,10 @@ pub fn find(project: &Path, app: &str, name: &str) -> Result<DjangoMigration, Mi
                 available: if names.is_empty() {
                     "a migration file; the folder has none".to_string()
                 } else {
-                    format!("one of {} (a unique prefix will do)", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "one of {} (a unique prefix will do)",
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    )
                 },
             });
         }
@@ -109,7 +117,12 @@ mod tests {
 
     #[test]
     fn migrations_are_found_by_name_or_unique_prefix_with_the_one_before() {
-        let dir = project(&["upstream/migrations/__init__.py", "upstream/migrations/0001_initial.py", "upstream/migrations/0025_add_idx.py", "upstream/migrations/0026_more.py"]);
+        let dir = project(&[
+            "upstream/migrations/__init__.py",
+            "upstream/migrations/0001_initial.py",
+            "upstream/migrations/0025_add_idx.py",
+            "upstream/migrations/0026_more.py",
+        ]);
         let m = find(dir.path(), "upstream", "0025").unwrap();
         assert_eq!((m.name.as_str(), m.previous.as_str()), ("0025_add_idx", "0001_initial"));
         assert_eq!(find(dir.path(), "upstream", "0001_initial").unwrap().previous, "zero");
@@ -119,7 +132,11 @@ mod tests {
 
     #[test]
     fn an_app_deeper_in_the_project_is_found_and_a_missing_one_is_named() {
-        let dir = project(&["src/apps/upstream/migrations/__init__.py", "src/apps/upstream/migrations/0001_initial.py", ".venv/x/upstream/migrations/__init__.py"]);
+        let dir = project(&[
+            "src/apps/upstream/migrations/__init__.py",
+            "src/apps/upstream/migrations/0001_initial.py",
+            ".venv/x/upstream/migrations/__init__.py",
+        ]);
         assert_eq!(find(dir.path(), "upstream", "0001").unwrap().name, "0001_initial");
         let err = find(dir.path(), "alerts", "0001").unwrap_err().to_string();
         assert!(err.contains("no migrations folder for app `alerts`"), "{err}");

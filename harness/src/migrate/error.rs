@@ -21,11 +21,7 @@ pub enum MigrateError {
     #[error("no migrations in `{}` (expected Diesel folders `NNN_name/up.sql`, sqlx files `NNN_name.up.sql`, Flyway files `V1__name.sql` or plain `.sql` files)", path.display())]
     Empty { path: PathBuf },
     #[error("migration under test `{name}` not found in `{}` (expected one of {available})", dir.display())]
-    UnderTestNotFound {
-        name: String,
-        dir: PathBuf,
-        available: String,
-    },
+    UnderTestNotFound { name: String, dir: PathBuf, available: String },
     #[error("`{}`: invalid `metadata.toml`: {message}", path.display())]
     Metadata { path: PathBuf, message: String },
     #[error("`{}`: cannot split into statements: {message}", path.display())]
@@ -182,19 +178,33 @@ The above exception was the direct cause of the following exception:\n\n\
 sqlalchemy.exc.InternalError: (psycopg.errors.ActiveSqlTransaction) CREATE INDEX CONCURRENTLY cannot run inside a transaction block\n\
 [SQL: CREATE INDEX CONCURRENTLY idx_a\nON t (a)]\n(Background on this error at: https://sqlalche.me/e/21/2j85)\n";
         let f = ToolFailure::new("alembic upgrade 0002".into(), "p".into(), "exit status 1".into(), "", stderr);
-        assert!(f.message.starts_with("sqlalchemy.exc.InternalError: (psycopg.errors.ActiveSqlTransaction) CREATE INDEX"), "{}", f.message);
+        assert!(
+            f.message.starts_with("sqlalchemy.exc.InternalError: (psycopg.errors.ActiveSqlTransaction) CREATE INDEX"),
+            "{}",
+            f.message
+        );
         assert_eq!(f.statement.as_deref(), Some("CREATE INDEX CONCURRENTLY idx_a\nON t (a)"));
         let shown = f.to_string();
-        assert!(shown.starts_with("`alembic upgrade 0002` in `p` failed (exit status 1): sqlalchemy.exc.InternalError"), "{shown}");
+        assert!(
+            shown.starts_with("`alembic upgrade 0002` in `p` failed (exit status 1): sqlalchemy.exc.InternalError"),
+            "{shown}"
+        );
         assert!(shown.ends_with("in `CREATE INDEX CONCURRENTLY idx_a ON t (a)`"), "{shown}");
         assert!(f.text().contains("Running upgrade 0001 -> 0002"));
     }
 
     #[test]
     fn tool_errors_without_a_traceback_and_silent_tools() {
-        let f = ToolFailure::new("alembic upgrade 9".into(), "p".into(), "exit status 255".into(), "", "INFO x\nFAILED: Can't locate revision identified by '9'\n");
+        let f = ToolFailure::new(
+            "alembic upgrade 9".into(),
+            "p".into(),
+            "exit status 255".into(),
+            "",
+            "INFO x\nFAILED: Can't locate revision identified by '9'\n",
+        );
         assert_eq!(f.message, "FAILED: Can't locate revision identified by '9'");
-        let f = ToolFailure::new("goose up".into(), "p".into(), "exit status 127".into(), "", "sh: 1: goose: not found\n");
+        let f =
+            ToolFailure::new("goose up".into(), "p".into(), "exit status 127".into(), "", "sh: 1: goose: not found\n");
         assert_eq!(f.message, "sh: 1: goose: not found");
         assert!(f.to_string().contains("a command was not found"), "{f}");
         let f = ToolFailure::new("x".into(), "p".into(), "exit status 1".into(), "only stdout\n", "");

@@ -77,7 +77,14 @@ mod tests {
         );
         assert!(found.sets_lock_timeout);
         assert_eq!(found.index_builds.len(), 2);
-        assert_eq!((found.index_builds[0].name.as_deref(), found.index_builds[0].table.as_str(), found.index_builds[0].concurrently), (Some("idx_a"), "agents", false));
+        assert_eq!(
+            (
+                found.index_builds[0].name.as_deref(),
+                found.index_builds[0].table.as_str(),
+                found.index_builds[0].concurrently
+            ),
+            (Some("idx_a"), "agents", false)
+        );
         assert_eq!((found.index_builds[1].name.as_deref(), found.index_builds[1].concurrently), (Some("Idx_B"), true));
         assert_eq!(found.blocking_statements, vec![2, 4]);
     }

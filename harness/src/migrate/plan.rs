@@ -115,8 +115,17 @@ impl MigrationPlan {
         // Absolute (symbolic links kept: a virtual environment's `python` is one), since the
         // tool runs in the project folder.
         let python = find_python(&project);
-        let python = if python.components().count() > 1 { std::path::absolute(&python).unwrap_or(python) } else { python };
-        Ok(MigrationPlan::Tool(ToolPlan { tool: tool.clone(), project, id, file, previous, python, timeout: spec.tool_timeout }))
+        let python =
+            if python.components().count() > 1 { std::path::absolute(&python).unwrap_or(python) } else { python };
+        Ok(MigrationPlan::Tool(ToolPlan {
+            tool: tool.clone(),
+            project,
+            id,
+            file,
+            previous,
+            python,
+            timeout: spec.tool_timeout,
+        }))
     }
 
     /// The tool that runs the migrations, `None` for SQL files.
@@ -292,20 +301,21 @@ impl MigrationPlan {
                 };
                 let mut client = db.connect()?;
                 // Named so that the workload's lock monitor knows the migration's session.
-                client
-                    .batch_execute(&format!("SET application_name = '{MIGRATION_APP_NAME}'"))
-                    .map_err(|source| {
-                        MigrateError::Database(crate::db::DbError::Sql { what: "naming the migration's session".into(), target: db.name.clone(), source })
-                    })?;
+                client.batch_execute(&format!("SET application_name = '{MIGRATION_APP_NAME}'")).map_err(|source| {
+                    MigrateError::Database(crate::db::DbError::Sql {
+                        what: "naming the migration's session".into(),
+                        target: db.name.clone(),
+                        source,
+                    })
+                })?;
                 let started = Instant::now();
                 run_file(&mut client, file, transaction_mode(under_test, *transaction))?;
                 Ok(Applied { duration: started.elapsed(), tool: None })
             }
             MigrationPlan::Tool(t) => {
-                let command = t.command(step)?.ok_or_else(|| MigrateError::NoDown {
-                    id: t.id.clone(),
-                    expected: self.down_convention(),
-                })?;
+                let command = t
+                    .command(step)?
+                    .ok_or_else(|| MigrateError::NoDown { id: t.id.clone(), expected: self.down_convention() })?;
                 let mut env = db.client_env();
                 // libpq (psycopg, psql) names the tool's session so the lock monitor knows it.
                 env.push(("PGAPPNAME".into(), MIGRATION_APP_NAME.into()));
@@ -327,7 +337,9 @@ impl ToolPlan {
     fn command(&self, step: Step) -> Result<Option<ToolCommand>, MigrateError> {
         let dir = &self.project;
         let id = self.id.as_str();
-        let python = |args: &[&str], shown: String| Some(ToolCommand::python(&self.python, args, shown, dir).with_timeout(self.timeout));
+        let python = |args: &[&str], shown: String| {
+            Some(ToolCommand::python(&self.python, args, shown, dir).with_timeout(self.timeout))
+        };
         Ok(match &self.tool {
             ToolSpec::Alembic => {
                 let alembic = |args: &[&str]| {
@@ -370,7 +382,10 @@ impl ToolPlan {
                 };
                 // The target goes into a shell line: quoted, so a name with spaces or `;` stays
                 // one argument.
-                line.map(|l| ToolCommand::shell(&l.replace(TARGET, &shell_words::quote(target)), dir, &self.python).with_timeout(self.timeout))
+                line.map(|l| {
+                    ToolCommand::shell(&l.replace(TARGET, &shell_words::quote(target)), dir, &self.python)
+                        .with_timeout(self.timeout)
+                })
             }
         })
     }
@@ -431,7 +446,8 @@ mod tests {
         assert_eq!(shown(&plan, Step::Up).unwrap(), "goose up-to 0025_idx");
         assert_eq!(shown(&plan, Step::Down).unwrap(), "goose down-to 20240101");
         assert_eq!(shown(&plan, Step::Sql), None);
-        let bare = tool_plan(ToolSpec::Command { up: "make migrate".into(), down: None, sql: None, previous: None }, None);
+        let bare =
+            tool_plan(ToolSpec::Command { up: "make migrate".into(), down: None, sql: None, previous: None }, None);
         let err = MigrationPlan::Tool(bare).down_command();
         assert_eq!(err, None);
     }

@@ -34,11 +34,7 @@ pub fn find_python(project: &Path) -> PathBuf {
         Some(project.join("venv")),
         Some(env_path(VENV_ENV).unwrap_or_else(|| PathBuf::from(BUILT_VENV))),
     ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find_map(in_venv)
-        .unwrap_or_else(|| PathBuf::from("python3"))
+    candidates.into_iter().flatten().find_map(in_venv).unwrap_or_else(|| PathBuf::from("python3"))
 }
 
 /// Fails with a message saying how to install `module` when `python` cannot import it.

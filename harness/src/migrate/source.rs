@@ -67,16 +67,11 @@ impl Migration {
 /// Lists the migrations in `dir`, in application order.
 pub fn discover(dir: &Path) -> Result<Vec<Migration>, MigrateError> {
     let read_dir = |path: &Path| {
-        std::fs::read_dir(path).map_err(|source| MigrateError::ReadDir {
-            path: path.to_path_buf(),
-            source,
-        })
+        std::fs::read_dir(path).map_err(|source| MigrateError::ReadDir { path: path.to_path_buf(), source })
     };
     let mut found = Vec::new();
     for entry in read_dir(dir)? {
-        let path = entry
-            .map_err(|source| MigrateError::ReadDir { path: dir.to_path_buf(), source })?
-            .path();
+        let path = entry.map_err(|source| MigrateError::ReadDir { path: dir.to_path_buf(), source })?.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
             continue;
         };
@@ -98,14 +93,18 @@ pub fn discover(dir: &Path) -> Result<Vec<Migration>, MigrateError> {
             continue;
         }
         let Some(stem) = name.strip_suffix(".sql") else { continue };
-        let flyway_undo = stem.strip_prefix('U').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()) && r.contains("__"));
+        let flyway_undo =
+            stem.strip_prefix('U').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()) && r.contains("__"));
         if stem.ends_with(".down") || flyway_undo {
             continue; // down/undo halves are attached to their up file below
         }
         let (id, format, down) = if let Some(base) = stem.strip_suffix(".up") {
             let down = dir.join(format!("{base}.down.sql"));
             (base.to_string(), Format::Sqlx, down.is_file().then_some(down))
-        } else if stem.strip_prefix('V').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()) && r.contains("__")) {
+        } else if stem
+            .strip_prefix('V')
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()) && r.contains("__"))
+        {
             let undo = dir.join(format!("U{}", &name[1..]));
             (stem.to_string(), Format::Flyway, undo.is_file().then_some(undo))
         } else if version_of(stem).chars().next().is_some_and(|c| c.is_ascii_digit()) && stem.contains('_') {
@@ -165,10 +164,8 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
 fn run_in_transaction(metadata: &Path) -> Result<bool, MigrateError> {
     let text = std::fs::read_to_string(metadata)
         .map_err(|source| MigrateError::ReadFile { path: metadata.to_path_buf(), source })?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| MigrateError::Metadata {
-        path: metadata.to_path_buf(),
-        message: e.message().to_string(),
-    })?;
+    let table: toml::Table = toml::from_str(&text)
+        .map_err(|e| MigrateError::Metadata { path: metadata.to_path_buf(), message: e.message().to_string() })?;
     match table.get("run_in_transaction") {
         None => Ok(true),
         Some(toml::Value::Boolean(b)) => Ok(*b),
@@ -180,8 +177,8 @@ fn run_in_transaction(metadata: &Path) -> Result<bool, MigrateError> {
 }
 
 fn first_line_says_no_transaction(path: &Path) -> Result<bool, MigrateError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| MigrateError::ReadFile { path: path.to_path_buf(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| MigrateError::ReadFile { path: path.to_path_buf(), source })?;
     Ok(text.lines().next().is_some_and(|l| l.trim() == "-- no-transaction"))
 }
 

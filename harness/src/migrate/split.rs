@@ -13,21 +13,14 @@ pub struct Statement {
 }
 
 pub fn split_statements(sql: &str) -> Result<Vec<Statement>, String> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
-        .tokenize_with_location()
-        .map_err(|e| e.to_string())?;
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize_with_location().map_err(|e| e.to_string())?;
+    let line_starts: Vec<usize> = std::iter::once(0).chain(sql.match_indices('\n').map(|(i, _)| i + 1)).collect();
     // sqlparser reports 1-based lines and character columns; SQL text is sliced by bytes.
     let offset = |line: u64, column: u64| -> usize {
         let Some(&start) = line_starts.get((line as usize).saturating_sub(1)) else {
             return sql.len();
         };
-        sql[start..]
-            .char_indices()
-            .nth((column as usize).saturating_sub(1))
-            .map_or(sql.len(), |(i, _)| start + i)
+        sql[start..].char_indices().nth((column as usize).saturating_sub(1)).map_or(sql.len(), |(i, _)| start + i)
     };
     let mut statements = Vec::new();
     let mut start = 0;
@@ -73,11 +66,7 @@ mod tests {
     fn splits_on_semicolons_and_keeps_lines() {
         assert_eq!(
             texts("BEGIN;\n-- note\nCREATE INDEX i ON t (a);\n\nCOMMIT;\n"),
-            vec![
-                (1, "BEGIN".to_string()),
-                (3, "CREATE INDEX i ON t (a)".to_string()),
-                (5, "COMMIT".to_string())
-            ]
+            vec![(1, "BEGIN".to_string()), (3, "CREATE INDEX i ON t (a)".to_string()), (5, "COMMIT".to_string())]
         );
     }
 

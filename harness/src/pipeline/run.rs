@@ -40,7 +40,9 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
     let mut result = new_result(scenario, backend.describe(), backend.server_version().to_string());
     // A major of the scenario's own matrix is one it is written for.
     let in_matrix = scenario.matrix.iter().any(|m| m == crate::db::major_of(backend.server_version()));
-    if let Some(f) = check::server_version(scenario.database.postgres.as_deref(), backend.server_version()).filter(|_| !in_matrix) {
+    if let Some(f) =
+        check::server_version(scenario.database.postgres.as_deref(), backend.server_version()).filter(|_| !in_matrix)
+    {
         result.findings.push(f);
     }
     let progress = |stage: &str| {
@@ -66,7 +68,11 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
             } else if let Err(e) = backend.drop_database(&db) {
                 result.findings.push(Finding::warning(
                     "cleanup",
-                    format!("could not drop scratch database `{}`: {}", db.name, error_chain(&PipelineError::Database(e))),
+                    format!(
+                        "could not drop scratch database `{}`: {}",
+                        db.name,
+                        error_chain(&PipelineError::Database(e))
+                    ),
                     None,
                 ));
             }
@@ -112,13 +118,9 @@ fn run_in(
         progress(&format!("schema {}", file.display()));
         migrate::run_file(&mut client, file, TransactionMode::None).map_err(PipelineError::Schema)?;
     }
-    plan.run_earlier(db, progress)
-        .map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
+    plan.run_earlier(db, progress).map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
 
-    progress(&format!(
-        "seeding {} rows",
-        scenario.tables.iter().map(|t| t.rows).sum::<u64>()
-    ));
+    progress(&format!("seeding {} rows", scenario.tables.iter().map(|t| t.rows).sum::<u64>()));
     result.seeded = seed::seed_tables(&mut client, scenario)?;
 
     let applied = explain::pin_settings(&mut client, &scenario.explain.settings)?;
@@ -158,7 +160,11 @@ fn run_in(
         Err(e) if plan.tool().is_some() => {
             result.findings.push(Finding::warning(
                 "migration-sql",
-                format!("could not read the SQL of migration `{}` from its tool, so its locking was not inspected: {}", plan.id(), error_chain(&e)),
+                format!(
+                    "could not read the SQL of migration `{}` from its tool, so its locking was not inspected: {}",
+                    plan.id(),
+                    error_chain(&e)
+                ),
                 Some("make the tool's offline SQL output work (Alembic: `run_migrations_offline` in env.py)".into()),
             ));
             None
@@ -173,10 +179,9 @@ fn run_in(
 
     // The catalog the down step must restore.
     let before_up = match &scenario.migration.reversible {
-        Some(_) => Some(
-            explain::catalog_snapshot(&mut client, plan.bookkeeping_tables())
-                .map_err(|source| PipelineError::Sql { what: "reading the catalog before the migration".into(), source })?,
-        ),
+        Some(_) => Some(explain::catalog_snapshot(&mut client, plan.bookkeeping_tables()).map_err(|source| {
+            PipelineError::Sql { what: "reading the catalog before the migration".into(), source }
+        })?),
         None => None,
     };
     // The workload around the migration and the write series, when the scenario asks. Without
@@ -301,7 +306,14 @@ fn run_in(
     capture_phase(scenario, &mut client, Phase::After, &params, result, progress)?;
     match (&scenario.migration.reversible, before_up) {
         (Some(reversibility), Some(before_up)) => {
-            let step = Reversal { scenario, db, plan: &plan, down_file: reversibility.down.as_deref(), mode, before_up: &before_up };
+            let step = Reversal {
+                scenario,
+                db,
+                plan: &plan,
+                down_file: reversibility.down.as_deref(),
+                mode,
+                before_up: &before_up,
+            };
             step.run(&mut client, &params, result, progress)
         }
         _ => Ok(()),
@@ -337,7 +349,8 @@ impl Reversal<'_> {
     ) -> Result<(), PipelineError> {
         let ignore = self.plan.bookkeeping_tables();
         let snapshot = |client: &mut Client, when: &str| {
-            explain::catalog_snapshot(client, ignore).map_err(|source| PipelineError::Sql { what: format!("reading the catalog {when}"), source })
+            explain::catalog_snapshot(client, ignore)
+                .map_err(|source| PipelineError::Sql { what: format!("reading the catalog {when}"), source })
         };
         let after_up = snapshot(client, "after the migration")?;
         let reversibility = self.scenario.migration.reversible.as_ref();
@@ -384,7 +397,9 @@ impl Reversal<'_> {
         progress("capturing plans after the down step");
         capture_phase(self.scenario, client, Phase::Rollback, params, result, progress)?;
         for q in &mut result.queries {
-            let shape = |phase: Phase| q.captures.iter().find(|c| c.phase == phase && c.mode == PlanMode::Custom).map(|c| c.summary.clone());
+            let shape = |phase: Phase| {
+                q.captures.iter().find(|c| c.phase == phase && c.mode == PlanMode::Custom).map(|c| c.summary.clone())
+            };
             if let (Some(before), Some(now)) = (shape(Phase::Before), shape(Phase::Rollback)) {
                 if before != now {
                     let finding = Finding::warning(
@@ -392,7 +407,9 @@ impl Reversal<'_> {
                         format!("after the down step the plan is `{now}`; before the migration it was `{before}`"),
                         Some("whatever the down step leaves behind still steers this query; see the `reversible` findings".into()),
                     );
-                    if let Some(c) = q.captures.iter_mut().find(|c| c.phase == Phase::Rollback && c.mode == PlanMode::Custom) {
+                    if let Some(c) =
+                        q.captures.iter_mut().find(|c| c.phase == Phase::Rollback && c.mode == PlanMode::Custom)
+                    {
                         c.findings.push(finding);
                     }
                 }
@@ -457,10 +474,9 @@ fn capture_phase(
     let tables: BTreeMap<String, TableSize> = explain::table_sizes(client)
         .map_err(|source| PipelineError::Sql { what: "reading table sizes".into(), source })?;
     let indexes: Option<Vec<String>> = match phase {
-        Phase::After => result
-            .migration
-            .as_ref()
-            .map(|m| m.indexes_after.iter().map(|(name, _)| name.clone()).collect()),
+        Phase::After => {
+            result.migration.as_ref().map(|m| m.indexes_after.iter().map(|(name, _)| name.clone()).collect())
+        }
         Phase::Before | Phase::Rollback => None,
     };
     let major = server_major(&result.server_version);
@@ -511,14 +527,19 @@ fn capture_phase(
             break;
         }
         // Too close to call: measure another series and judge on all samples together.
-        progress(&format!("a timing budget is too close to call; measuring again ({} of {})", attempt + 1, scenario.explain.max_repeats));
+        progress(&format!(
+            "a timing budget is too close to call; measuring again ({} of {})",
+            attempt + 1,
+            scenario.explain.max_repeats
+        ));
         for (i, more) in time_clients(scenario, client, params)?.into_iter().enumerate().take(scenario.queries.len()) {
             if let Some(c) = result.queries[i].client.iter_mut().find(|c| c.phase == phase) {
                 c.series.extend(&more.samples);
             }
         }
         for &i in &undecided {
-            let modes: Vec<PlanMode> = result.queries[i].captures.iter().filter(|c| c.phase == phase).map(|c| c.mode).collect();
+            let modes: Vec<PlanMode> =
+                result.queries[i].captures.iter().filter(|c| c.phase == phase).map(|c| c.mode).collect();
             for mode in modes {
                 let again = explain_query(scenario, client, i, mode, params)?;
                 if let Some(c) = result.queries[i].captures.iter_mut().find(|c| c.phase == phase && c.mode == mode) {
@@ -553,7 +574,11 @@ fn explain_query(
 /// on this connection (driver, network, a container's port mapping), to read the queries'
 /// figures against. The statements take turns run by run, so that whatever else the machine
 /// does at a given moment hits all of them alike.
-fn time_clients(scenario: &Scenario, client: &mut Client, params: &[Vec<ParamValue>]) -> Result<Vec<Series>, PipelineError> {
+fn time_clients(
+    scenario: &Scenario,
+    client: &mut Client,
+    params: &[Vec<ParamValue>],
+) -> Result<Vec<Series>, PipelineError> {
     client
         .batch_execute("RESET plan_cache_mode")
         .map_err(|source| PipelineError::Sql { what: "resetting plan_cache_mode".into(), source })?;
@@ -603,20 +628,29 @@ fn evaluate_phase(
                     findings.extend(check::index_exists(&c.expect, indexes));
                 }
                 findings.extend(c.budgets.max_heap_fetches.and_then(|max| check::heap_fetches(&capture.explain, max)));
-                findings.extend(c.budgets.max_rows_examined.and_then(|max| check::rows_examined(&capture.explain, max)));
+                findings
+                    .extend(c.budgets.max_rows_examined.and_then(|max| check::rows_examined(&capture.explain, max)));
                 budgets.extend(check::latency(&c.budgets, client_now.as_ref(), &capture.execution, &capture.planning));
                 let (label, before, now) = match c.budgets.measure {
                     Measure::Client => ("client", client_before.clone(), client_now.clone()),
                     Measure::Server => ("server", server_before.clone(), Some(capture.execution.clone())),
                 };
-                budgets.extend(check::speedup(&c.budgets, label, &before.unwrap_or_default(), &now.unwrap_or_default()));
+                budgets.extend(check::speedup(
+                    &c.budgets,
+                    label,
+                    &before.unwrap_or_default(),
+                    &now.unwrap_or_default(),
+                ));
             }
             findings.extend(check::budget_findings(&budgets));
             if !capture.unstable.is_empty() {
                 findings.push(Finding::warning(
                     "stable-plan",
                     format!("the plan changed between measured runs ({} shapes)", capture.unstable.len()),
-                    Some("statistics or caches moved during the runs; see `unstable` in results.json for each shape".into()),
+                    Some(
+                        "statistics or caches moved during the runs; see `unstable` in results.json for each shape"
+                            .into(),
+                    ),
                 ));
             }
             capture.findings = findings;

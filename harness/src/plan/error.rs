@@ -36,11 +36,7 @@ pub enum PlanError {
 
     /// A top-level key such as `Planning Time` holds the wrong kind of value.
     #[error("`{key}` must be {expected}, found `{found}`")]
-    Field {
-        key: String,
-        expected: &'static str,
-        found: String,
-    },
+    Field { key: String, expected: &'static str, found: String },
 
     /// A plan node is malformed: not an object, no `Node Type`, or a key of the wrong type.
     #[error("invalid plan node at `{path}`")]

@@ -47,16 +47,9 @@ pub(crate) fn third_party_files() -> Vec<(String, String)> {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
                 visit(&path, base, out);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("json" | "plan")
-            ) {
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "plan")) {
                 let text = std::fs::read_to_string(&path).expect("readable fixture");
-                let relative = path
-                    .strip_prefix(base)
-                    .expect("under base")
-                    .display()
-                    .to_string();
+                let relative = path.strip_prefix(base).expect("under base").display().to_string();
                 out.push((relative, text));
             }
         }

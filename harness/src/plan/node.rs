@@ -17,25 +17,12 @@ use serde_json::{Map, Value};
 pub struct Explain {
     #[serde(rename = "Plan")]
     pub plan: Node,
-    #[serde(
-        rename = "Planning Time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Planning Time", default, skip_serializing_if = "Option::is_none")]
     pub planning_time_ms: Option<f64>,
-    #[serde(
-        rename = "Execution Time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Execution Time", default, skip_serializing_if = "Option::is_none")]
     pub execution_time_ms: Option<f64>,
     /// Planner settings that differ from the built-in defaults (`SETTINGS` option, 12+).
-    #[serde(
-        rename = "Settings",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "settings"
-    )]
+    #[serde(rename = "Settings", default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "settings")]
     pub settings: BTreeMap<String, String>,
     /// Every other top-level key: `Triggers`, `JIT`, `Planning` buffers, auto_explain's
     /// `Query Text`, `Query Identifier`, …
@@ -49,18 +36,10 @@ pub struct Explain {
 pub struct Node {
     #[serde(rename = "Node Type")]
     pub node_type: String,
-    #[serde(
-        rename = "Parent Relationship",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Parent Relationship", default, skip_serializing_if = "Option::is_none")]
     pub parent_relationship: Option<String>,
     /// `SubPlan 1`, `InitPlan 1 (returns $0)`, `CTE recent`.
-    #[serde(
-        rename = "Subplan Name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Subplan Name", default, skip_serializing_if = "Option::is_none")]
     pub subplan_name: Option<String>,
     #[serde(rename = "Join Type", default, skip_serializing_if = "Option::is_none")]
     pub join_type: Option<String>,
@@ -68,23 +47,11 @@ pub struct Node {
     #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// `Forward`, `Backward` or `NoMovement`.
-    #[serde(
-        rename = "Scan Direction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Scan Direction", default, skip_serializing_if = "Option::is_none")]
     pub scan_direction: Option<String>,
-    #[serde(
-        rename = "Index Name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Index Name", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    #[serde(
-        rename = "Relation Name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Relation Name", default, skip_serializing_if = "Option::is_none")]
     pub relation_name: Option<String>,
     /// Only printed with `VERBOSE`.
     #[serde(rename = "Schema", default, skip_serializing_if = "Option::is_none")]
@@ -93,149 +60,65 @@ pub struct Node {
     pub alias: Option<String>,
     #[serde(rename = "CTE Name", default, skip_serializing_if = "Option::is_none")]
     pub cte_name: Option<String>,
-    #[serde(
-        rename = "Function Name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Function Name", default, skip_serializing_if = "Option::is_none")]
     pub function_name: Option<String>,
 
-    #[serde(
-        rename = "Startup Cost",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Startup Cost", default, skip_serializing_if = "Option::is_none")]
     pub startup_cost: Option<f64>,
-    #[serde(
-        rename = "Total Cost",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Total Cost", default, skip_serializing_if = "Option::is_none")]
     pub total_cost: Option<f64>,
     /// Absent under `COSTS OFF`.
     #[serde(rename = "Plan Rows", default, skip_serializing_if = "Option::is_none")]
     pub plan_rows: Option<f64>,
-    #[serde(
-        rename = "Actual Startup Time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Actual Startup Time", default, skip_serializing_if = "Option::is_none")]
     pub actual_startup_time: Option<f64>,
-    #[serde(
-        rename = "Actual Total Time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Actual Total Time", default, skip_serializing_if = "Option::is_none")]
     pub actual_total_time: Option<f64>,
     /// Rows per loop (an average, hence fractional on 18).
-    #[serde(
-        rename = "Actual Rows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Actual Rows", default, skip_serializing_if = "Option::is_none")]
     pub actual_rows: Option<f64>,
-    #[serde(
-        rename = "Actual Loops",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Actual Loops", default, skip_serializing_if = "Option::is_none")]
     pub actual_loops: Option<f64>,
 
     #[serde(rename = "Sort Key", default, skip_serializing_if = "Vec::is_empty")]
     pub sort_key: Vec<String>,
     /// Incremental Sort: the leading keys the input is already sorted by.
-    #[serde(
-        rename = "Presorted Key",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Presorted Key", default, skip_serializing_if = "Vec::is_empty")]
     pub presorted_key: Vec<String>,
-    #[serde(
-        rename = "Index Cond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Index Cond", default, skip_serializing_if = "Option::is_none")]
     pub index_cond: Option<String>,
-    #[serde(
-        rename = "Recheck Cond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Recheck Cond", default, skip_serializing_if = "Option::is_none")]
     pub recheck_cond: Option<String>,
     #[serde(rename = "Hash Cond", default, skip_serializing_if = "Option::is_none")]
     pub hash_cond: Option<String>,
-    #[serde(
-        rename = "Merge Cond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Merge Cond", default, skip_serializing_if = "Option::is_none")]
     pub merge_cond: Option<String>,
-    #[serde(
-        rename = "Join Filter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Join Filter", default, skip_serializing_if = "Option::is_none")]
     pub join_filter: Option<String>,
     #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Per loop, like `Actual Rows`: multiply by `actual_loops` for the total.
-    #[serde(
-        rename = "Rows Removed by Filter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Rows Removed by Filter", default, skip_serializing_if = "Option::is_none")]
     pub rows_removed_by_filter: Option<f64>,
-    #[serde(
-        rename = "Rows Removed by Index Recheck",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Rows Removed by Index Recheck", default, skip_serializing_if = "Option::is_none")]
     pub rows_removed_by_index_recheck: Option<f64>,
     /// Index Only Scan: heap pages visited because the visibility map did not vouch for them.
-    #[serde(
-        rename = "Heap Fetches",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Heap Fetches", default, skip_serializing_if = "Option::is_none")]
     pub heap_fetches: Option<f64>,
 
     /// Buffer counts include those of the node's children.
-    #[serde(
-        rename = "Shared Hit Blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Shared Hit Blocks", default, skip_serializing_if = "Option::is_none")]
     pub shared_hit_blocks: Option<f64>,
-    #[serde(
-        rename = "Shared Read Blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Shared Read Blocks", default, skip_serializing_if = "Option::is_none")]
     pub shared_read_blocks: Option<f64>,
-    #[serde(
-        rename = "Shared Dirtied Blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Shared Dirtied Blocks", default, skip_serializing_if = "Option::is_none")]
     pub shared_dirtied_blocks: Option<f64>,
-    #[serde(
-        rename = "Shared Written Blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Shared Written Blocks", default, skip_serializing_if = "Option::is_none")]
     pub shared_written_blocks: Option<f64>,
-    #[serde(
-        rename = "Temp Read Blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Temp Read Blocks", default, skip_serializing_if = "Option::is_none")]
     pub temp_read_blocks: Option<f64>,
-    #[serde(
-        rename = "Temp Written Blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Temp Written Blocks", default, skip_serializing_if = "Option::is_none")]
     pub temp_written_blocks: Option<f64>,
 
     #[serde(rename = "Plans", default, skip_serializing_if = "Vec::is_empty")]
@@ -299,10 +182,7 @@ impl Node {
     /// Whether the node reads an index: Index Scan, Index Only Scan (either direction) or
     /// Bitmap Index Scan.
     pub fn is_index_scan(&self) -> bool {
-        matches!(
-            self.node_type.as_str(),
-            "Index Scan" | "Index Only Scan" | "Bitmap Index Scan"
-        )
+        matches!(self.node_type.as_str(), "Index Scan" | "Index Only Scan" | "Bitmap Index Scan")
     }
 
     /// Whether the node is a Seq Scan (parallel or not).
@@ -335,13 +215,7 @@ impl<'a> Iterator for Walk<'a> {
 impl Explain {
     /// A document holding only this plan, as a bare node parses.
     pub fn from_plan(plan: Node) -> Explain {
-        Explain {
-            plan,
-            planning_time_ms: None,
-            execution_time_ms: None,
-            settings: BTreeMap::new(),
-            extra: Map::new(),
-        }
+        Explain { plan, planning_time_ms: None, execution_time_ms: None, settings: BTreeMap::new(), extra: Map::new() }
     }
 
     /// Every node of the plan, pre-order.
@@ -368,9 +242,7 @@ impl Explain {
     /// (PostgreSQL prints the per-loop average). 0 for a plan without actual counts: check
     /// [`is_analyzed`](Explain::is_analyzed) before treating it as a measurement.
     pub fn rows_removed_by_filter(&self) -> f64 {
-        self.walk()
-            .map(|node| node.rows_removed_by_filter.unwrap_or(0.0) * node.loops())
-            .sum()
+        self.walk().map(|node| node.rows_removed_by_filter.unwrap_or(0.0) * node.loops()).sum()
     }
 
     /// Heap pages Index Only Scans had to visit, summed over the plan (PostgreSQL prints the
@@ -421,19 +293,13 @@ mod tests {
     #[test]
     fn walk_is_pre_order_and_enters_subplans() {
         let explain = fixture::pg15("subplan_index");
-        assert_eq!(
-            node_types(&explain),
-            ["Seq Scan", "Aggregate", "Index Scan"]
-        );
+        assert_eq!(node_types(&explain), ["Seq Scan", "Aggregate", "Index Scan"]);
     }
 
     #[test]
     fn walk_enters_cte_init_plans() {
         let explain = fixture::pg15("cte_index");
-        assert_eq!(
-            node_types(&explain),
-            ["Aggregate", "Index Scan", "CTE Scan"]
-        );
+        assert_eq!(node_types(&explain), ["Aggregate", "Index Scan", "CTE Scan"]);
         let cte = explain.walk().nth(1).expect("the CTE child");
         assert_eq!(cte.subplan_name.as_deref(), Some("CTE recent"));
     }
@@ -441,10 +307,7 @@ mod tests {
     #[test]
     fn walk_visits_siblings_in_document_order() {
         let explain = fixture::pg15("nested_loop_index");
-        let relations: Vec<_> = explain
-            .walk()
-            .filter_map(|n| n.relation_name.as_deref())
-            .collect();
+        let relations: Vec<_> = explain.walk().filter_map(|n| n.relation_name.as_deref()).collect();
         assert_eq!(relations, ["customers", "orders"]);
     }
 
@@ -458,11 +321,7 @@ mod tests {
             ("Seq Scan", false),
             ("Sort", false),
         ] {
-            assert_eq!(
-                Node::new(node_type).is_index_scan(),
-                expected,
-                "{node_type}"
-            );
+            assert_eq!(Node::new(node_type).is_index_scan(), expected, "{node_type}");
         }
     }
 
@@ -470,8 +329,7 @@ mod tests {
     fn shared_blocks_touched_is_the_roots_hit_plus_read() {
         let explain = fixture::pg15("rows_removed_by_filter");
         let root = &explain.plan;
-        let expected =
-            root.shared_hit_blocks.unwrap_or(0.0) + root.shared_read_blocks.unwrap_or(0.0);
+        let expected = root.shared_hit_blocks.unwrap_or(0.0) + root.shared_read_blocks.unwrap_or(0.0);
         assert!(expected > 0.0);
         assert_eq!(explain.shared_blocks_touched(), Some(expected));
     }

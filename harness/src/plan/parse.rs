@@ -46,14 +46,10 @@ impl Explain {
                 if first.starts_with(['[', '{']) {
                     from_json_text(&json)
                 } else {
-                    Err(PlanError::TextFormat {
-                        found: excerpt(first),
-                    })
+                    Err(PlanError::TextFormat { found: excerpt(first) })
                 }
             }
-            _ => Err(PlanError::NotJson {
-                found: excerpt(first_line(trimmed)),
-            }),
+            _ => Err(PlanError::NotJson { found: excerpt(first_line(trimmed)) }),
         }
     }
 
@@ -64,39 +60,22 @@ impl Explain {
             Value::Array(mut items) => match (items.pop(), items.is_empty()) {
                 (Some(Value::Object(object)), true) => object,
                 (Some(other), true) => {
-                    return Err(PlanError::Shape {
-                        found: format!("an array holding {}", describe(&other)),
-                    })
+                    return Err(PlanError::Shape { found: format!("an array holding {}", describe(&other)) })
                 }
-                (None, _) => {
-                    return Err(PlanError::Shape {
-                        found: "an empty array".into(),
-                    })
-                }
+                (None, _) => return Err(PlanError::Shape { found: "an empty array".into() }),
                 (Some(_), false) => {
-                    return Err(PlanError::Shape {
-                        found: format!("an array of {} elements", items.len() + 1),
-                    })
+                    return Err(PlanError::Shape { found: format!("an array of {} elements", items.len() + 1) })
                 }
             },
             Value::Object(object) => object,
-            other => {
-                return Err(PlanError::Shape {
-                    found: describe(&other),
-                })
-            }
+            other => return Err(PlanError::Shape { found: describe(&other) }),
         };
         if object.contains_key("Plan") {
             explain_from_object(object)
         } else if object.contains_key("Node Type") {
-            Ok(Explain::from_plan(node_from_value(
-                Value::Object(object),
-                "Plan",
-            )?))
+            Ok(Explain::from_plan(node_from_value(Value::Object(object), "Plan")?))
         } else {
-            Err(PlanError::Shape {
-                found: describe(&Value::Object(object)),
-            })
+            Err(PlanError::Shape { found: describe(&Value::Object(object)) })
         }
     }
 }
@@ -107,11 +86,7 @@ fn from_json_text(json: &str) -> Result<Explain, PlanError> {
 }
 
 fn syntax(source: serde_json::Error) -> PlanError {
-    PlanError::Syntax {
-        line: source.line(),
-        column: source.column(),
-        source,
-    }
+    PlanError::Syntax { line: source.line(), column: source.column(), source }
 }
 
 fn explain_from_object(mut object: Map<String, Value>) -> Result<Explain, PlanError> {
@@ -136,13 +111,7 @@ fn explain_from_object(mut object: Map<String, Value>) -> Result<Explain, PlanEr
             })
         }
     };
-    Ok(Explain {
-        plan,
-        planning_time_ms,
-        execution_time_ms,
-        settings,
-        extra: object,
-    })
+    Ok(Explain { plan, planning_time_ms, execution_time_ms, settings, extra: object })
 }
 
 fn take_number(object: &mut Map<String, Value>, key: &str) -> Result<Option<f64>, PlanError> {
@@ -158,10 +127,7 @@ fn take_number(object: &mut Map<String, Value>, key: &str) -> Result<Option<f64>
 
 /// Deserialises one node at a time, so an error names the node's place in the tree.
 fn node_from_value(value: Value, path: &str) -> Result<Node, PlanError> {
-    let invalid = |source| PlanError::Node {
-        path: path.to_owned(),
-        source,
-    };
+    let invalid = |source| PlanError::Node { path: path.to_owned(), source };
     let Value::Object(mut object) = value else {
         return Err(invalid(serde_json::Error::custom(format!(
             "expected an object with a `Node Type` key, found {}",
@@ -205,10 +171,7 @@ fn describe(value: &Value) -> String {
 }
 
 fn first_line(text: &str) -> &str {
-    text.lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or("")
+    text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("")
 }
 
 fn excerpt(text: &str) -> String {
@@ -242,10 +205,7 @@ fn unframe(input: &str) -> Option<Unframed> {
     let mut json = String::with_capacity(input.len());
     for line in input.lines() {
         let trimmed = line.trim();
-        let inner = trimmed
-            .trim_start_matches(is_edge_char)
-            .trim_end_matches(is_edge_char)
-            .trim();
+        let inner = trimmed.trim_start_matches(is_edge_char).trim_end_matches(is_edge_char).trim();
         let keep = if trimmed.chars().all(is_frame_char) {
             ""
         } else if !content && inner == "QUERY PLAN" {
@@ -311,18 +271,24 @@ mod tests {
         r#"{"Plan": {"Relation Name": "agents"}}"#,
         "invalid plan node at `Plan`: missing field `Node Type`"
     )]
-    #[case::plan_not_an_object(r#"{"Plan": "Seq Scan"}"#, "invalid plan node at `Plan`: expected an object with a `Node Type` key, found the string `Seq Scan`")]
-    #[case::count_of_wrong_type(r#"{"Plan": {"Node Type": "Limit", "Plans": [{"Node Type": "Seq Scan", "Actual Rows": "many"}]}}"#, "invalid plan node at `Plan.Plans[0]`: invalid type: string \"many\", expected f64")]
-    #[case::plans_not_an_array(r#"{"Plan": {"Node Type": "Limit", "Plans": {}}}"#, "invalid plan node at `Plan`: `Plans` must be an array of plan nodes, found an empty object")]
+    #[case::plan_not_an_object(
+        r#"{"Plan": "Seq Scan"}"#,
+        "invalid plan node at `Plan`: expected an object with a `Node Type` key, found the string `Seq Scan`"
+    )]
+    #[case::count_of_wrong_type(
+        r#"{"Plan": {"Node Type": "Limit", "Plans": [{"Node Type": "Seq Scan", "Actual Rows": "many"}]}}"#,
+        "invalid plan node at `Plan.Plans[0]`: invalid type: string \"many\", expected f64"
+    )]
+    #[case::plans_not_an_array(
+        r#"{"Plan": {"Node Type": "Limit", "Plans": {}}}"#,
+        "invalid plan node at `Plan`: `Plans` must be an array of plan nodes, found an empty object"
+    )]
     #[case::planning_time_not_a_number(
         r#"{"Plan": {"Node Type": "Result"}, "Planning Time": "1ms"}"#,
         "`Planning Time` must be a number of milliseconds, found `\"1ms\"`"
     )]
     #[case::text_format_plan("                QUERY PLAN\n-------------------------------\n Seq Scan on agents  (cost=0.00..1.50 rows=50 width=8)\n(1 row)\n", "found a TEXT-format plan starting with `Seq Scan on agents  (cost=0.00..1.50 row…` (expected an EXPLAIN (FORMAT JSON) document: an array holding one object with a `Plan` key: run EXPLAIN with `FORMAT JSON`)")]
-    fn rejects_with_a_message_saying_what_was_expected(
-        #[case] input: &str,
-        #[case] expected: &str,
-    ) {
+    fn rejects_with_a_message_saying_what_was_expected(#[case] input: &str, #[case] expected: &str) {
         let error = Explain::from_json_str(input).expect_err("must not parse");
         assert_eq!(chain(&error), expected);
     }
@@ -355,17 +321,10 @@ mod tests {
     #[test]
     fn keeps_statement_level_keys() {
         let explain = fixture::pg15("generic_plan_partial_index");
-        assert_eq!(
-            explain.settings.get("plan_cache_mode").map(String::as_str),
-            Some("force_generic_plan")
-        );
+        assert_eq!(explain.settings.get("plan_cache_mode").map(String::as_str), Some("force_generic_plan"));
         assert!(explain.planning_time_ms.is_some());
         assert!(explain.execution_time_ms.is_some());
-        assert!(
-            explain.extra.contains_key("Triggers"),
-            "{:?}",
-            explain.extra.keys()
-        );
+        assert!(explain.extra.contains_key("Triggers"), "{:?}", explain.extra.keys());
         assert!(!explain.extra.contains_key("Settings"));
     }
 
@@ -381,10 +340,7 @@ mod tests {
     #[test]
     fn reads_postgresql_18_fractional_counts() {
         let explain = fixture::hand_made("pg18_fractional_counts");
-        let inner = explain
-            .walk()
-            .find(|n| n.node_type == "Index Scan")
-            .expect("index scan");
+        let inner = explain.walk().find(|n| n.node_type == "Index Scan").expect("index scan");
         assert_eq!(inner.actual_rows, Some(6.67));
         assert_eq!(inner.actual_loops, Some(3.0));
         assert_eq!(inner.extra.get("Disabled"), Some(&Value::Bool(false)));
@@ -395,14 +351,8 @@ mod tests {
     fn unknown_node_keys_survive_a_round_trip() {
         let explain = fixture::pg15("bitmap_heap_scan");
         let json = serde_json::to_value(&explain).expect("serialises");
-        assert_eq!(
-            json["Plan"]["Exact Heap Blocks"],
-            explain.plan.extra["Exact Heap Blocks"]
-        );
-        assert_eq!(
-            json["Plan"]["Plans"][0]["Index Name"],
-            "events_customer_id_idx"
-        );
+        assert_eq!(json["Plan"]["Exact Heap Blocks"], explain.plan.extra["Exact Heap Blocks"]);
+        assert_eq!(json["Plan"]["Plans"][0]["Index Name"], "events_customer_id_idx");
         assert_eq!(Explain::from_value(json).expect("reparses"), explain);
     }
 
@@ -430,8 +380,7 @@ mod tests {
             .into_iter()
             .filter(|(name, _)| name.contains("psql_framed/"))
             .map(|(name, text)| {
-                let explain =
-                    Explain::from_json_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let explain = Explain::from_json_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert!(explain.execution_time_ms.is_some(), "{name}");
                 (name, explain.render_tree())
             })

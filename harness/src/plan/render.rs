@@ -37,11 +37,7 @@ impl Node {
         if depth > 0 {
             out.push_str(&"  ".repeat(depth));
             out.push_str("-> ");
-            if let Some(relationship) = self
-                .subplan_name
-                .as_ref()
-                .or(self.parent_relationship.as_ref())
-            {
+            if let Some(relationship) = self.subplan_name.as_ref().or(self.parent_relationship.as_ref()) {
                 let _ = write!(out, "{relationship}: ");
             }
         }
@@ -63,10 +59,7 @@ impl Node {
         if self.extra.get("Parallel Aware") == Some(&Value::Bool(true)) {
             label.push_str("Parallel ");
         }
-        if let Some(mode) = self
-            .extra_str("Partial Mode")
-            .filter(|mode| *mode != "Simple")
-        {
+        if let Some(mode) = self.extra_str("Partial Mode").filter(|mode| *mode != "Simple") {
             let _ = write!(label, "{mode} ");
         }
         label.push_str(&self.kind_name());
@@ -117,11 +110,7 @@ impl Node {
     /// What the node reads, as `[schema.]name [alias]`: a relation, CTE or function, or for a
     /// subquery scan only the alias.
     fn scan_target(&self) -> Option<String> {
-        let name = self
-            .relation_name
-            .as_deref()
-            .or(self.cte_name.as_deref())
-            .or(self.function_name.as_deref());
+        let name = self.relation_name.as_deref().or(self.cte_name.as_deref()).or(self.function_name.as_deref());
         match (name, self.alias.as_deref()) {
             (Some(name), alias) => {
                 let mut target = match (&self.schema, &self.relation_name) {
@@ -198,27 +187,14 @@ mod tests {
     #[case::pev2_many_ctes("pev2/pev2_many_ctes.json")]
     #[case::pev2_parallel_verbose("pev2/pev2_parallel_verbose.json")]
     #[case::pev1_dellstore_limit("pev1/pev1_sample_dellstore_limit.json")]
-    #[case::auto_explain_incremental_sort(
-        "pganalyze_collector_auto_explain/json_incremental_sort.in.json"
-    )]
-    #[case::auto_explain_insert_conflict(
-        "pganalyze_collector_auto_explain/json_insert_conflict.in.json"
-    )]
+    #[case::auto_explain_incremental_sort("pganalyze_collector_auto_explain/json_incremental_sort.in.json")]
+    #[case::auto_explain_insert_conflict("pganalyze_collector_auto_explain/json_insert_conflict.in.json")]
     #[case::auto_explain_citus("pganalyze_collector_auto_explain/json_custom_plan_citus.in.json")]
-    #[case::auto_explain_hash_aggregate(
-        "pganalyze_collector_auto_explain/json_hash_aggregate.in.json"
-    )]
+    #[case::auto_explain_hash_aggregate("pganalyze_collector_auto_explain/json_hash_aggregate.in.json")]
     fn renders_third_party_plan(#[case] path: &str) {
-        let name = path
-            .rsplit('/')
-            .next()
-            .unwrap_or(path)
-            .trim_end_matches(".json");
+        let name = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".json");
         let name = name.trim_end_matches(".in").replace('.', "_");
-        insta::assert_snapshot!(
-            format!("third_party_{name}"),
-            fixture::third_party(path).render_tree()
-        );
+        insta::assert_snapshot!(format!("third_party_{name}"), fixture::third_party(path).render_tree());
     }
 
     #[test]

@@ -8,13 +8,14 @@ use std::fmt::Write;
 
 use html_escape::encode_text as text;
 
+use super::terminal::badge;
 use crate::check::{ms, Severity};
 use crate::explain::Series;
-use super::terminal::badge;
 use crate::pipeline::{mode_suffix, QueryResult, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
 
-const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\
+const STYLE: &str =
+    "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}h3{margin:1.4em 0 .4em;font-size:1.05em}\
 .badge{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;font-size:.85em;vertical-align:middle}\
 .passed{background:#2b8a3e}.failed{background:#c92a2a}.error{background:#862e9c}.inconclusive{background:#e67700}\
@@ -56,7 +57,9 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
     if let Some(m) = &r.migration {
         let line = match (&m.failure, m.duration_ms) {
             (Some(f), _) => format!("migration <code>{}</code> failed: {}", text(&m.id), text(&f.to_string())),
-            (None, Some(d)) => format!("migration <code>{}</code> applied{} in {d:.0} ms", text(&m.id), text(&m.by_tool())),
+            (None, Some(d)) => {
+                format!("migration <code>{}</code> applied{} in {d:.0} ms", text(&m.id), text(&m.by_tool()))
+            }
             (None, None) => match m.failure_text() {
                 Some(f) => format!("migration <code>{}</code>{} failed: {}", text(&m.id), text(&m.by_tool()), text(&f)),
                 None => String::new(),
@@ -67,8 +70,12 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
     if let Some(d) = r.migration.as_ref().and_then(|m| m.down.as_ref()) {
         let line = match (&d.failure, d.duration_ms, &d.reapply_failure, d.reapply_ms) {
             (Some(f), ..) => format!("down step <code>{}</code> failed: {}", text(&d.file), text(f)),
-            (None, Some(down), Some(f), _) => format!("run down in {down:.0} ms by <code>{}</code>; up again failed: {}", text(&d.file), text(f)),
-            (None, Some(down), None, Some(up)) => format!("run down in {down:.0} ms by <code>{}</code>, up again in {up:.0} ms", text(&d.file)),
+            (None, Some(down), Some(f), _) => {
+                format!("run down in {down:.0} ms by <code>{}</code>; up again failed: {}", text(&d.file), text(f))
+            }
+            (None, Some(down), None, Some(up)) => {
+                format!("run down in {down:.0} ms by <code>{}</code>, up again in {up:.0} ms", text(&d.file))
+            }
             _ => String::new(),
         };
         let _ = writeln!(out, "<p>{line}</p>");
@@ -77,7 +84,11 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
         // The workload's figures as the terminal report words them.
         let mut figures = String::new();
         super::load::load_text(&mut figures, load);
-        let _ = writeln!(out, "<details><summary>workload around the migration</summary><pre>{}</pre></details>", text(&figures));
+        let _ = writeln!(
+            out,
+            "<details><summary>workload around the migration</summary><pre>{}</pre></details>",
+            text(&figures)
+        );
     }
     let findings = r.all_findings();
     if !findings.is_empty() {
@@ -88,8 +99,15 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
                 Severity::Inconclusive => "inconclusive",
                 Severity::Warning => "warning",
             };
-            let hint = f.hint.as_ref().map(|h| format!(" <span class=\"hint\">— {}</span>", text(h))).unwrap_or_default();
-            let _ = writeln!(out, "<li class=\"{class}\"><strong>{}</strong> <code>{}</code>: {}{hint}</li>", text(&place), text(&f.check), text(&f.message));
+            let hint =
+                f.hint.as_ref().map(|h| format!(" <span class=\"hint\">— {}</span>", text(h))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<li class=\"{class}\"><strong>{}</strong> <code>{}</code>: {}{hint}</li>",
+                text(&place),
+                text(&f.check),
+                text(&f.message)
+            );
         }
         out.push_str("</ul>\n");
     }
@@ -101,7 +119,8 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
 fn query(out: &mut String, q: &QueryResult) {
     let _ = writeln!(out, "<h3>{}</h3>\n<pre>{}</pre>", text(&q.name), text(&q.sql));
     for w in &q.when {
-        let _ = writeln!(out, "<p class=\"meta\">expectations for PostgreSQL {} — {}</p>", text(&w.postgres), text(&w.why));
+        let _ =
+            writeln!(out, "<p class=\"meta\">expectations for PostgreSQL {} — {}</p>", text(&w.postgres), text(&w.why));
     }
     out.push_str("<div class=\"plans\">\n");
     for c in &q.captures {
@@ -136,7 +155,10 @@ fn chart(rows: &[(String, &Series)]) -> String {
     let (left, width, row_h) = (110.0, 560.0, 22.0);
     let height = rows.len() as f64 * row_h + 26.0;
     let x = |v: f64| left + (v.max(10f64.powf(lo)).log10() - lo) / (hi - lo) * width;
-    let mut svg = format!("<svg width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"timing samples\">\n", left + width + 20.0);
+    let mut svg = format!(
+        "<svg width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"timing samples\">\n",
+        left + width + 20.0
+    );
     let mut decade = lo;
     while decade <= hi {
         let v = 10f64.powf(decade);
@@ -155,7 +177,11 @@ fn chart(rows: &[(String, &Series)]) -> String {
         let colour = if label.ends_with("before") { "#c92a2a" } else { "#1971c2" };
         let _ = write!(svg, "<text x=\"0\" y=\"{:.1}\">{}</text>", y + 4.0, text(label));
         for v in series.samples.iter().filter(|v| **v > 0.0) {
-            let _ = write!(svg, "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"2.5\" fill=\"{colour}\" fill-opacity=\"0.35\"/>", x(*v));
+            let _ = write!(
+                svg,
+                "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"2.5\" fill=\"{colour}\" fill-opacity=\"0.35\"/>",
+                x(*v)
+            );
         }
         let _ = writeln!(
             svg,

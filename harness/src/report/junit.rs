@@ -58,7 +58,8 @@ fn status(findings: &[Finding], error: Option<&str>) -> TestCaseStatus {
         return TestCaseStatus::success();
     };
     status.set_message(message);
-    status.set_description(findings.iter().map(|f| format!("{}: {}", f.check, f.message)).collect::<Vec<_>>().join("\n"));
+    status
+        .set_description(findings.iter().map(|f| format!("{}: {}", f.check, f.message)).collect::<Vec<_>>().join("\n"));
     status
 }
 
@@ -75,12 +76,19 @@ mod tests {
     }
 
     fn empty() -> ScenarioResult {
-        ScenarioResult { server_version: "15.18".into(), duration_ms: 1500.0, ..ScenarioResult::placeholder("brokkr-pak-hash") }
+        ScenarioResult {
+            server_version: "15.18".into(),
+            duration_ms: 1500.0,
+            ..ScenarioResult::placeholder("brokkr-pak-hash")
+        }
     }
 
     #[test]
     fn a_violation_is_a_failure_naming_the_check() {
-        let xml = junit_xml(&[result(vec![Finding::violation("reversible", "the down step leaves index `ix` behind", None)], None)]);
+        let xml = junit_xml(&[result(
+            vec![Finding::violation("reversible", "the down step leaves index `ix` behind", None)],
+            None,
+        )]);
         assert!(xml.contains(r#"<testsuite name="brokkr-pak-hash (PostgreSQL 15)""#), "{xml}");
         assert!(xml.contains(r#"<failure message="reversible: the down step leaves index `ix` behind""#), "{xml}");
     }
@@ -89,7 +97,15 @@ mod tests {
     fn a_run_that_could_not_finish_is_an_error_and_inconclusive_is_skipped() {
         let xml = junit_xml(&[
             result(Vec::new(), Some("migration under test failed")),
-            result(vec![Finding { severity: Severity::Inconclusive, check: "latency".into(), message: "p50 too close".into(), hint: None }], None),
+            result(
+                vec![Finding {
+                    severity: Severity::Inconclusive,
+                    check: "latency".into(),
+                    message: "p50 too close".into(),
+                    hint: None,
+                }],
+                None,
+            ),
         ]);
         assert!(xml.contains(r#"<error message="migration under test failed""#), "{xml}");
         assert!(xml.contains(r#"<skipped message="inconclusive: latency: p50 too close""#), "{xml}");

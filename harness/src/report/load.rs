@@ -65,8 +65,16 @@ pub fn load_text(out: &mut String, l: &LoadReport) {
         }
     }
     for s in &m.write_series {
-        let after = s.after.as_ref().map(|a| format!(" → {}{}", ms(a.p50), change(s.before.p50, a.p50))).unwrap_or_default();
-        let _ = writeln!(out, "      {} into `{}`: p50 {}{after} ({} writes each)", s.kind.as_str(), s.table, ms(s.before.p50), s.before.samples.len());
+        let after =
+            s.after.as_ref().map(|a| format!(" → {}{}", ms(a.p50), change(s.before.p50, a.p50))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "      {} into `{}`: p50 {}{after} ({} writes each)",
+            s.kind.as_str(),
+            s.table,
+            ms(s.before.p50),
+            s.before.samples.len()
+        );
     }
     for b in &l.budgets {
         let _ = writeln!(out, "      budget {}: measured {} — {}", b.budget, b.measured, verdict(b.verdict));
@@ -98,13 +106,18 @@ pub fn load_markdown(out: &mut String, l: &LoadReport) {
         }
         let _ = writeln!(out, "\nMigration {:.0} ms under load (baseline {:.0} ms).", w.migration_ms, w.baseline_ms);
         for lock in w.locks.iter().take(MAX_LOCK_LINES) {
-            let _ = writeln!(out, "- {} waited for `{}` on `{}`, held by {} (`{}`)", lock.waiter, lock.wanted, lock.relation, lock.blocker, lock.held);
+            let _ = writeln!(
+                out,
+                "- {} waited for `{}` on `{}`, held by {} (`{}`)",
+                lock.waiter, lock.wanted, lock.relation, lock.blocker, lock.held
+            );
         }
     }
     if !m.write_series.is_empty() {
         let _ = writeln!(out, "\n| write | p50 before | p50 after |\n|---|---|---|");
         for s in &m.write_series {
-            let after = s.after.as_ref().map(|a| format!("{}{}", ms(a.p50), change(s.before.p50, a.p50))).unwrap_or_default();
+            let after =
+                s.after.as_ref().map(|a| format!("{}{}", ms(a.p50), change(s.before.p50, a.p50))).unwrap_or_default();
             let _ = writeln!(out, "| {} into `{}` | {} | {after} |", s.kind.as_str(), s.table, ms(s.before.p50));
         }
     }

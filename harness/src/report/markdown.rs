@@ -11,7 +11,10 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# planproof report\n");
     let _ = writeln!(out, "{}\n", super::terminal::summary_text(results));
-    let _ = writeln!(out, "| scenario | query | phase | plan | server p50 | client p50 | speedup | buffers | rows examined | verdict |");
+    let _ = writeln!(
+        out,
+        "| scenario | query | phase | plan | server p50 | client p50 | speedup | buffers | rows examined | verdict |"
+    );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     for r in results {
         if r.queries.iter().all(|q| q.captures.is_empty()) {
@@ -59,8 +62,11 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
             let _ = writeln!(out, "{}\n", r.description);
         }
         let _ = writeln!(out, "- backend: {}\n- seed: {}", r.backend, r.seed);
-        if let Some(floor) = r.round_trip_floor.iter().find(|t| t.phase == Phase::Before).filter(|t| !t.series.is_empty()) {
-            let _ = writeln!(out, "- client round trip of `SELECT 1`: {} (in every client figure)", ms(floor.series.p50));
+        if let Some(floor) =
+            r.round_trip_floor.iter().find(|t| t.phase == Phase::Before).filter(|t| !t.series.is_empty())
+        {
+            let _ =
+                writeln!(out, "- client round trip of `SELECT 1`: {} (in every client figure)", ms(floor.series.p50));
         }
         for q in &r.queries {
             for w in &q.when {
@@ -100,7 +106,11 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
         if let Some(e) = &r.error {
             let _ = writeln!(out, "- **could not run**: {}", cell(e));
         }
-        let budgets: Vec<_> = r.queries.iter().flat_map(|q| q.captures.iter().flat_map(move |c| c.budgets.iter().map(move |b| (q, c, b)))).collect();
+        let budgets: Vec<_> = r
+            .queries
+            .iter()
+            .flat_map(|q| q.captures.iter().flat_map(move |c| c.budgets.iter().map(move |b| (q, c, b))))
+            .collect();
         if !budgets.is_empty() {
             let _ = writeln!(out, "\n### Budgets and claims\n");
             let _ = writeln!(out, "| query | phase | budget | measured | verdict |");
@@ -114,7 +124,15 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
                     (Verdict::Fail, false) => "⚠️ claim not borne out",
                 };
                 let kind = if b.gating { "" } else { "claim: " };
-                let _ = writeln!(out, "| {} | {}{} | {kind}{} | {} | {verdict} |", q.name, c.phase.as_str(), mode_suffix(c.mode), cell(&b.budget), cell(&b.measured));
+                let _ = writeln!(
+                    out,
+                    "| {} | {}{} | {kind}{} | {} | {verdict} |",
+                    q.name,
+                    c.phase.as_str(),
+                    mode_suffix(c.mode),
+                    cell(&b.budget),
+                    cell(&b.measured)
+                );
             }
         }
         if let Some(l) = &r.load {

@@ -64,7 +64,8 @@ mod tests {
             result("brokkr", "18.4", Outcome::Passed),
             result("tenant", "18.4", Outcome::Passed),
         ];
-        let runs: Vec<(&str, &ScenarioResult)> = ["13", "13", "16", "16", "18", "18"].into_iter().zip(&results).collect();
+        let runs: Vec<(&str, &ScenarioResult)> =
+            ["13", "13", "16", "16", "18", "18"].into_iter().zip(&results).collect();
         assert_eq!(
             matrix_text(&runs),
             "scenario    pg13    pg16    pg18\nbrokkr      PASS   ERROR    PASS\ntenant      FAIL   ERROR    PASS\n"

@@ -15,7 +15,11 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
     }
     if let Some(floor) = r.round_trip_floor.iter().find(|t| t.phase == Phase::Before).filter(|t| !t.series.is_empty()) {
-        let _ = writeln!(out, "    client round trip of `SELECT 1` on this connection: {} (in every client figure below)", ms(floor.series.p50));
+        let _ = writeln!(
+            out,
+            "    client round trip of `SELECT 1` on this connection: {} (in every client figure below)",
+            ms(floor.series.p50)
+        );
     }
     for q in &r.queries {
         for w in &q.when {

@@ -87,7 +87,9 @@ pub fn check_against(scenario: &Scenario, catalog: &Catalog) -> Result<(), Scena
     let tables = || catalog.keys().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
     let column = |at: Location, what: &str, table: &str, column: &str| -> Result<(), ScenarioError> {
         match catalog.get(table) {
-            None => Err(fail(at, format!("{what}: table `{table}` is not in the schema (expected one of {})", tables()))),
+            None => {
+                Err(fail(at, format!("{what}: table `{table}` is not in the schema (expected one of {})", tables())))
+            }
             Some(cols) if !cols.contains(column) => Err(fail(
                 at,
                 format!(

@@ -15,9 +15,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             }
         }
     }
-    humantime::parse_duration(trimmed).map_err(|_| {
-        format!("invalid duration `{text}` (expected a duration like `250ms`, `1s` or `2m`)")
-    })
+    humantime::parse_duration(trimmed)
+        .map_err(|_| format!("invalid duration `{text}` (expected a duration like `250ms`, `1s` or `2m`)"))
 }
 
 #[cfg(test)]

@@ -27,11 +27,7 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     #[error("{}:{at}: {message}", path.display())]
-    Invalid {
-        path: PathBuf,
-        at: Location,
-        message: String,
-    },
+    Invalid { path: PathBuf, at: Location, message: String },
     #[error("{}: no scenario files (`*.toml`) found", path.display())]
     NoScenarios { path: PathBuf },
 }

@@ -19,10 +19,8 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| ScenarioError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let entries =
+                std::fs::read_dir(path).map_err(|source| ScenarioError::Read { path: path.clone(), source })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))

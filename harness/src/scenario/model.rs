@@ -17,11 +17,8 @@ pub use super::workload::{LoadBudgets, LoadSpec};
 /// Session settings pinned before every EXPLAIN unless the scenario overrides them, so that
 /// plans and timings repeat: no JIT compile times, no parallel workers, and no synchronised
 /// scans that start a Seq Scan wherever another scan happens to be.
-pub const DEFAULT_SETTINGS: [(&str, &str); 3] = [
-    ("jit", "off"),
-    ("max_parallel_workers_per_gather", "0"),
-    ("synchronize_seqscans", "off"),
-];
+pub const DEFAULT_SETTINGS: [(&str, &str); 3] =
+    [("jit", "off"), ("max_parallel_workers_per_gather", "0"), ("synchronize_seqscans", "off")];
 
 /// One scenario file, validated.
 #[derive(Debug, Clone)]
@@ -132,12 +129,7 @@ pub struct VersionChecks {
 pub enum ParamSpec {
     /// A value of `table.column` from the seeded rows (optionally only rows matching `filter`),
     /// picked deterministically from the scenario's seed.
-    Sample {
-        table: String,
-        column: String,
-        filter: Option<String>,
-        at: Location,
-    },
+    Sample { table: String, column: String, filter: Option<String>, at: Location },
     /// A constant.
     Value(Literal),
 }
@@ -277,7 +269,8 @@ impl QuerySpec {
             Some(m) => self.when.iter().filter(|w| w.versions.contains(m)).collect(),
             None => Vec::new(),
         };
-        let replaced = |c: &PhaseCheck| applied.iter().any(|w| w.checks.iter().any(|o| o.phase == c.phase && o.mode == c.mode));
+        let replaced =
+            |c: &PhaseCheck| applied.iter().any(|w| w.checks.iter().any(|o| o.phase == c.phase && o.mode == c.mode));
         let mut checks: Vec<&PhaseCheck> = self.checks.iter().filter(|c| !replaced(c)).collect();
         checks.extend(applied.iter().flat_map(|w| w.checks.iter()));
         (checks, applied)
@@ -292,12 +285,7 @@ impl QuerySpec {
     /// one when an expectation asks for it.
     pub fn modes(&self, phase: Phase, major: Option<u32>) -> Vec<PlanMode> {
         let mut modes = vec![PlanMode::Custom];
-        if self
-            .checks_for(major)
-            .0
-            .iter()
-            .any(|c| c.phase == phase && c.mode == PlanMode::Generic)
-        {
+        if self.checks_for(major).0.iter().any(|c| c.phase == phase && c.mode == PlanMode::Generic) {
             modes.push(PlanMode::Generic);
         }
         modes

@@ -29,12 +29,7 @@ impl FromStr for Partition {
 impl Partition {
     /// The items of this shard: the k-th, then every n-th after it.
     pub fn select<T>(&self, items: Vec<T>) -> Vec<T> {
-        items
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| i % self.count == self.index - 1)
-            .map(|(_, item)| item)
-            .collect()
+        items.into_iter().enumerate().filter(|(i, _)| i % self.count == self.index - 1).map(|(_, item)| item).collect()
     }
 }
 

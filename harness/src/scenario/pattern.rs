@@ -20,12 +20,7 @@ pub enum PlanPattern {
     /// whose index is NAME.
     Index(String),
     /// A node kind, narrowed by index, table and direction where given.
-    Node {
-        kind: NodeKind,
-        index: Option<String>,
-        table: Option<String>,
-        direction: Option<ScanDirection>,
-    },
+    Node { kind: NodeKind, index: Option<String>, table: Option<String>, direction: Option<ScanDirection> },
 }
 
 impl PlanPattern {
@@ -173,10 +168,7 @@ impl NodeKind {
 
     /// Index Scan, Index Only Scan and Bitmap Index Scan: the kinds that name an index.
     pub fn reads_index(self) -> bool {
-        matches!(
-            self,
-            NodeKind::IndexScan | NodeKind::IndexOnlyScan | NodeKind::BitmapIndexScan
-        )
+        matches!(self, NodeKind::IndexScan | NodeKind::IndexOnlyScan | NodeKind::BitmapIndexScan)
     }
 
     /// Index Scan and Index Only Scan: the kinds that have a scan direction.
@@ -193,19 +185,13 @@ impl NodeKind {
     /// `Index Only Scan`, `HashAggregate`, `hash_aggregate`, case-insensitively.
     fn from_words(words: &[&str]) -> Option<NodeKind> {
         let key = squash(&words.concat());
-        NodeKind::ALL
-            .iter()
-            .copied()
-            .find(|kind| squash(kind.as_str()) == key || squash(kind.label()) == key)
+        NodeKind::ALL.iter().copied().find(|kind| squash(kind.as_str()) == key || squash(kind.label()) == key)
     }
 }
 
 /// Lowercase without separators, so every spelling of a kind compares equal.
 fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' '))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    text.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 impl fmt::Display for NodeKind {
@@ -218,41 +204,27 @@ impl fmt::Display for NodeKind {
 const KEYWORDS: [&str; 4] = ["using", "on", "backward", "forward"];
 
 fn is_keyword(token: &str) -> bool {
-    KEYWORDS
-        .iter()
-        .any(|keyword| token.eq_ignore_ascii_case(keyword))
+    KEYWORDS.iter().any(|keyword| token.eq_ignore_ascii_case(keyword))
 }
 
 /// A name as written, without the double quotes SQL would put around it.
 fn unquote(name: &str) -> String {
-    name.strip_prefix('"')
-        .and_then(|n| n.strip_suffix('"'))
-        .filter(|n| !n.is_empty())
-        .unwrap_or(name)
-        .to_owned()
+    name.strip_prefix('"').and_then(|n| n.strip_suffix('"')).filter(|n| !n.is_empty()).unwrap_or(name).to_owned()
 }
 
 impl FromStr for PlanPattern {
     type Err = PatternError;
 
     fn from_str(input: &str) -> Result<PlanPattern, PatternError> {
-        let error = |reason| PatternError {
-            input: input.trim().to_owned(),
-            reason,
-        };
+        let error = |reason| PatternError { input: input.trim().to_owned(), reason };
         let tokens: Vec<&str> = input.split_whitespace().collect();
         if tokens.is_empty() {
             return Err(error(PatternErrorReason::Empty));
         }
-        let kind_end = tokens
-            .iter()
-            .position(|t| is_keyword(t))
-            .unwrap_or(tokens.len());
+        let kind_end = tokens.iter().position(|t| is_keyword(t)).unwrap_or(tokens.len());
         let (kind_words, clauses) = tokens.split_at(kind_end);
         if kind_words.is_empty() {
-            return Err(error(PatternErrorReason::MissingKind {
-                keyword: tokens[0].to_ascii_lowercase(),
-            }));
+            return Err(error(PatternErrorReason::MissingKind { keyword: tokens[0].to_ascii_lowercase() }));
         }
         let Some(kind) = NodeKind::from_words(kind_words) else {
             return parse_index(kind_words, clauses).map_err(error);
@@ -271,22 +243,13 @@ impl FromStr for PlanPattern {
                         return Err(error(PatternErrorReason::NotApplicable { keyword, kind }));
                     }
                     if direction.is_some() {
-                        return Err(error(PatternErrorReason::Repeated {
-                            keyword: "backward/forward".into(),
-                        }));
+                        return Err(error(PatternErrorReason::Repeated { keyword: "backward/forward".into() }));
                     }
-                    direction = Some(if keyword == "backward" {
-                        ScanDirection::Backward
-                    } else {
-                        ScanDirection::Forward
-                    });
+                    direction =
+                        Some(if keyword == "backward" { ScanDirection::Backward } else { ScanDirection::Forward });
                     continue;
                 }
-                _ => {
-                    return Err(error(PatternErrorReason::Unexpected {
-                        token: (*token).to_owned(),
-                    }))
-                }
+                _ => return Err(error(PatternErrorReason::Unexpected { token: (*token).to_owned() })),
             };
             if !applies {
                 return Err(error(PatternErrorReason::NotApplicable { keyword, kind }));
@@ -299,39 +262,24 @@ impl FromStr for PlanPattern {
                 _ => return Err(error(PatternErrorReason::MissingName { keyword })),
             }
         }
-        Ok(PlanPattern::Node {
-            kind,
-            index,
-            table,
-            direction,
-        })
+        Ok(PlanPattern::Node { kind, index, table, direction })
     }
 }
 
 /// `index NAME`, once the words before the first keyword are known not to be a node kind.
 fn parse_index(kind_words: &[&str], clauses: &[&str]) -> Result<PlanPattern, PatternErrorReason> {
     match (kind_words, clauses.first()) {
-        ([first, name], None) if first.eq_ignore_ascii_case("index") => {
-            Ok(PlanPattern::Index(unquote(name)))
-        }
+        ([first, name], None) if first.eq_ignore_ascii_case("index") => Ok(PlanPattern::Index(unquote(name))),
         ([first], _) if first.eq_ignore_ascii_case("index") => {
-            Err(PatternErrorReason::MissingName {
-                keyword: "index".into(),
-            })
+            Err(PatternErrorReason::MissingName { keyword: "index".into() })
         }
         ([first, _], Some(clause)) if first.eq_ignore_ascii_case("index") => {
-            Err(PatternErrorReason::AfterIndexName {
-                token: (*clause).to_owned(),
-            })
+            Err(PatternErrorReason::AfterIndexName { token: (*clause).to_owned() })
         }
         ([first, _, extra, ..], _) if first.eq_ignore_ascii_case("index") => {
-            Err(PatternErrorReason::Unexpected {
-                token: (*extra).to_owned(),
-            })
+            Err(PatternErrorReason::Unexpected { token: (*extra).to_owned() })
         }
-        _ => Err(PatternErrorReason::UnknownKind {
-            kind: kind_words.join(" "),
-        }),
+        _ => Err(PatternErrorReason::UnknownKind { kind: kind_words.join(" ") }),
     }
 }
 
@@ -341,12 +289,7 @@ impl fmt::Display for PlanPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PlanPattern::Index(name) => write!(f, "index {name}"),
-            PlanPattern::Node {
-                kind,
-                index,
-                table,
-                direction,
-            } => {
+            PlanPattern::Node { kind, index, table, direction } => {
                 write!(f, "{kind}")?;
                 if let Some(index) = index {
                     write!(f, " using {index}")?;
@@ -471,18 +414,8 @@ impl std::error::Error for PatternError {}
 mod tests {
     use super::*;
 
-    fn node(
-        kind: NodeKind,
-        index: Option<&str>,
-        table: Option<&str>,
-        direction: Option<ScanDirection>,
-    ) -> PlanPattern {
-        PlanPattern::Node {
-            kind,
-            index: index.map(str::to_owned),
-            table: table.map(str::to_owned),
-            direction,
-        }
+    fn node(kind: NodeKind, index: Option<&str>, table: Option<&str>, direction: Option<ScanDirection>) -> PlanPattern {
+        PlanPattern::Node { kind, index: index.map(str::to_owned), table: table.map(str::to_owned), direction }
     }
 
     #[test]
@@ -490,119 +423,39 @@ mod tests {
         use NodeKind::*;
         use ScanDirection::*;
         let cases: &[(&str, &str, PlanPattern)] = &[
-            (
-                "index by name",
-                "index idx_agents_pak_hash",
-                PlanPattern::Index("idx_agents_pak_hash".into()),
-            ),
-            (
-                "index keyword in capitals",
-                "INDEX idx_a",
-                PlanPattern::Index("idx_a".into()),
-            ),
-            (
-                "quoted index name",
-                "index \"MixedCase\"",
-                PlanPattern::Index("MixedCase".into()),
-            ),
+            ("index by name", "index idx_agents_pak_hash", PlanPattern::Index("idx_agents_pak_hash".into())),
+            ("index keyword in capitals", "INDEX idx_a", PlanPattern::Index("idx_a".into())),
+            ("quoted index name", "index \"MixedCase\"", PlanPattern::Index("MixedCase".into())),
             ("any seq scan", "seq-scan", node(SeqScan, None, None, None)),
-            (
-                "seq scan on a table",
-                "seq-scan on agents",
-                node(SeqScan, None, Some("agents"), None),
-            ),
-            (
-                "schema-qualified table",
-                "seq-scan on public.agents",
-                node(SeqScan, None, Some("public.agents"), None),
-            ),
+            ("seq scan on a table", "seq-scan on agents", node(SeqScan, None, Some("agents"), None)),
+            ("schema-qualified table", "seq-scan on public.agents", node(SeqScan, None, Some("public.agents"), None)),
             ("sort", "sort", node(Sort, None, None, None)),
-            (
-                "incremental sort",
-                "incremental-sort",
-                node(IncrementalSort, None, None, None),
-            ),
+            ("incremental sort", "incremental-sort", node(IncrementalSort, None, None, None)),
             ("hash join", "hash-join", node(HashJoin, None, None, None)),
-            (
-                "nested loop",
-                "nested-loop",
-                node(NestedLoop, None, None, None),
-            ),
+            ("nested loop", "nested-loop", node(NestedLoop, None, None, None)),
             (
                 "index-only scan using",
                 "index-only-scan using up_customer_role_idx",
                 node(IndexOnlyScan, Some("up_customer_role_idx"), None, None),
             ),
-            (
-                "index scan using on",
-                "index-scan using idx on t",
-                node(IndexScan, Some("idx"), Some("t"), None),
-            ),
-            (
-                "on before using",
-                "index-scan on t using idx",
-                node(IndexScan, Some("idx"), Some("t"), None),
-            ),
-            (
-                "trailing backward",
-                "index-scan using idx backward",
-                node(IndexScan, Some("idx"), None, Some(Backward)),
-            ),
-            (
-                "trailing forward",
-                "index-only-scan forward",
-                node(IndexOnlyScan, None, None, Some(Forward)),
-            ),
-            (
-                "bitmap index scan using",
-                "bitmap-index-scan using idx",
-                node(BitmapIndexScan, Some("idx"), None, None),
-            ),
-            (
-                "bitmap heap scan on",
-                "bitmap-heap-scan on events",
-                node(BitmapHeapScan, None, Some("events"), None),
-            ),
-            (
-                "postgresql wording",
-                "Index Only Scan using x on t",
-                node(IndexOnlyScan, Some("x"), Some("t"), None),
-            ),
+            ("index scan using on", "index-scan using idx on t", node(IndexScan, Some("idx"), Some("t"), None)),
+            ("on before using", "index-scan on t using idx", node(IndexScan, Some("idx"), Some("t"), None)),
+            ("trailing backward", "index-scan using idx backward", node(IndexScan, Some("idx"), None, Some(Backward))),
+            ("trailing forward", "index-only-scan forward", node(IndexOnlyScan, None, None, Some(Forward))),
+            ("bitmap index scan using", "bitmap-index-scan using idx", node(BitmapIndexScan, Some("idx"), None, None)),
+            ("bitmap heap scan on", "bitmap-heap-scan on events", node(BitmapHeapScan, None, Some("events"), None)),
+            ("postgresql wording", "Index Only Scan using x on t", node(IndexOnlyScan, Some("x"), Some("t"), None)),
             (
                 "postgresql backward wording",
                 "Index Scan Backward using x on t",
                 node(IndexScan, Some("x"), Some("t"), Some(Backward)),
             ),
-            (
-                "postgresql wording lowercase",
-                "seq scan on agents",
-                node(SeqScan, None, Some("agents"), None),
-            ),
-            (
-                "postgresql one-word kind",
-                "HashAggregate",
-                node(HashAggregate, None, None, None),
-            ),
-            (
-                "kebab one-word kind",
-                "hash-aggregate",
-                node(HashAggregate, None, None, None),
-            ),
-            (
-                "keywords in capitals",
-                "Seq Scan ON agents",
-                node(SeqScan, None, Some("agents"), None),
-            ),
-            (
-                "extra whitespace",
-                "  seq-scan   on\tagents ",
-                node(SeqScan, None, Some("agents"), None),
-            ),
-            (
-                "plain index scan is a kind, not an index named scan",
-                "Index Scan",
-                node(IndexScan, None, None, None),
-            ),
+            ("postgresql wording lowercase", "seq scan on agents", node(SeqScan, None, Some("agents"), None)),
+            ("postgresql one-word kind", "HashAggregate", node(HashAggregate, None, None, None)),
+            ("kebab one-word kind", "hash-aggregate", node(HashAggregate, None, None, None)),
+            ("keywords in capitals", "Seq Scan ON agents", node(SeqScan, None, Some("agents"), None)),
+            ("extra whitespace", "  seq-scan   on\tagents ", node(SeqScan, None, Some("agents"), None)),
+            ("plain index scan is a kind, not an index named scan", "Index Scan", node(IndexScan, None, None, None)),
         ];
         for (name, input, expected) in cases {
             let parsed: PlanPattern = input.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -614,36 +467,16 @@ mod tests {
     fn prints_the_canonical_form() {
         let cases = [
             ("index", "index idx_a", "index idx_a"),
-            (
-                "postgresql wording to kebab-case",
-                "Index Only Scan using x on t",
-                "index-only-scan using x on t",
-            ),
-            (
-                "direction goes last",
-                "Index Scan Backward using x on t",
-                "index-scan using x on t backward",
-            ),
-            (
-                "clauses reordered",
-                "index-scan on t using x",
-                "index-scan using x on t",
-            ),
+            ("postgresql wording to kebab-case", "Index Only Scan using x on t", "index-only-scan using x on t"),
+            ("direction goes last", "Index Scan Backward using x on t", "index-scan using x on t backward"),
+            ("clauses reordered", "index-scan on t using x", "index-scan using x on t"),
             ("one-word kind", "HashAggregate", "hash-aggregate"),
-            (
-                "keywords lowercased",
-                "Seq Scan ON agents",
-                "seq-scan on agents",
-            ),
+            ("keywords lowercased", "Seq Scan ON agents", "seq-scan on agents"),
         ];
         for (name, input, expected) in cases {
             let parsed: PlanPattern = input.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(parsed.to_string(), expected, "{name}");
-            assert_eq!(
-                expected.parse::<PlanPattern>().as_ref(),
-                Ok(&parsed),
-                "{name}: round trip"
-            );
+            assert_eq!(expected.parse::<PlanPattern>().as_ref(), Ok(&parsed), "{name}: round trip");
         }
     }
 
@@ -685,10 +518,7 @@ mod tests {
         for (name, input, reason) in cases {
             let error = input.parse::<PlanPattern>().expect_err(name).to_string();
             let prefix = format!("invalid plan pattern `{}`: {reason}", input.trim());
-            assert!(
-                error.starts_with(&prefix),
-                "{name}:\n  got      {error}\n  expected {prefix}…"
-            );
+            assert!(error.starts_with(&prefix), "{name}:\n  got      {error}\n  expected {prefix}…");
             // A close typo gets a suggestion instead of the list of every form.
             assert!(
                 error.contains("did you mean") || error.ends_with(&format!("; expected {ACCEPTED_FORMS}")),

@@ -397,9 +397,7 @@ impl<'de> Deserialize<'de> for Literal {
                 Ok(Literal::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Literal, E> {
-                i64::try_from(v)
-                    .map(Literal::Int)
-                    .map_err(|_| E::custom("integer too large"))
+                i64::try_from(v).map(Literal::Int).map_err(|_| E::custom("integer too large"))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Literal, E> {
                 Ok(Literal::Float(v))

@@ -3,7 +3,11 @@
 
 /// Parses a size like `512kB`, `10MB` or `1.5GB` into bytes; the error says what was expected.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let bad = || format!("invalid size `{text}` (expected a size like `512kB`, `10MB` or `1GB`, in PostgreSQL's 1024-based units)");
+    let bad = || {
+        format!(
+            "invalid size `{text}` (expected a size like `512kB`, `10MB` or `1GB`, in PostgreSQL's 1024-based units)"
+        )
+    };
     let t = text.trim();
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
     let (number, unit) = t.split_at(split);
@@ -29,7 +33,9 @@ mod tests {
 
     #[test]
     fn accepts_postgres_units() {
-        for (text, bytes) in [("8kB", 8192), ("10MB", 10 << 20), ("1.5GB", 3 << 29), ("100 B", 100), (" 2 MB ", 2 << 20)] {
+        for (text, bytes) in
+            [("8kB", 8192), ("10MB", 10 << 20), ("1.5GB", 3 << 29), ("100 B", 100), (" 2 MB ", 2 << 20)]
+        {
             assert_eq!(parse_size(text), Ok(bytes), "{text}");
         }
     }

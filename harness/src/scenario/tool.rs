@@ -75,7 +75,10 @@ pub(super) fn tool_spec(src: &SourceFile, raw: &RawDatabase, project: &Path) -> 
                 "app" => "`tool = \"django\"`",
                 _ => "`tool = \"command\"`",
             };
-            return Err(err(v.span(), format!("`{key}` does not apply to `tool = \"{name}\"` (expected it only with {fits})")));
+            return Err(err(
+                v.span(),
+                format!("`{key}` does not apply to `tool = \"{name}\"` (expected it only with {fits})"),
+            ));
         }
     }
     let marker = |file: &str| -> Result<()> {
@@ -101,16 +104,20 @@ pub(super) fn tool_spec(src: &SourceFile, raw: &RawDatabase, project: &Path) -> 
             };
             let label = app.get_ref();
             if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(err(app.span(), format!("invalid `app` `{label}` (expected a Django app label like `upstream`)")));
+                return Err(err(
+                    app.span(),
+                    format!("invalid `app` `{label}` (expected a Django app label like `upstream`)"),
+                ));
             }
             ToolSpec::Django { app: label.clone() }
         }
         _ => {
             let command = |key: &str, v: &Option<Spanned<String>>| -> Result<Option<String>> {
                 match v {
-                    Some(c) if c.get_ref().trim().is_empty() => {
-                        Err(err(c.span(), format!("empty `{key}` (expected a shell command like `goose up-to {TARGET}`)")))
-                    }
+                    Some(c) if c.get_ref().trim().is_empty() => Err(err(
+                        c.span(),
+                        format!("empty `{key}` (expected a shell command like `goose up-to {TARGET}`)"),
+                    )),
                     Some(c) => Ok(Some(c.get_ref().clone())),
                     None => Ok(None),
                 }
@@ -122,7 +129,10 @@ pub(super) fn tool_spec(src: &SourceFile, raw: &RawDatabase, project: &Path) -> 
             let sql = command("sql-command", &raw.sql_command)?;
             let previous = match &raw.previous {
                 Some(p) if p.get_ref().trim().is_empty() => {
-                    return Err(err(p.span(), "empty `previous` (expected the target of the migration just before `under-test`)".into()));
+                    return Err(err(
+                        p.span(),
+                        "empty `previous` (expected the target of the migration just before `under-test`)".into(),
+                    ));
                 }
                 p => p.as_ref().map(|p| p.get_ref().clone()),
             };

@@ -12,11 +12,11 @@ use toml::Spanned;
 
 use super::column::{ColumnSpec, GenKind, Literal};
 use super::duration::parse_duration;
-use super::index::{IndexColumn, IndexSpec, METHODS};
-use super::size::parse_size;
 use super::error::ScenarioError;
+use super::index::{IndexColumn, IndexSpec, METHODS};
 use super::model::*;
 use super::raw::*;
+use super::size::parse_size;
 use super::source::SourceFile;
 
 /// Parses and validates one scenario file's text.
@@ -75,7 +75,15 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     let before = text[line_start..offset].trim_end();
     let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' || c == '"';
     if let Some(before_eq) = before.strip_suffix('=') {
-        let key: String = before_eq.trim_end().chars().rev().take_while(|c| is_key_char(*c)).collect::<Vec<_>>().into_iter().rev().collect();
+        let key: String = before_eq
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| is_key_char(*c))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         return (!key.is_empty()).then_some(key);
     }
     let key: String = text[offset..line_end].chars().take_while(|c| is_key_char(*c)).collect();
@@ -127,7 +135,10 @@ impl Validator<'_> {
                 return Err(ScenarioError::Invalid {
                     path: self.src.path.clone(),
                     at: query.at,
-                    message: format!("duplicate query name `{}` (expected each query to have its own name)", query.name),
+                    message: format!(
+                        "duplicate query name `{}` (expected each query to have its own name)",
+                        query.name
+                    ),
                 });
             }
             queries.push(query);
@@ -214,7 +225,8 @@ impl Validator<'_> {
         let at = self.at(raw.name.span());
         let name = raw.name.get_ref().trim().to_string();
         if name.is_empty() {
-            return self.err(raw.name.span(), "empty index `name` (expected the index's name, as `CREATE INDEX` gives it)");
+            return self
+                .err(raw.name.span(), "empty index `name` (expected the index's name, as `CREATE INDEX` gives it)");
         }
         let who = format!("index `{name}`");
         let columns = match raw.columns {
@@ -225,14 +237,23 @@ impl Validator<'_> {
             Some(list) => {
                 let mut columns = Vec::new();
                 for text in list.get_ref() {
-                    columns.push(text.get_ref().parse::<IndexColumn>().or_else(|m| self.err(text.span(), format!("{who}: {m}")))?);
+                    columns.push(
+                        text.get_ref()
+                            .parse::<IndexColumn>()
+                            .or_else(|m| self.err(text.span(), format!("{who}: {m}")))?,
+                    );
                 }
                 Some(columns)
             }
         };
         let predicate = match raw.predicate {
             Some(p) if p.get_ref().trim().is_empty() => {
-                return self.err(p.span(), format!("{who}: empty `where` (expected the partial index's predicate, like \"deleted_at IS NULL\")"));
+                return self.err(
+                    p.span(),
+                    format!(
+                        "{who}: empty `where` (expected the partial index's predicate, like \"deleted_at IS NULL\")"
+                    ),
+                );
             }
             p => p.map(Spanned::into_inner),
         };
@@ -241,16 +262,31 @@ impl Validator<'_> {
             Some(m) => {
                 let lower = m.get_ref().to_ascii_lowercase();
                 if !METHODS.contains(&lower.as_str()) {
-                    return self.err(m.span(), format!("{who}: unknown `method` `{}` (expected one of {})", m.get_ref(), METHODS.join(", ")));
+                    return self.err(
+                        m.span(),
+                        format!("{who}: unknown `method` `{}` (expected one of {})", m.get_ref(), METHODS.join(", ")),
+                    );
                 }
                 Some(lower)
             }
         };
         let max_size = match raw.max_size {
             None => None,
-            Some(s) => Some(parse_size(s.get_ref()).or_else(|m| self.err(s.span(), format!("{who}: `max-size`: {m}")))?),
+            Some(s) => {
+                Some(parse_size(s.get_ref()).or_else(|m| self.err(s.span(), format!("{who}: `max-size`: {m}")))?)
+            }
         };
-        Ok(IndexSpec { name, at, table: raw.table, columns, include: raw.include, predicate, unique: raw.unique, method, max_size })
+        Ok(IndexSpec {
+            name,
+            at,
+            table: raw.table,
+            columns,
+            include: raw.include,
+            predicate,
+            unique: raw.unique,
+            method,
+            max_size,
+        })
     }
 
     /// `[matrix] postgres = ["13", "15", "18"]`: plain majors, each once.
@@ -258,14 +294,16 @@ impl Validator<'_> {
         let span = raw.postgres.span();
         let items = raw.postgres.get_ref().items(span.clone());
         if items.is_empty() {
-            return self.err(span, "matrix: empty `postgres` (expected majors to run on, like [\"13\", \"15\", \"18\"])");
+            return self
+                .err(span, "matrix: empty `postgres` (expected majors to run on, like [\"13\", \"15\", \"18\"])");
         }
         let mut majors: Vec<String> = Vec::new();
         for (text, at) in items {
             match text.trim().parse::<u32>() {
                 Ok(m) if (10..=99).contains(&m) && !majors.contains(&m.to_string()) => majors.push(m.to_string()),
                 Ok(m) if (10..=99).contains(&m) => {
-                    return self.err(at, format!("matrix: PostgreSQL `{m}` is listed twice (expected each major once)"));
+                    return self
+                        .err(at, format!("matrix: PostgreSQL `{m}` is listed twice (expected each major once)"));
                 }
                 _ => {
                     return self.err(at, format!("matrix: invalid version `{text}` (expected a major version like \"16\"; ranges belong in `[[queries.when]]`)"));
@@ -299,7 +337,10 @@ impl Validator<'_> {
                     // Stored as the major, so that `"016"` and `16` name the same version.
                     Ok(major) if (10..=99).contains(&major) => Some(major.to_string()),
                     _ => {
-                        return self.err(span, format!("invalid `postgres` version `{text}` (expected a major version like \"16\")"));
+                        return self.err(
+                            span,
+                            format!("invalid `postgres` version `{text}` (expected a major version like \"16\")"),
+                        );
                     }
                 }
             }
@@ -318,11 +359,14 @@ impl Validator<'_> {
         let mig_span = raw.migrations.span();
         let migrations = self.src.resolve(raw.migrations.get_ref());
         if !migrations.is_dir() {
-            return self.err(mig_span, format!(
-                "migrations folder `{}` not found (looked for `{}`)",
-                raw.migrations.get_ref(),
-                migrations.display()
-            ));
+            return self.err(
+                mig_span,
+                format!(
+                    "migrations folder `{}` not found (looked for `{}`)",
+                    raw.migrations.get_ref(),
+                    migrations.display()
+                ),
+            );
         }
         let under_test_at = self.at(raw.under_test.span());
         let under_test = raw.under_test.into_inner();
@@ -332,27 +376,17 @@ impl Validator<'_> {
                 "per-file" => TransactionMode::PerFile,
                 "none" => TransactionMode::None,
                 other => {
-                    return self.err(t.span(), format!("invalid `transaction` `{other}` (expected `per-file` or `none`)"));
+                    return self
+                        .err(t.span(), format!("invalid `transaction` `{other}` (expected `per-file` or `none`)"));
                 }
             }),
         };
-        Ok(DatabaseSpec {
-            postgres,
-            schema,
-            migrations,
-            under_test,
-            under_test_at,
-            transaction,
-            tool,
-            tool_timeout,
-        })
+        Ok(DatabaseSpec { postgres, schema, migrations, under_test, under_test_at, transaction, tool, tool_timeout })
     }
 
     fn explain(&self, raw: Option<Spanned<RawExplain>>) -> Result<ExplainSpec> {
-        let mut settings: BTreeMap<String, String> = DEFAULT_SETTINGS
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut settings: BTreeMap<String, String> =
+            DEFAULT_SETTINGS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let (mut warmup, mut runs, mut samples, mut max_repeats) = (2, 10, 30, 2);
         if let Some(raw) = raw {
             let raw = raw.into_inner();
@@ -379,7 +413,12 @@ impl Validator<'_> {
                     return self.err(key.span(), "setting `plan_cache_mode` is not allowed (expected `before-generic`/`after-generic` expectations, which pin it per capture)");
                 }
                 if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
-                    return self.err(key.span(), format!("invalid setting name `{name}` (expected a PostgreSQL setting like `random_page_cost`)"));
+                    return self.err(
+                        key.span(),
+                        format!(
+                            "invalid setting name `{name}` (expected a PostgreSQL setting like `random_page_cost`)"
+                        ),
+                    );
                 }
                 let text = match value.get_ref() {
                     Literal::Text(s) => s.clone(),
@@ -390,13 +429,7 @@ impl Validator<'_> {
                 settings.insert(name.clone(), text);
             }
         }
-        Ok(ExplainSpec {
-            warmup,
-            runs,
-            samples,
-            max_repeats,
-            settings: settings.into_iter().collect(),
-        })
+        Ok(ExplainSpec { warmup, runs, samples, max_repeats, settings: settings.into_iter().collect() })
     }
 
     fn count(&self, v: &Spanned<i64>, key: &str, min: i64) -> Result<u32> {
@@ -416,7 +449,10 @@ impl Validator<'_> {
             let table = table.into_inner();
             let rows = *table.rows.get_ref();
             if !(0..=1_000_000_000).contains(&rows) {
-                return self.err(table.rows.span(), format!("invalid `rows` `{rows}` for table `{table_name}` (expected 0 to 1000000000)"));
+                return self.err(
+                    table.rows.span(),
+                    format!("invalid `rows` `{rows}` for table `{table_name}` (expected 0 to 1000000000)"),
+                );
             }
             let mut columns = Vec::new();
             for (col, spec) in table.columns {
@@ -426,12 +462,7 @@ impl Validator<'_> {
                 let spec = self.column(&table_name, col_name, spec)?;
                 columns.push(ColumnEntry { spec, at: col_at });
             }
-            tables.push(TableSpec {
-                name: table_name,
-                at,
-                rows: rows as u64,
-                columns,
-            });
+            tables.push(TableSpec { name: table_name, at, rows: rows as u64, columns });
         }
         self.seeding_order(tables)
     }
@@ -444,20 +475,23 @@ impl Validator<'_> {
         while !pending.is_empty() {
             let ready = pending.iter().position(|t| {
                 t.columns.iter().all(|c| match &c.spec.gen {
-                    GenKind::Ref { table, .. } => {
-                        table == &t.name || !names.contains(table) || done.contains(table)
-                    }
+                    GenKind::Ref { table, .. } => table == &t.name || !names.contains(table) || done.contains(table),
                     _ => true,
                 })
             });
             match ready {
                 Some(i) => {
                     let t = pending.remove(i);
-                    if let Some(c) = t.columns.iter().find(|c| matches!(&c.spec.gen, GenKind::Ref { table, .. } if table == &t.name)) {
+                    if let Some(c) =
+                        t.columns.iter().find(|c| matches!(&c.spec.gen, GenKind::Ref { table, .. } if table == &t.name))
+                    {
                         return Err(ScenarioError::Invalid {
                             path: self.src.path.clone(),
                             at: c.at,
-                            message: format!("column `{}.{}` references its own table (expected a reference to another table)", t.name, c.spec.name),
+                            message: format!(
+                                "column `{}.{}` references its own table (expected a reference to another table)",
+                                t.name, c.spec.name
+                            ),
                         });
                     }
                     done.insert(t.name.clone());
@@ -501,10 +535,17 @@ impl Validator<'_> {
         let allow = |allowed: &[&str], kind: &str| -> Result<()> {
             for (key, span) in &given {
                 if !allowed.contains(key) {
-                    return self.err(span.clone(), format!(
-                        "{who}: `{key}` does not apply to {kind} (expected only {})",
-                        if allowed.is_empty() { "the common keys `null-fraction`, `unique`, `distinct`, `skew`".to_string() } else { allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ") }
-                    ));
+                    return self.err(
+                        span.clone(),
+                        format!(
+                            "{who}: `{key}` does not apply to {kind} (expected only {})",
+                            if allowed.is_empty() {
+                                "the common keys `null-fraction`, `unique`, `distinct`, `skew`".to_string()
+                            } else {
+                                allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                            }
+                        ),
+                    );
                 }
             }
             Ok(())
@@ -512,7 +553,10 @@ impl Validator<'_> {
 
         let sources = [raw.gen.is_some(), raw.one_of.is_some(), raw.references.is_some()];
         if sources.iter().filter(|s| **s).count() != 1 {
-            return self.err(whole, format!("{who}: expected exactly one of `gen`, `one-of` or `references` (generators: {GENERATORS})"));
+            return self.err(
+                whole,
+                format!("{who}: expected exactly one of `gen`, `one-of` or `references` (generators: {GENERATORS})"),
+            );
         }
 
         let gen = if let Some(values) = &raw.one_of {
@@ -525,17 +569,25 @@ impl Validator<'_> {
                 None => vec![1; values_list.len()],
                 Some(w) => {
                     if w.get_ref().len() != values_list.len() {
-                        return self.err(w.span(), format!(
-                            "{who}: {} weights for {} values (expected one weight per `one-of` value)",
-                            w.get_ref().len(),
-                            values_list.len()
-                        ));
+                        return self.err(
+                            w.span(),
+                            format!(
+                                "{who}: {} weights for {} values (expected one weight per `one-of` value)",
+                                w.get_ref().len(),
+                                values_list.len()
+                            ),
+                        );
                     }
                     let mut out = Vec::new();
                     for x in w.get_ref() {
                         match u32::try_from(*x) {
                             Ok(x) if x > 0 => out.push(x),
-                            _ => return self.err(w.span(), format!("{who}: invalid weight `{x}` (expected integers from 1 to 4294967295)")),
+                            _ => {
+                                return self.err(
+                                    w.span(),
+                                    format!("{who}: invalid weight `{x}` (expected integers from 1 to 4294967295)"),
+                                )
+                            }
                         }
                     }
                     out
@@ -545,34 +597,70 @@ impl Validator<'_> {
         } else if let Some(r) = &raw.references {
             allow(&[], "`references`")?;
             match r.get_ref().split_once('.') {
-                Some((t, c)) if !t.is_empty() && !c.is_empty() && !c.contains('.') => GenKind::Ref {
-                    table: t.to_string(),
-                    column: c.to_string(),
-                },
-                _ => return self.err(r.span(), format!("{who}: invalid `references` `{}` (expected `table.column`)", r.get_ref())),
+                Some((t, c)) if !t.is_empty() && !c.is_empty() && !c.contains('.') => {
+                    GenKind::Ref { table: t.to_string(), column: c.to_string() }
+                }
+                _ => {
+                    return self.err(
+                        r.span(),
+                        format!("{who}: invalid `references` `{}` (expected `table.column`)", r.get_ref()),
+                    )
+                }
             }
         } else {
             let gen = raw.gen.as_ref().expect("checked above");
             let span = gen.span();
             match gen_name.unwrap_or_default() {
-                "uuid" => { allow(&[], "`uuid`")?; GenKind::Uuid }
-                "sha256-hex" => { allow(&[], "`sha256-hex`")?; GenKind::Sha256Hex }
+                "uuid" => {
+                    allow(&[], "`uuid`")?;
+                    GenKind::Uuid
+                }
+                "sha256-hex" => {
+                    allow(&[], "`sha256-hex`")?;
+                    GenKind::Sha256Hex
+                }
                 "token" => {
                     allow(&["length", "prefix"], "`token`")?;
                     let length = match &raw.length {
                         None => 32,
                         Some(l) if (1..=1024).contains(l.get_ref()) => *l.get_ref() as usize,
-                        Some(l) => return self.err(l.span(), format!("{who}: invalid `length` `{}` (expected 1 to 1024)", l.get_ref())),
+                        Some(l) => {
+                            return self.err(
+                                l.span(),
+                                format!("{who}: invalid `length` `{}` (expected 1 to 1024)", l.get_ref()),
+                            )
+                        }
                     };
                     GenKind::Token { length, prefix: raw.prefix.clone().unwrap_or_default() }
                 }
-                "first-name" => { allow(&[], "`first-name`")?; GenKind::FirstName }
-                "last-name" => { allow(&[], "`last-name`")?; GenKind::LastName }
-                "name" => { allow(&[], "`name`")?; GenKind::FullName }
-                "email" => { allow(&[], "`email`")?; GenKind::Email }
-                "word" => { allow(&[], "`word`")?; GenKind::Word }
-                "sentence" => { allow(&[], "`sentence`")?; GenKind::Sentence }
-                "company" => { allow(&[], "`company`")?; GenKind::CompanyName }
+                "first-name" => {
+                    allow(&[], "`first-name`")?;
+                    GenKind::FirstName
+                }
+                "last-name" => {
+                    allow(&[], "`last-name`")?;
+                    GenKind::LastName
+                }
+                "name" => {
+                    allow(&[], "`name`")?;
+                    GenKind::FullName
+                }
+                "email" => {
+                    allow(&[], "`email`")?;
+                    GenKind::Email
+                }
+                "word" => {
+                    allow(&[], "`word`")?;
+                    GenKind::Word
+                }
+                "sentence" => {
+                    allow(&[], "`sentence`")?;
+                    GenKind::Sentence
+                }
+                "company" => {
+                    allow(&[], "`company`")?;
+                    GenKind::CompanyName
+                }
                 "int" => {
                     allow(&["min", "max"], "`int`")?;
                     let min = self.int_bound(&who, raw.min.as_ref(), "min", 0)?;
@@ -594,7 +682,8 @@ impl Validator<'_> {
                     let max = self.float_bound(&who, raw.max.as_ref(), "max", 1.0)?;
                     if min >= max {
                         let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(span, |b| b.span());
-                        return self.err(at, format!("{who}: `min` {min} is not below `max` {max} (expected min < max)"));
+                        return self
+                            .err(at, format!("{who}: `min` {min} is not below `max` {max} (expected min < max)"));
                     }
                     GenKind::Float { min, max }
                 }
@@ -604,7 +693,8 @@ impl Validator<'_> {
                     let end = self.instant(&who, raw.end.as_ref(), "2026-01-01")?;
                     if start >= end {
                         let at = raw.end.as_ref().or(raw.start.as_ref()).map_or(span, |b| b.span());
-                        return self.err(at, format!("{who}: `start` is not before `end` (expected a window start < end)"));
+                        return self
+                            .err(at, format!("{who}: `start` is not before `end` (expected a window start < end)"));
                     }
                     GenKind::Timestamp { start, end }
                 }
@@ -616,7 +706,9 @@ impl Validator<'_> {
                     };
                     GenKind::Bool { true_ratio }
                 }
-                other => return self.err(span, format!("{who}: unknown generator `{other}` (expected one of {GENERATORS})")),
+                other => {
+                    return self.err(span, format!("{who}: unknown generator `{other}` (expected one of {GENERATORS})"))
+                }
             }
         };
 
@@ -628,9 +720,15 @@ impl Validator<'_> {
         let distinct = match &raw.distinct {
             None => None,
             Some(d) if (1..=10_000_000).contains(d.get_ref()) => Some(*d.get_ref() as u64),
-            Some(d) => return self.err(d.span(), format!("{who}: invalid `distinct` `{}` (expected a count from 1 to 10000000)", d.get_ref())),
+            Some(d) => {
+                return self.err(
+                    d.span(),
+                    format!("{who}: invalid `distinct` `{}` (expected a count from 1 to 10000000)", d.get_ref()),
+                )
+            }
         };
-        if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. }) {
+        if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. })
+        {
             let span = raw.distinct.as_ref().map_or(whole.clone(), |d| d.span());
             return self.err(span, format!("{who}: `distinct` does not apply to this generator (expected it only on generators with an open range of values)"));
         }
@@ -638,17 +736,24 @@ impl Validator<'_> {
             return self.err(whole, format!("{who}: `unique` and `skew` contradict each other (expected one of them)"));
         }
         if unique && distinct.is_some() {
-            return self.err(whole, format!("{who}: `unique` and `distinct` contradict each other (expected one of them)"));
+            return self
+                .err(whole, format!("{who}: `unique` and `distinct` contradict each other (expected one of them)"));
         }
         let skew = match &raw.skew {
             None => None,
             Some(s) => {
                 let v = *s.get_ref();
                 if !(0.0..=10.0).contains(&v) {
-                    return self.err(s.span(), format!("{who}: invalid `skew` `{v}` (expected a Zipf exponent from 0 to 10, e.g. 1.1)"));
+                    return self.err(
+                        s.span(),
+                        format!("{who}: invalid `skew` `{v}` (expected a Zipf exponent from 0 to 10, e.g. 1.1)"),
+                    );
                 }
                 if distinct.is_none() && !matches!(gen, GenKind::Ref { .. }) {
-                    return self.err(s.span(), format!("{who}: `skew` needs a pool to skew over (expected `distinct = N` or `references`)"));
+                    return self.err(
+                        s.span(),
+                        format!("{who}: `skew` needs a pool to skew over (expected `distinct = N` or `references`)"),
+                    );
                 }
                 Some(v)
             }
@@ -661,7 +766,8 @@ impl Validator<'_> {
             None => Ok(default),
             Some(v) => match v.get_ref() {
                 Literal::Int(i) => Ok(*i),
-                other => self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected an integer)", literal_text(other))),
+                other => self
+                    .err(v.span(), format!("{who}: invalid `{key}` `{}` (expected an integer)", literal_text(other))),
             },
         }
     }
@@ -672,7 +778,9 @@ impl Validator<'_> {
             Some(v) => match v.get_ref() {
                 Literal::Int(i) => Ok(*i as f64),
                 Literal::Float(f) if f.is_finite() => Ok(*f),
-                other => self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a number)", literal_text(other))),
+                other => {
+                    self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a number)", literal_text(other)))
+                }
             },
         }
     }
@@ -713,16 +821,20 @@ impl Validator<'_> {
         let placeholders = placeholders(&sql).or_else(|m| self.err(raw.sql.span(), format!("{who}: {m}")))?;
         let max = placeholders.iter().copied().max().unwrap_or(0);
         if max > raw.params.len() {
-            return self.err(raw.sql.span(), format!(
-                "{who} uses `${max}` but `params` has {} entr{} (expected one `params` entry per placeholder)",
-                raw.params.len(),
-                if raw.params.len() == 1 { "y" } else { "ies" }
-            ));
+            return self.err(
+                raw.sql.span(),
+                format!(
+                    "{who} uses `${max}` but `params` has {} entr{} (expected one `params` entry per placeholder)",
+                    raw.params.len(),
+                    if raw.params.len() == 1 { "y" } else { "ies" }
+                ),
+            );
         }
         if let Some(missing) = (1..=raw.params.len()).find(|i| !placeholders.contains(i)) {
-            return self.err(raw.params[missing - 1].span(), format!(
-                "{who}: `params` entry {missing} is never used (expected the SQL to use `${missing}`)"
-            ));
+            return self.err(
+                raw.params[missing - 1].span(),
+                format!("{who}: `params` entry {missing} is never used (expected the SQL to use `${missing}`)"),
+            );
         }
         let mut params = Vec::new();
         for p in raw.params {
@@ -741,7 +853,12 @@ impl Validator<'_> {
                 self.err(at, format!("{who}: `when`: {m}"))
             })?;
             if w.why.get_ref().trim().is_empty() {
-                return self.err(w.why.span(), format!("{who}: `when`: empty `why` (expected why PostgreSQL {versions} plans this query differently)"));
+                return self.err(
+                    w.why.span(),
+                    format!(
+                        "{who}: `when`: empty `why` (expected why PostgreSQL {versions} plans this query differently)"
+                    ),
+                );
             }
             let checks = self.phase_checks(&who, [w.before, w.after, w.before_generic, w.after_generic])?;
             if checks.is_empty() {
@@ -753,7 +870,8 @@ impl Validator<'_> {
             // verdict depend on their order in the file.
             for earlier in &when {
                 let shared = earlier.versions.overlap(&versions);
-                let both = checks.iter().find(|c| earlier.checks.iter().any(|e| e.phase == c.phase && e.mode == c.mode));
+                let both =
+                    checks.iter().find(|c| earlier.checks.iter().any(|e| e.phase == c.phase && e.mode == c.mode));
                 if let (Some(first), Some(c)) = (shared.first(), both) {
                     return self.err(w.postgres.span(), format!(
                         "{who}: `when` entries for PostgreSQL {} and {versions} both set `{}` on PostgreSQL {first} (expected each major's expectation set once)",
@@ -813,7 +931,8 @@ impl Validator<'_> {
         ] {
             if let Some(v) = value {
                 if v.get_ref().is_nan() || *v.get_ref() < 0.0 {
-                    return self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
+                    return self
+                        .err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
                 }
                 *target = Some(*v.get_ref());
             }
@@ -824,20 +943,31 @@ impl Validator<'_> {
                 budgets.measure = match m.get_ref().as_str() {
                     "client" => Measure::Client,
                     "server" => Measure::Server,
-                    other => return self.err(m.span(), format!("{who}: invalid `measure` `{other}` (expected `client` or `server`)")),
+                    other => {
+                        return self.err(
+                            m.span(),
+                            format!("{who}: invalid `measure` `{other}` (expected `client` or `server`)"),
+                        )
+                    }
                 };
             }
             for (stat, value) in [(Statistic::P50, &l.p50), (Statistic::P95, &l.p95), (Statistic::Max, &l.max)] {
                 if let Some(v) = value {
-                    let d = parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `{}`: {m}", stat.as_str())))?;
+                    let d = parse_duration(v.get_ref())
+                        .or_else(|m| self.err(v.span(), format!("{who}: `{}`: {m}", stat.as_str())))?;
                     budgets.latency.push((stat, d));
                 }
             }
             if let Some(v) = &l.planning {
-                budgets.planning = Some(parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `planning`: {m}")))?);
+                budgets.planning = Some(
+                    parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `planning`: {m}")))?,
+                );
             }
             if budgets.latency.is_empty() && budgets.planning.is_none() {
-                return self.err(latency.span(), format!("{who}: empty `latency` (expected at least one of `p50`, `p95`, `max`, `planning`)"));
+                return self.err(
+                    latency.span(),
+                    format!("{who}: empty `latency` (expected at least one of `p50`, `p95`, `max`, `planning`)"),
+                );
             }
         }
         for (value, target, key) in [
@@ -848,7 +978,8 @@ impl Validator<'_> {
                 if phase == Phase::Before {
                     return self.err(v.span(), format!("{who}: `{key}` applies only after the migration (expected it in `after` or `after-generic`)"));
                 }
-                *target = Some(parse_ratio(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `{key}`: {m}")))?);
+                *target =
+                    Some(parse_ratio(v.get_ref()).or_else(|m| self.err(v.span(), format!("{who}: `{key}`: {m}")))?);
             }
         }
         let expect = self.plan_expectation(who, raw)?;
@@ -872,7 +1003,8 @@ impl Validator<'_> {
         ] {
             if let Some(v) = value {
                 if v.get_ref().is_nan() || *v.get_ref() < 0.0 {
-                    return self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
+                    return self
+                        .err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()));
                 }
                 *target = Some(*v.get_ref());
             }
@@ -888,7 +1020,8 @@ impl Validator<'_> {
         };
         let expect_error = match raw.expect_error {
             Some(e) if e.get_ref().trim().is_empty() => {
-                return self.err(e.span(), "migration: empty `expect-error` (expected text the error message contains)");
+                return self
+                    .err(e.span(), "migration: empty `expect-error` (expected text the error message contains)");
             }
             e => e.map(Spanned::into_inner),
         };
@@ -905,14 +1038,24 @@ impl Validator<'_> {
                     Some(d) => {
                         let path = self.src.resolve(d.get_ref());
                         if !path.is_file() {
-                            return self.err(d.span(), format!("migration: down file `{}` not found (looked for `{}`)", d.get_ref(), path.display()));
+                            return self.err(
+                                d.span(),
+                                format!(
+                                    "migration: down file `{}` not found (looked for `{}`)",
+                                    d.get_ref(),
+                                    path.display()
+                                ),
+                            );
                         }
                         Some(path)
                     }
                 };
                 let max_down_duration = match raw.max_down_duration {
                     None => None,
-                    Some(d) => Some(parse_duration(d.get_ref()).or_else(|m| self.err(d.span(), format!("migration: `max-down-duration`: {m}")))?),
+                    Some(d) => Some(
+                        parse_duration(d.get_ref())
+                            .or_else(|m| self.err(d.span(), format!("migration: `max-down-duration`: {m}")))?,
+                    ),
                 };
                 let expect_leftovers = match raw.expect_rollback_leftovers {
                     None => Vec::new(),

@@ -32,7 +32,8 @@ impl VersionSet {
         for (i, text) in items.iter().enumerate() {
             parsed.push(parse_item(text).map_err(|m| (Some(i), m))?);
         }
-        let text = items.iter().map(|i| i.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(", ");
+        let text =
+            items.iter().map(|i| i.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(", ");
         Ok(VersionSet { ranges: parsed, text })
     }
 

@@ -83,7 +83,9 @@ impl Validator<'_> {
             (&raw.max_read_stall, &mut budgets.max_read_stall, &mut budgets.max_read_stall_at, "max-read-stall"),
         ] {
             if let Some(v) = value {
-                *target = Some(parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("migration: `{key}`: {m}")))?);
+                *target = Some(
+                    parse_duration(v.get_ref()).or_else(|m| self.err(v.span(), format!("migration: `{key}`: {m}")))?,
+                );
                 *at = self.at(v.span());
             }
         }
@@ -116,7 +118,10 @@ impl Validator<'_> {
             match v {
                 None => Ok(default),
                 Some(v) if (min..=max).contains(v.get_ref()) => Ok(*v.get_ref()),
-                Some(v) => self.err(v.span(), format!("load: invalid `{key}` `{}` (expected an integer from {min} to {max})", v.get_ref())),
+                Some(v) => self.err(
+                    v.span(),
+                    format!("load: invalid `{key}` `{}` (expected an integer from {min} to {max})", v.get_ref()),
+                ),
             }
         };
         let duration = |v: &Option<Spanned<String>>, key: &str, default: Duration| -> Result<Duration> {
@@ -174,7 +179,10 @@ impl Validator<'_> {
                 for (i, name) in list.get_ref().iter().enumerate() {
                     if list.get_ref()[..i].contains(name) {
                         // Two row streams at the same offset would write the same keys.
-                        return self.err(list.span(), format!("load: table `{name}` is listed twice in `tables` (expected each table once)"));
+                        return self.err(
+                            list.span(),
+                            format!("load: table `{name}` is listed twice in `tables` (expected each table once)"),
+                        );
                     }
                     if !tables.iter().any(|t| &t.name == name) {
                         let known: Vec<String> = tables.iter().map(|t| format!("`{}`", t.name)).collect();
@@ -190,7 +198,12 @@ impl Validator<'_> {
         let updates = match &r.updates {
             None => 0.5,
             Some(v) if (0.0..=1.0).contains(v.get_ref()) => *v.get_ref(),
-            Some(v) => return self.err(v.span(), format!("load: invalid `updates` `{}` (expected a fraction from 0.0 to 1.0)", v.get_ref())),
+            Some(v) => {
+                return self.err(
+                    v.span(),
+                    format!("load: invalid `updates` `{}` (expected a fraction from 0.0 to 1.0)", v.get_ref()),
+                )
+            }
         };
         let rate = count(&r.rate, "rate", 100, 1, 10_000)? as u32;
         let baseline = duration(&r.baseline, "baseline", Duration::from_millis(500))?;
@@ -299,8 +312,14 @@ sql = "SELECT 1"
             ("[load]\nbaseline = \"2s\"\nmax-time = \"1s\"", "leaves no time for the migration"),
             ("[migration]\nmax-write-slowdown = \"15\"", "invalid percentage `15` (expected a percentage like `15%`)"),
             ("[migration]\nmax-write-stall = \"soon\"", "`max-write-stall`: invalid duration `soon`"),
-            ("[load]\nwriters = 0\nreaders = 1\n[migration]\nmax-write-stall = \"1s\"", "`max-write-stall` needs writers"),
-            ("[migration]\nexpect-error = \"x\"\nmax-write-slowdown = \"10%\"", "`expect-error` says the migration fails"),
+            (
+                "[load]\nwriters = 0\nreaders = 1\n[migration]\nmax-write-stall = \"1s\"",
+                "`max-write-stall` needs writers",
+            ),
+            (
+                "[migration]\nexpect-error = \"x\"\nmax-write-slowdown = \"10%\"",
+                "`expect-error` says the migration fails",
+            ),
         ] {
             let e = scenario(extra).expect_err(extra);
             assert!(e.contains(fragment), "{extra}: {e}");

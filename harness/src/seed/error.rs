@@ -17,12 +17,7 @@ pub enum SeedError {
          (expected the schema or an earlier migration to create it)",
         path.display()
     )]
-    UnknownTable {
-        path: PathBuf,
-        at: Location,
-        table: String,
-        under_test: String,
-    },
+    UnknownTable { path: PathBuf, at: Location, table: String, under_test: String },
 
     #[error("{}:{at}: table `{table}` has no column `{column}` (expected one of {available})", path.display())]
     UnknownColumn {
@@ -39,12 +34,7 @@ pub enum SeedError {
          (expected a generator for it)",
         path.display()
     )]
-    MissingGenerator {
-        path: PathBuf,
-        at: Location,
-        table: String,
-        column: String,
-    },
+    MissingGenerator { path: PathBuf, at: Location, table: String, column: String },
 
     #[error("{}:{at}: `{from}` references `{to}`, whose values cannot be read", path.display())]
     BadReference {
@@ -71,15 +61,9 @@ pub enum SeedError {
     },
 
     #[error("`{column}`: invalid {found} (expected {expected})")]
-    InvalidSpec {
-        column: String,
-        found: String,
-        expected: &'static str,
-    },
+    InvalidSpec { column: String, found: String, expected: &'static str },
 
-    #[error(
-        "`{column}`: {requirement} needs {needed} different values but {domain} has only {size}"
-    )]
+    #[error("`{column}`: {requirement} needs {needed} different values but {domain} has only {size}")]
     DomainTooSmall {
         column: String,
         /// What asked for the values: ``"`unique`"`` or ``"`distinct = 100`"``.
@@ -97,20 +81,10 @@ pub enum SeedError {
     UniqueExhausted { column: String, attempts: u64 },
 
     #[error("`{column}`: `{modifier}` does not apply to {kind} ({hint})")]
-    ModifierNotApplicable {
-        column: String,
-        modifier: &'static str,
-        kind: &'static str,
-        hint: &'static str,
-    },
+    ModifierNotApplicable { column: String, modifier: &'static str, kind: &'static str, hint: &'static str },
 
     #[error("`{column}`: `{first}` cannot be combined with `{second}` ({reason})")]
-    ModifierConflict {
-        column: String,
-        first: &'static str,
-        second: &'static str,
-        reason: &'static str,
-    },
+    ModifierConflict { column: String, first: &'static str, second: &'static str, reason: &'static str },
 
     #[error(
         "`{column}`: references `{parent}` but its values were not given \
@@ -125,38 +99,22 @@ pub enum SeedError {
     EmptyParent { column: String, parent: String },
 
     #[error("`{column}`: asked for row {found} (expected row {expected}: rows are generated once each, in order)")]
-    RowOutOfOrder {
-        column: String,
-        expected: u64,
-        found: u64,
-    },
+    RowOutOfOrder { column: String, expected: u64, found: u64 },
 
     #[error("`{column}`: asked for row {row} of a generator made for {rows} rows")]
     RowOutOfRange { column: String, row: u64, rows: u64 },
 
     #[error("`{column}`: sequence starting at `{start}` overflows a 64-bit integer at row {row}")]
-    SequenceOverflow {
-        column: String,
-        start: i64,
-        row: u64,
-    },
+    SequenceOverflow { column: String, start: i64, row: u64 },
 
     #[error("cannot write {value} into a column of type `{ty}`")]
     IncompatibleType { value: &'static str, ty: String },
 
     #[error("value `{value}` does not fit a column of type `{ty}` (expected {expected})")]
-    OutOfRange {
-        value: String,
-        ty: String,
-        expected: String,
-    },
+    OutOfRange { value: String, ty: String, expected: String },
 
     #[error("cannot write `{value}` into a column of type `{ty}` (expected {expected})")]
-    InvalidText {
-        value: String,
-        ty: String,
-        expected: String,
-    },
+    InvalidText { value: String, ty: String, expected: String },
 
     #[error("cannot read a value of type `{ty}` (expected {expected})")]
     UnsupportedRead { ty: String, expected: &'static str },

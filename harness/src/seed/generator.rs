@@ -35,8 +35,7 @@ const MAX_ATTEMPTS: u32 = 1000;
 /// Largest `distinct` pool: the pool is generated and held in memory up front.
 const MAX_POOL: u64 = 10_000_000;
 /// URL-safe base64 alphabet (RFC 4648 §5), 64 symbols so one symbol is six random bits.
-const TOKEN_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const TOKEN_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Generates the values of one column, row by row.
 pub struct ColumnGenerator {
@@ -78,13 +77,7 @@ impl ColumnGenerator {
         check_modifiers(spec, &column)?;
 
         let draw = match (&spec.gen, parent_values) {
-            (
-                GenKind::Ref {
-                    table: t,
-                    column: c,
-                },
-                parents,
-            ) => {
+            (GenKind::Ref { table: t, column: c }, parents) => {
                 let parent = format!("{t}.{c}");
                 let Some(parents) = parents else {
                     return Err(SeedError::MissingParentValues { column, parent });
@@ -106,14 +99,7 @@ impl ColumnGenerator {
                 None => Draw::Fresh(Source::new(kind, &column)?),
             },
         };
-        Ok(ColumnGenerator {
-            column,
-            rows,
-            next_row: 0,
-            nulls,
-            rng,
-            draw,
-        })
+        Ok(ColumnGenerator { column, rows, next_row: 0, nulls, rng, draw })
     }
 
     /// Makes room for `extra` rows after the ones it was made for, continuing every stream
@@ -141,18 +127,10 @@ impl ColumnGenerator {
     /// and uniqueness bookkeeping depend on it.
     pub fn next_value(&mut self, row: u64) -> Result<Value, SeedError> {
         if row >= self.rows {
-            return Err(SeedError::RowOutOfRange {
-                column: self.column.clone(),
-                row,
-                rows: self.rows,
-            });
+            return Err(SeedError::RowOutOfRange { column: self.column.clone(), row, rows: self.rows });
         }
         if row != self.next_row {
-            return Err(SeedError::RowOutOfOrder {
-                column: self.column.clone(),
-                expected: self.next_row,
-                found: row,
-            });
+            return Err(SeedError::RowOutOfOrder { column: self.column.clone(), expected: self.next_row, found: row });
         }
         self.next_row += 1;
         if self.nulls.next_is_null() {
@@ -179,13 +157,7 @@ struct NullSchedule {
 }
 
 impl NullSchedule {
-    fn new(
-        spec: &ColumnSpec,
-        column: &str,
-        scenario_seed: u64,
-        table: &str,
-        rows: u64,
-    ) -> Result<Self, SeedError> {
+    fn new(spec: &ColumnSpec, column: &str, scenario_seed: u64, table: &str, rows: u64) -> Result<Self, SeedError> {
         let fraction = spec.null_fraction;
         if !(0.0..=1.0).contains(&fraction) {
             return Err(SeedError::InvalidSpec {
@@ -218,31 +190,15 @@ impl NullSchedule {
 
 /// Rejects modifier combinations that cannot mean anything, rather than ignoring half of them.
 fn check_modifiers(spec: &ColumnSpec, column: &str) -> Result<(), SeedError> {
-    let conflict = |first, second, reason| SeedError::ModifierConflict {
-        column: column.to_string(),
-        first,
-        second,
-        reason,
-    };
-    let not_applicable = |modifier, kind, hint| SeedError::ModifierNotApplicable {
-        column: column.to_string(),
-        modifier,
-        kind,
-        hint,
-    };
+    let conflict =
+        |first, second, reason| SeedError::ModifierConflict { column: column.to_string(), first, second, reason };
+    let not_applicable =
+        |modifier, kind, hint| SeedError::ModifierNotApplicable { column: column.to_string(), modifier, kind, hint };
     if spec.unique && spec.distinct.is_some() {
-        return Err(conflict(
-            "unique",
-            "distinct",
-            "a unique column has one distinct value per row",
-        ));
+        return Err(conflict("unique", "distinct", "a unique column has one distinct value per row"));
     }
     if spec.unique && spec.skew.is_some() {
-        return Err(conflict(
-            "unique",
-            "skew",
-            "a unique column has no hot values",
-        ));
+        return Err(conflict("unique", "skew", "a unique column has no hot values"));
     }
     if let Some(size) = spec.distinct {
         if !(1..=MAX_POOL).contains(&size) {
@@ -278,11 +234,9 @@ fn check_modifiers(spec: &ColumnSpec, column: &str) -> Result<(), SeedError> {
             "a one-of list",
             "its values already are the distinct set; use weights for hot values",
         )),
-        GenKind::Bool { .. } => Err(not_applicable(
-            modifier,
-            "a bool",
-            "it has two values; use the true ratio to favour one",
-        )),
+        GenKind::Bool { .. } => {
+            Err(not_applicable(modifier, "a bool", "it has two values; use the true ratio to favour one"))
+        }
         GenKind::Ref { .. } => Ok(()),
         _ if spec.distinct.is_none() => Err(not_applicable(
             "skew",
@@ -329,21 +283,17 @@ fn pool_draw(values: Vec<Value>, skew: Option<f64>, column: &str) -> Result<Draw
             // Element k is drawn with weight 1/(k+1)^s: with s around 1 a handful of values
             // make up most rows, as in real hot-key tables.
             let weights = (0..values.len()).map(|k| ((k + 1) as f64).powf(-s));
-            Pick::Zipf(
-                WeightedIndex::new(weights).map_err(|_| SeedError::InvalidSpec {
-                    column: column.to_string(),
-                    found: format!("skew `{s}` over {} values", values.len()),
-                    expected: "a skew small enough that every weight stays positive",
-                })?,
-            )
-        }
-        _ => Pick::Uniform(
-            Uniform::new(0, values.len()).map_err(|_| SeedError::InvalidSpec {
+            Pick::Zipf(WeightedIndex::new(weights).map_err(|_| SeedError::InvalidSpec {
                 column: column.to_string(),
-                found: "empty pool".to_string(),
-                expected: "at least one value",
-            })?,
-        ),
+                found: format!("skew `{s}` over {} values", values.len()),
+                expected: "a skew small enough that every weight stays positive",
+            })?)
+        }
+        _ => Pick::Uniform(Uniform::new(0, values.len()).map_err(|_| SeedError::InvalidSpec {
+            column: column.to_string(),
+            found: "empty pool".to_string(),
+            expected: "at least one value",
+        })?),
     };
     Ok(Draw::Pool { values, pick })
 }
@@ -364,10 +314,7 @@ fn reference_draw(
         return if non_null == 0 {
             Ok(Draw::Nothing)
         } else {
-            Err(SeedError::EmptyParent {
-                column: column.to_string(),
-                parent: parent.to_string(),
-            })
+            Err(SeedError::EmptyParent { column: column.to_string(), parent: parent.to_string() })
         };
     }
     if !spec.unique && spec.distinct.is_none() {
@@ -376,18 +323,13 @@ fn reference_draw(
     }
 
     let mut seen = HashSet::with_capacity(parents.len());
-    let distinct_parents: Vec<Value> = parents
-        .into_iter()
-        .filter(|v| seen.insert(v.fingerprint()))
-        .collect();
+    let distinct_parents: Vec<Value> = parents.into_iter().filter(|v| seen.insert(v.fingerprint())).collect();
     let (requirement, needed) = match spec.distinct {
         Some(size) => (format!("`distinct = {size}`"), size),
         None => ("`unique`".to_string(), non_null),
     };
     let size = distinct_parents.len() as u128;
-    check_domain(column, &requirement, needed, size, || {
-        format!("parent column `{parent}`")
-    })?;
+    check_domain(column, &requirement, needed, size, || format!("parent column `{parent}`"))?;
     let unique = UniqueDraw::shuffle(size, IndexDomain::Values(distinct_parents));
     match spec.distinct {
         None => Ok(Draw::Unique(unique)),
@@ -397,12 +339,7 @@ fn reference_draw(
 
 /// Draws the `size` distinct values of a `distinct` pool, in draw order: with skew, the first
 /// drawn is the hottest, so which value is hot is as random as the values themselves.
-fn fill_pool(
-    mut unique: UniqueDraw,
-    size: u64,
-    rng: &mut ChaCha8Rng,
-    column: &str,
-) -> Result<Vec<Value>, SeedError> {
+fn fill_pool(mut unique: UniqueDraw, size: u64, rng: &mut ChaCha8Rng, column: &str) -> Result<Vec<Value>, SeedError> {
     let mut pool = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     for _ in 0..size {
         // The row only matters to sequences, which take no pool.
@@ -431,35 +368,18 @@ fn check_domain(
 }
 
 /// A drawer of `needed` values that never repeat, chosen by the shape of the kind's domain.
-fn unique_draw(
-    kind: &GenKind,
-    column: &str,
-    requirement: String,
-    needed: u64,
-) -> Result<UniqueDraw, SeedError> {
-    let check = |size: u128, domain: &dyn Fn() -> String| {
-        check_domain(column, &requirement, needed, size, domain)
-    };
+fn unique_draw(kind: &GenKind, column: &str, requirement: String, needed: u64) -> Result<UniqueDraw, SeedError> {
+    let check = |size: u128, domain: &dyn Fn() -> String| check_domain(column, &requirement, needed, size, domain);
     Ok(match kind {
         // 122 random bits: a repeat is astronomically unlikely, but a set makes it impossible.
-        GenKind::Uuid | GenKind::Float { .. } => {
-            UniqueDraw::reject(Source::new(kind, column)?, Fallback::Fail)
-        }
+        GenKind::Uuid | GenKind::Float { .. } => UniqueDraw::reject(Source::new(kind, column)?, Fallback::Fail),
         // Unique by construction: every secret includes its draw number.
-        GenKind::Sha256Hex | GenKind::Sequence { .. } => {
-            UniqueDraw::ByConstruction(Source::new(kind, column)?)
-        }
+        GenKind::Sha256Hex | GenKind::Sequence { .. } => UniqueDraw::ByConstruction(Source::new(kind, column)?),
         GenKind::Token { length, prefix } => {
-            let size = u32::try_from(*length)
-                .ok()
-                .and_then(|len| 64u128.checked_pow(len))
-                .unwrap_or(u128::MAX);
+            let size = u32::try_from(*length).ok().and_then(|len| 64u128.checked_pow(len)).unwrap_or(u128::MAX);
             check(size, &|| format!("a token of `{length}` characters"))?;
             if size <= u128::from(u64::MAX) {
-                let domain = IndexDomain::Token {
-                    prefix: prefix.clone(),
-                    length: *length,
-                };
+                let domain = IndexDomain::Token { prefix: prefix.clone(), length: *length };
                 UniqueDraw::shuffle(size, domain)
             } else {
                 UniqueDraw::reject(Source::new(kind, column)?, Fallback::Fail)
@@ -481,9 +401,7 @@ fn unique_draw(
         GenKind::Timestamp { start, end } => {
             let (lo, hi) = micros_window(*start, *end, column)?;
             let size = (i128::from(hi) - i128::from(lo)) as u128;
-            check(size, &|| {
-                format!("timestamp window `{start}..{end}` at microsecond precision")
-            })?;
+            check(size, &|| format!("timestamp window `{start}..{end}` at microsecond precision"))?;
             UniqueDraw::shuffle(size, IndexDomain::Timestamp { start_micros: lo })
         }
         GenKind::Bool { true_ratio } => {
@@ -500,20 +418,15 @@ fn unique_draw(
         }
         GenKind::OneOf { values, .. } => {
             let mut seen = HashSet::new();
-            let values: Vec<Value> = values
-                .iter()
-                .map(literal_value)
-                .filter(|v| seen.insert(v.fingerprint()))
-                .collect();
+            let values: Vec<Value> =
+                values.iter().map(literal_value).filter(|v| seen.insert(v.fingerprint())).collect();
             let size = values.len() as u128;
             check(size, &|| "the one-of list".to_string())?;
             UniqueDraw::shuffle(size, IndexDomain::Values(values))
         }
         GenKind::Ref { .. } => {
             // References are built by `reference_draw`, which has the parent values.
-            return Err(SeedError::UnexpectedParentValues {
-                column: column.to_string(),
-            });
+            return Err(SeedError::UnexpectedParentValues { column: column.to_string() });
         }
     })
 }
@@ -568,27 +481,14 @@ impl UniqueDraw {
     }
 
     fn reject(source: Source, fallback: Fallback) -> Self {
-        UniqueDraw::Reject {
-            source,
-            seen: HashSet::new(),
-            fallback,
-            drawn: 0,
-        }
+        UniqueDraw::Reject { source, seen: HashSet::new(), fallback, drawn: 0 }
     }
 
     fn next(&mut self, rng: &mut ChaCha8Rng, column: &str, row: u64) -> Result<Value, SeedError> {
         match self {
-            UniqueDraw::Shuffle {
-                size,
-                taken,
-                moved,
-                domain,
-            } => {
+            UniqueDraw::Shuffle { size, taken, moved, domain } => {
                 if *taken >= *size {
-                    return Err(SeedError::UniqueExhausted {
-                        column: column.to_string(),
-                        attempts: *taken,
-                    });
+                    return Err(SeedError::UniqueExhausted { column: column.to_string(), attempts: *taken });
                 }
                 let j = rng.random_range(*taken..*size);
                 let index = moved.get(&j).copied().unwrap_or(j);
@@ -599,12 +499,7 @@ impl UniqueDraw {
                 *taken += 1;
                 domain.value(index, column)
             }
-            UniqueDraw::Reject {
-                source,
-                seen,
-                fallback,
-                drawn,
-            } => {
+            UniqueDraw::Reject { source, seen, fallback, drawn } => {
                 let serial = *drawn;
                 for attempt in 0..MAX_ATTEMPTS {
                     let mut value = source.generate(rng, column, row)?;
@@ -618,10 +513,7 @@ impl UniqueDraw {
                         return Ok(value);
                     }
                 }
-                Err(SeedError::UniqueExhausted {
-                    column: column.to_string(),
-                    attempts: u64::from(MAX_ATTEMPTS),
-                })
+                Err(SeedError::UniqueExhausted { column: column.to_string(), attempts: u64::from(MAX_ATTEMPTS) })
             }
             UniqueDraw::ByConstruction(source) => source.generate(rng, column, row),
         }
@@ -632,9 +524,7 @@ impl IndexDomain {
     fn value(&self, index: u64, column: &str) -> Result<Value, SeedError> {
         Ok(match self {
             IndexDomain::Int { min } => Value::Int(min.wrapping_add(index as i64)),
-            IndexDomain::Timestamp { start_micros } => {
-                timestamp(start_micros.wrapping_add(index as i64), column)?
-            }
+            IndexDomain::Timestamp { start_micros } => timestamp(start_micros.wrapping_add(index as i64), column)?,
             IndexDomain::Token { prefix, length } => {
                 let mut token = String::with_capacity(prefix.len() + length);
                 token.push_str(prefix);
@@ -688,18 +578,11 @@ enum Source {
 
 impl Source {
     fn new(kind: &GenKind, column: &str) -> Result<Self, SeedError> {
-        let invalid = |found: String, expected| SeedError::InvalidSpec {
-            column: column.to_string(),
-            found,
-            expected,
-        };
+        let invalid = |found: String, expected| SeedError::InvalidSpec { column: column.to_string(), found, expected };
         Ok(match kind {
             GenKind::Uuid => Source::Uuid,
             GenKind::Sha256Hex => Source::Sha256Hex { drawn: 0 },
-            GenKind::Token { length, prefix } => Source::Token {
-                prefix: prefix.clone(),
-                length: *length,
-            },
+            GenKind::Token { length, prefix } => Source::Token { prefix: prefix.clone(), length: *length },
             GenKind::FirstName => Source::Text(TextKind::FirstName),
             GenKind::LastName => Source::Text(TextKind::LastName),
             GenKind::FullName => Source::Text(TextKind::FullName),
@@ -708,33 +591,23 @@ impl Source {
             GenKind::Sentence => Source::Text(TextKind::Sentence),
             GenKind::CompanyName => Source::Text(TextKind::CompanyName),
             GenKind::Int { min, max } => Source::Int(int_range(*min, *max, column)?),
-            GenKind::Float { min, max } => {
-                Source::Float(Uniform::new(*min, *max).map_err(|_| {
-                    invalid(
-                        format!("float range `{min}..{max}`"),
-                        "finite bounds with `min < max`",
-                    )
-                })?)
-            }
+            GenKind::Float { min, max } => Source::Float(
+                Uniform::new(*min, *max)
+                    .map_err(|_| invalid(format!("float range `{min}..{max}`"), "finite bounds with `min < max`"))?,
+            ),
             GenKind::Sequence { start } => Source::Sequence { start: *start },
             GenKind::Timestamp { start, end } => {
                 let (lo, hi) = micros_window(*start, *end, column)?;
-                Source::Timestamp(Uniform::new(lo, hi).map_err(|_| {
-                    invalid(
-                        format!("timestamp window `{start}..{end}`"),
-                        "`start` before `end`",
-                    )
-                })?)
+                Source::Timestamp(
+                    Uniform::new(lo, hi)
+                        .map_err(|_| invalid(format!("timestamp window `{start}..{end}`"), "`start` before `end`"))?,
+                )
             }
             GenKind::Bool { true_ratio } => Source::Bool(bernoulli(*true_ratio, column)?),
             GenKind::OneOf { values, weights } => {
                 if values.len() != weights.len() {
                     return Err(invalid(
-                        format!(
-                            "one-of with {} values and {} weights",
-                            values.len(),
-                            weights.len()
-                        ),
+                        format!("one-of with {} values and {} weights", values.len(), weights.len()),
                         "one weight per value",
                     ));
                 }
@@ -744,25 +617,13 @@ impl Source {
                         "at least one value and weights that are not all zero",
                     )
                 })?;
-                Source::OneOf {
-                    values: values.iter().map(literal_value).collect(),
-                    index,
-                }
+                Source::OneOf { values: values.iter().map(literal_value).collect(), index }
             }
-            GenKind::Ref { .. } => {
-                return Err(SeedError::UnexpectedParentValues {
-                    column: column.to_string(),
-                })
-            }
+            GenKind::Ref { .. } => return Err(SeedError::UnexpectedParentValues { column: column.to_string() }),
         })
     }
 
-    fn generate(
-        &mut self,
-        rng: &mut ChaCha8Rng,
-        column: &str,
-        row: u64,
-    ) -> Result<Value, SeedError> {
+    fn generate(&mut self, rng: &mut ChaCha8Rng, column: &str, row: u64) -> Result<Value, SeedError> {
         Ok(match self {
             Source::Uuid => {
                 let mut bytes = [0u8; 16];
@@ -805,11 +666,7 @@ impl Source {
                 i64::try_from(row)
                     .ok()
                     .and_then(|r| start.checked_add(r))
-                    .ok_or_else(|| SeedError::SequenceOverflow {
-                        column: column.to_string(),
-                        start: *start,
-                        row,
-                    })?,
+                    .ok_or_else(|| SeedError::SequenceOverflow { column: column.to_string(), start: *start, row })?,
             ),
             Source::Timestamp(uniform) => timestamp(uniform.sample(rng), column)?,
             Source::Bool(bernoulli) => Value::Bool(bernoulli.sample(rng)),
@@ -911,11 +768,7 @@ fn bernoulli(true_ratio: f64, column: &str) -> Result<Bernoulli, SeedError> {
 /// The window `start..end` as whole microseconds `lo..hi`: PostgreSQL keeps microseconds, so a
 /// generated instant must be one it can store exactly. `lo` rounds up and `hi` too, so every
 /// microsecond in `lo..hi` lies inside `start..end`.
-fn micros_window(
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    column: &str,
-) -> Result<(i64, i64), SeedError> {
+fn micros_window(start: DateTime<Utc>, end: DateTime<Utc>, column: &str) -> Result<(i64, i64), SeedError> {
     let ceil_micros = |t: DateTime<Utc>| {
         let sub_micro = !t.timestamp_subsec_nanos().is_multiple_of(1000);
         t.timestamp_micros() + i64::from(sub_micro)
@@ -932,13 +785,11 @@ fn micros_window(
 }
 
 fn timestamp(micros: i64, column: &str) -> Result<Value, SeedError> {
-    DateTime::from_timestamp_micros(micros)
-        .map(Value::Timestamp)
-        .ok_or_else(|| SeedError::InvalidSpec {
-            column: column.to_string(),
-            found: format!("timestamp of `{micros}` microseconds since 1970"),
-            expected: "an instant chrono can represent",
-        })
+    DateTime::from_timestamp_micros(micros).map(Value::Timestamp).ok_or_else(|| SeedError::InvalidSpec {
+        column: column.to_string(),
+        found: format!("timestamp of `{micros}` microseconds since 1970"),
+        expected: "an instant chrono can represent",
+    })
 }
 
 #[cfg(test)]
@@ -948,14 +799,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn spec(name: &str, gen: GenKind) -> ColumnSpec {
-        ColumnSpec {
-            name: name.to_string(),
-            gen,
-            null_fraction: 0.0,
-            unique: false,
-            distinct: None,
-            skew: None,
-        }
+        ColumnSpec { name: name.to_string(), gen, null_fraction: 0.0, unique: false, distinct: None, skew: None }
     }
 
     fn with(mut spec: ColumnSpec, edit: impl FnOnce(&mut ColumnSpec)) -> ColumnSpec {
@@ -963,17 +807,10 @@ mod tests {
         spec
     }
 
-    fn generate_with(
-        spec: &ColumnSpec,
-        seed: u64,
-        rows: u64,
-        parents: Option<Vec<Value>>,
-    ) -> Vec<Value> {
-        let mut generator = ColumnGenerator::new(spec, "t", seed, rows, parents)
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.name));
-        (0..rows)
-            .map(|row| generator.next_value(row).unwrap_or_else(|e| panic!("{e}")))
-            .collect()
+    fn generate_with(spec: &ColumnSpec, seed: u64, rows: u64, parents: Option<Vec<Value>>) -> Vec<Value> {
+        let mut generator =
+            ColumnGenerator::new(spec, "t", seed, rows, parents).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+        (0..rows).map(|row| generator.next_value(row).unwrap_or_else(|e| panic!("{e}"))).collect()
     }
 
     fn generate(spec: &ColumnSpec, seed: u64, rows: u64) -> Vec<Value> {
@@ -988,12 +825,7 @@ mod tests {
     }
 
     fn distinct_count(values: &[Value]) -> usize {
-        values
-            .iter()
-            .filter(|v| **v != Value::Null)
-            .map(Value::fingerprint)
-            .collect::<HashSet<_>>()
-            .len()
+        values.iter().filter(|v| **v != Value::Null).map(Value::fingerprint).collect::<HashSet<_>>().len()
     }
 
     fn counts(values: &[Value]) -> HashMap<u128, usize> {
@@ -1005,9 +837,7 @@ mod tests {
     }
 
     fn ts(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s)
-            .expect("test timestamp")
-            .with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s).expect("test timestamp").with_timezone(&Utc)
     }
 
     fn text(v: &Value) -> &str {
@@ -1025,13 +855,7 @@ mod tests {
         vec![
             ("uuid", GenKind::Uuid),
             ("sha256_hex", GenKind::Sha256Hex),
-            (
-                "token",
-                GenKind::Token {
-                    length: 24,
-                    prefix: "pk_".into(),
-                },
-            ),
+            ("token", GenKind::Token { length: 24, prefix: "pk_".into() }),
             ("first_name", GenKind::FirstName),
             ("last_name", GenKind::LastName),
             ("full_name", GenKind::FullName),
@@ -1039,22 +863,10 @@ mod tests {
             ("word", GenKind::Word),
             ("sentence", GenKind::Sentence),
             ("company", GenKind::CompanyName),
-            (
-                "int",
-                GenKind::Int {
-                    min: -1000,
-                    max: 1000,
-                },
-            ),
+            ("int", GenKind::Int { min: -1000, max: 1000 }),
             ("float", GenKind::Float { min: 0.0, max: 1.0 }),
             ("sequence", GenKind::Sequence { start: 1 }),
-            (
-                "timestamp",
-                GenKind::Timestamp {
-                    start: ts("2024-01-01T00:00:00Z"),
-                    end: ts("2025-01-01T00:00:00Z"),
-                },
-            ),
+            ("timestamp", GenKind::Timestamp { start: ts("2024-01-01T00:00:00Z"), end: ts("2025-01-01T00:00:00Z") }),
             ("bool", GenKind::Bool { true_ratio: 0.5 }),
             (
                 "status",
@@ -1072,13 +884,7 @@ mod tests {
             let spec = with(spec(name, kind), |s| s.null_fraction = 0.2);
             assert_eq!(generate(&spec, 7, 300), generate(&spec, 7, 300), "{name}");
         }
-        let reference = spec(
-            "user_id",
-            GenKind::Ref {
-                table: "users".into(),
-                column: "id".into(),
-            },
-        );
+        let reference = spec("user_id", GenKind::Ref { table: "users".into(), column: "id".into() });
         assert_eq!(
             generate_with(&reference, 7, 300, Some(parents(50))),
             generate_with(&reference, 7, 300, Some(parents(50)))
@@ -1091,11 +897,7 @@ mod tests {
             if name == "sequence" {
                 continue; // follows the row number by definition
             }
-            assert_ne!(
-                generate(&spec(name, kind.clone()), 7, 300),
-                generate(&spec(name, kind), 8, 300),
-                "{name}"
-            );
+            assert_ne!(generate(&spec(name, kind.clone()), 7, 300), generate(&spec(name, kind), 8, 300), "{name}");
         }
     }
 
@@ -1104,14 +906,7 @@ mod tests {
         // Reports name their seed; if these change, old reports no longer reproduce.
         let first = |kind: GenKind| generate(&spec("c", kind), 42, 1).remove(0);
         let pinned = [
-            (
-                "int",
-                first(GenKind::Int {
-                    min: 0,
-                    max: 1_000_000,
-                })
-                .to_text(),
-            ),
+            ("int", first(GenKind::Int { min: 0, max: 1_000_000 }).to_text()),
             ("first name", first(GenKind::FirstName).to_text()),
             ("uuid", first(GenKind::Uuid).to_text()),
             ("sha256", first(GenKind::Sha256Hex).to_text()),
@@ -1126,10 +921,7 @@ mod tests {
         ("int", Some("892326")),
         ("first name", Some("Leatha")),
         ("uuid", Some("0f433b9a-346e-4fe4-bab0-031de4c53601")),
-        (
-            "sha256",
-            Some("1ca13ae6f65ab63d08db5f72a41dce2b07367073e7a40d73b6f0f722763b1d4b"),
-        ),
+        ("sha256", Some("1ca13ae6f65ab63d08db5f72a41dce2b07367073e7a40d73b6f0f722763b1d4b")),
     ];
 
     #[test]
@@ -1138,14 +930,8 @@ mod tests {
         let alone = generate(&email, 3, 500);
         // The same column next to a new one, generated interleaved row by row.
         let mut with_email = ColumnGenerator::new(&email, "t", 3, 500, None).expect("email");
-        let mut added = ColumnGenerator::new(
-            &spec("age", GenKind::Int { min: 0, max: 99 }),
-            "t",
-            3,
-            500,
-            None,
-        )
-        .expect("age");
+        let mut added =
+            ColumnGenerator::new(&spec("age", GenKind::Int { min: 0, max: 99 }), "t", 3, 500, None).expect("age");
         let mut interleaved = Vec::new();
         for row in 0..500 {
             added.next_value(row).expect("age value");
@@ -1153,9 +939,8 @@ mod tests {
         }
         assert_eq!(interleaved, alone);
         // Same name in another table is another stream.
-        let other_table = ColumnGenerator::new(&email, "u", 3, 1, None)
-            .and_then(|mut g| g.next_value(0))
-            .expect("other table");
+        let other_table =
+            ColumnGenerator::new(&email, "u", 3, 1, None).and_then(|mut g| g.next_value(0)).expect("other table");
         assert_ne!(other_table, alone[0]);
     }
 
@@ -1163,47 +948,25 @@ mod tests {
     fn null_fraction_is_exact_and_spread_out() {
         let rows = 10_000;
         for fraction in [0.0, 0.001, 0.1, 0.5, 0.9, 1.0] {
-            let s = with(spec("deleted_at", GenKind::Int { min: 0, max: 9 }), |s| {
-                s.null_fraction = fraction
-            });
+            let s = with(spec("deleted_at", GenKind::Int { min: 0, max: 9 }), |s| s.null_fraction = fraction);
             let values = generate(&s, 1, rows);
-            let nulls: Vec<usize> = values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| **v == Value::Null)
-                .map(|(i, _)| i)
-                .collect();
-            assert_eq!(
-                nulls.len() as f64,
-                (fraction * rows as f64).round(),
-                "fraction {fraction}"
-            );
+            let nulls: Vec<usize> =
+                values.iter().enumerate().filter(|(_, v)| **v == Value::Null).map(|(i, _)| i).collect();
+            assert_eq!(nulls.len() as f64, (fraction * rows as f64).round(), "fraction {fraction}");
             if (0.1..1.0).contains(&fraction) {
                 // Not bunched at one end: each half holds about half of the NULLs.
                 let first_half = nulls.iter().filter(|&&i| i < 5000).count() as f64;
                 let share = first_half / nulls.len() as f64;
-                assert!(
-                    (0.45..0.55).contains(&share),
-                    "fraction {fraction}: {share} in the first half"
-                );
+                assert!((0.45..0.55).contains(&share), "fraction {fraction}: {share} in the first half");
             }
         }
     }
 
     #[test]
     fn null_fraction_does_not_shift_the_non_null_values() {
-        let plain = generate(
-            &spec("score", GenKind::Float { min: 0.0, max: 1.0 }),
-            5,
-            1000,
-        );
-        let with_nulls = generate(
-            &with(spec("score", GenKind::Float { min: 0.0, max: 1.0 }), |s| {
-                s.null_fraction = 0.3
-            }),
-            5,
-            1000,
-        );
+        let plain = generate(&spec("score", GenKind::Float { min: 0.0, max: 1.0 }), 5, 1000);
+        let with_nulls =
+            generate(&with(spec("score", GenKind::Float { min: 0.0, max: 1.0 }), |s| s.null_fraction = 0.3), 5, 1000);
         let non_null: Vec<&Value> = with_nulls.iter().filter(|v| **v != Value::Null).collect();
         assert_eq!(non_null.len(), 700);
         assert!(non_null.iter().zip(&plain).all(|(a, b)| *a == b));
@@ -1214,26 +977,11 @@ mod tests {
         let rows = 100_000;
         let mut kinds = every_kind();
         kinds.retain(|(name, _)| !matches!(*name, "bool" | "status" | "int" | "timestamp"));
-        kinds.push((
-            "short_token",
-            GenKind::Token {
-                length: 3,
-                prefix: "k_".into(),
-            },
-        ));
-        kinds.push((
-            "whole_int_range",
-            GenKind::Int {
-                min: 1,
-                max: 100_000,
-            },
-        ));
+        kinds.push(("short_token", GenKind::Token { length: 3, prefix: "k_".into() }));
+        kinds.push(("whole_int_range", GenKind::Int { min: 1, max: 100_000 }));
         kinds.push((
             "narrow_timestamps",
-            GenKind::Timestamp {
-                start: ts("2024-01-01T00:00:00Z"),
-                end: ts("2024-01-01T00:00:00.100000Z"),
-            },
+            GenKind::Timestamp { start: ts("2024-01-01T00:00:00Z"), end: ts("2024-01-01T00:00:00.100000Z") },
         ));
         for (name, kind) in kinds {
             let s = with(spec(name, kind), |s| s.unique = true);
@@ -1244,20 +992,12 @@ mod tests {
 
     #[test]
     fn unique_suffixes_keep_the_kind_readable() {
-        let emails = generate(
-            &with(spec("email", GenKind::Email), |s| s.unique = true),
-            2,
-            20_000,
-        );
+        let emails = generate(&with(spec("email", GenKind::Email), |s| s.unique = true), 2, 20_000);
         for email in &emails {
             let email = text(email);
             assert_eq!(email.matches('@').count(), 1, "{email}");
         }
-        let words = generate(
-            &with(spec("tag", GenKind::Word), |s| s.unique = true),
-            2,
-            2_000,
-        );
+        let words = generate(&with(spec("tag", GenKind::Word), |s| s.unique = true), 2, 2_000);
         assert!(words.iter().all(|w| !text(w).contains(' ')));
     }
 
@@ -1274,22 +1014,12 @@ mod tests {
     #[test]
     fn distinct_draws_from_a_pool_of_that_size() {
         let cases = [
-            (
-                "int",
-                GenKind::Int {
-                    min: 0,
-                    max: 1_000_000,
-                },
-                50,
-            ),
+            ("int", GenKind::Int { min: 0, max: 1_000_000 }, 50),
             ("first names beyond the list", GenKind::FirstName, 5000),
             ("uuid", GenKind::Uuid, 300),
             (
                 "timestamp",
-                GenKind::Timestamp {
-                    start: ts("2024-01-01T00:00:00Z"),
-                    end: ts("2024-02-01T00:00:00Z"),
-                },
+                GenKind::Timestamp { start: ts("2024-01-01T00:00:00Z"), end: ts("2024-02-01T00:00:00Z") },
                 1000,
             ),
         ];
@@ -1303,10 +1033,7 @@ mod tests {
     #[test]
     fn skew_makes_hot_keys() {
         let rows = 100_000;
-        let reference = GenKind::Ref {
-            table: "users".into(),
-            column: "id".into(),
-        };
+        let reference = GenKind::Ref { table: "users".into(), column: "id".into() };
         let skewed = with(spec("user_id", reference.clone()), |s| s.skew = Some(1.2));
         let values = generate_with(&skewed, 9, rows, Some(parents(1000)));
         let top = values.iter().filter(|v| **v == Value::Int(1)).count();
@@ -1318,25 +1045,12 @@ mod tests {
         let values = generate_with(&uniform, 9, rows, Some(parents(1000)));
         let per_key = counts(&values);
         assert_eq!(per_key.len(), 1000);
-        assert!(
-            per_key.values().all(|&n| (50..160).contains(&n)),
-            "uniform spread {:?}",
-            per_key.values().max()
-        );
+        assert!(per_key.values().all(|&n| (50..160).contains(&n)), "uniform spread {:?}", per_key.values().max());
 
-        let pool = with(
-            spec(
-                "tenant",
-                GenKind::Int {
-                    min: 0,
-                    max: i64::MAX,
-                },
-            ),
-            |s| {
-                s.distinct = Some(1000);
-                s.skew = Some(1.2);
-            },
-        );
+        let pool = with(spec("tenant", GenKind::Int { min: 0, max: i64::MAX }), |s| {
+            s.distinct = Some(1000);
+            s.skew = Some(1.2);
+        });
         let values = generate(&pool, 9, rows);
         let hottest = counts(&values).into_values().max().unwrap_or(0);
         assert!(hottest > 20_000, "hottest pool value has {hottest} rows");
@@ -1346,11 +1060,7 @@ mod tests {
     fn weights_and_ratios_are_honoured() {
         let rows = 100_000;
         let status = GenKind::OneOf {
-            values: vec![
-                Literal::Text("ACTIVE".into()),
-                Literal::Text("INACTIVE".into()),
-                Literal::Int(3),
-            ],
+            values: vec![Literal::Text("ACTIVE".into()), Literal::Text("INACTIVE".into()), Literal::Int(3)],
             weights: vec![90, 9, 1],
         };
         let values = generate(&spec("status", status), 6, rows);
@@ -1368,28 +1078,14 @@ mod tests {
     fn numbers_stay_in_their_ranges() {
         let ints = generate(&spec("n", GenKind::Int { min: -5, max: 5 }), 1, 10_000);
         assert!(ints.iter().all(|v| matches!(v, Value::Int(-5..=5))));
-        assert!(
-            ints.contains(&Value::Int(-5)) && ints.contains(&Value::Int(5)),
-            "both ends reachable"
-        );
+        assert!(ints.contains(&Value::Int(-5)) && ints.contains(&Value::Int(5)), "both ends reachable");
 
         let floats = generate(&spec("x", GenKind::Float { min: 1.5, max: 2.5 }), 1, 10_000);
-        assert!(floats
-            .iter()
-            .all(|v| matches!(v, Value::Float(f) if (1.5..2.5).contains(f))));
+        assert!(floats.iter().all(|v| matches!(v, Value::Float(f) if (1.5..2.5).contains(f))));
 
-        let ids = generate(
-            &with(spec("id", GenKind::Sequence { start: 100 }), |s| {
-                s.null_fraction = 0.5
-            }),
-            1,
-            10,
-        );
+        let ids = generate(&with(spec("id", GenKind::Sequence { start: 100 }), |s| s.null_fraction = 0.5), 1, 10);
         for (row, v) in ids.iter().enumerate() {
-            assert!(
-                *v == Value::Null || *v == Value::Int(100 + row as i64),
-                "{v:?}"
-            );
+            assert!(*v == Value::Null || *v == Value::Int(100 + row as i64), "{v:?}");
         }
     }
 
@@ -1401,39 +1097,21 @@ mod tests {
             h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         }));
 
-        let tokens = generate(
-            &spec(
-                "key",
-                GenKind::Token {
-                    length: 32,
-                    prefix: "sk_live_".into(),
-                },
-            ),
-            1,
-            1000,
-        );
+        let tokens = generate(&spec("key", GenKind::Token { length: 32, prefix: "sk_live_".into() }), 1, 1000);
         assert!(tokens.iter().all(|t| {
             let t = text(t);
-            t.len() == 40
-                && t.starts_with("sk_live_")
-                && t[8..].bytes().all(|b| TOKEN_ALPHABET.contains(&b))
+            t.len() == 40 && t.starts_with("sk_live_") && t[8..].bytes().all(|b| TOKEN_ALPHABET.contains(&b))
         }));
 
         let uuids = generate(&spec("id", GenKind::Uuid), 1, 100);
-        assert!(uuids
-            .iter()
-            .all(|u| matches!(u, Value::Uuid(u) if u.get_version_num() == 4)));
+        assert!(uuids.iter().all(|u| matches!(u, Value::Uuid(u) if u.get_version_num() == 4)));
 
         let emails = generate(&spec("email", GenKind::Email), 1, 100);
         assert!(emails.iter().all(|e| text(e).contains('@')));
         let words = generate(&spec("w", GenKind::Word), 1, 100);
-        assert!(words
-            .iter()
-            .all(|w| text(w).chars().all(|c| c.is_lowercase())));
+        assert!(words.iter().all(|w| text(w).chars().all(|c| c.is_lowercase())));
         let sentences = generate(&spec("s", GenKind::Sentence), 1, 100);
-        assert!(sentences
-            .iter()
-            .all(|s| text(s).ends_with('.') && text(s).split(' ').count() >= 4));
+        assert!(sentences.iter().all(|s| text(s).ends_with('.') && text(s).split(' ').count() >= 4));
         let names = generate(&spec("n", GenKind::FullName), 1, 100);
         assert!(names.iter().all(|n| text(n).split(' ').count() >= 2));
     }
@@ -1441,62 +1119,32 @@ mod tests {
     #[test]
     fn timestamps_fall_in_the_window_at_microsecond_precision() {
         // Bounds with nanoseconds: the first storable instant is rounded up.
-        let start = Utc
-            .timestamp_opt(1_700_000_000, 500)
-            .single()
-            .expect("start");
-        let end = Utc
-            .timestamp_opt(1_700_000_000, 20_500)
-            .single()
-            .expect("end");
+        let start = Utc.timestamp_opt(1_700_000_000, 500).single().expect("start");
+        let end = Utc.timestamp_opt(1_700_000_000, 20_500).single().expect("end");
         let s = spec("created_at", GenKind::Timestamp { start, end });
         let values = generate(&s, 1, 5000);
         let mut seen = HashSet::new();
         for v in &values {
-            let Value::Timestamp(t) = v else {
-                panic!("{v:?}")
-            };
+            let Value::Timestamp(t) = v else { panic!("{v:?}") };
             assert!(start <= *t && *t < end, "{t}");
             assert_eq!(t.timestamp_subsec_nanos() % 1000, 0, "{t}");
             seen.insert(*t);
         }
-        assert_eq!(
-            seen.len(),
-            20,
-            "every microsecond of the window is reachable"
-        );
+        assert_eq!(seen.len(), 20, "every microsecond of the window is reachable");
     }
 
     #[test]
     fn references_draw_only_parent_values() {
-        let reference = GenKind::Ref {
-            table: "users".into(),
-            column: "id".into(),
-        };
-        let keys: Vec<Value> = vec![
-            Value::Text("a".into()),
-            Value::Null,
-            Value::Text("b".into()),
-            Value::Text("c".into()),
-        ];
-        let values = generate_with(
-            &spec("user_id", reference.clone()),
-            1,
-            1000,
-            Some(keys.clone()),
-        );
-        assert!(values
-            .iter()
-            .all(|v| matches!(v, Value::Text(t) if ["a", "b", "c"].contains(&t.as_str()))));
+        let reference = GenKind::Ref { table: "users".into(), column: "id".into() };
+        let keys: Vec<Value> =
+            vec![Value::Text("a".into()), Value::Null, Value::Text("b".into()), Value::Text("c".into())];
+        let values = generate_with(&spec("user_id", reference.clone()), 1, 1000, Some(keys.clone()));
+        assert!(values.iter().all(|v| matches!(v, Value::Text(t) if ["a", "b", "c"].contains(&t.as_str()))));
         assert_eq!(distinct_count(&values), 3);
 
         let one_to_one = with(spec("user_id", reference.clone()), |s| s.unique = true);
         let values = generate_with(&one_to_one, 1, 500, Some(parents(500)));
-        assert_eq!(
-            distinct_count(&values),
-            500,
-            "a unique reference uses every parent once"
-        );
+        assert_eq!(distinct_count(&values), 500, "a unique reference uses every parent once");
 
         let subset = with(spec("user_id", reference), |s| s.distinct = Some(10));
         let values = generate_with(&subset, 1, 5000, Some(parents(500)));
@@ -1506,22 +1154,11 @@ mod tests {
 
     #[test]
     fn impossible_specs_are_named_errors() {
-        let reference = || GenKind::Ref {
-            table: "users".into(),
-            column: "id".into(),
-        };
-        let two = GenKind::OneOf {
-            values: vec![Literal::Int(1), Literal::Int(2), Literal::Int(2)],
-            weights: vec![1, 1, 1],
-        };
+        let reference = || GenKind::Ref { table: "users".into(), column: "id".into() };
+        let two =
+            GenKind::OneOf { values: vec![Literal::Int(1), Literal::Int(2), Literal::Int(2)], weights: vec![1, 1, 1] };
         // (case, column, rows, parent values, error)
-        type Case = (
-            &'static str,
-            ColumnSpec,
-            u64,
-            Option<Vec<Value>>,
-            &'static str,
-        );
+        type Case = (&'static str, ColumnSpec, u64, Option<Vec<Value>>, &'static str);
         let cases: Vec<Case> = vec![
             (
                 "unique int range too small",
@@ -1653,14 +1290,10 @@ mod tests {
 
     #[test]
     fn rows_must_come_once_each_in_order() {
-        let mut generator =
-            ColumnGenerator::new(&spec("id", GenKind::Uuid), "t", 1, 2, None).expect("generator");
+        let mut generator = ColumnGenerator::new(&spec("id", GenKind::Uuid), "t", 1, 2, None).expect("generator");
         assert_eq!(
             generator.next_value(1).map_err(|e| e.to_string()),
-            Err(
-                "`t.id`: asked for row 1 (expected row 0: rows are generated once each, in order)"
-                    .to_string()
-            )
+            Err("`t.id`: asked for row 1 (expected row 0: rows are generated once each, in order)".to_string())
         );
         assert!(generator.next_value(0).is_ok() && generator.next_value(1).is_ok());
         assert_eq!(
@@ -1671,21 +1304,12 @@ mod tests {
 
     #[test]
     fn sequence_overflow_is_an_error_not_a_wrap() {
-        let mut generator = ColumnGenerator::new(
-            &spec("id", GenKind::Sequence { start: i64::MAX }),
-            "t",
-            1,
-            2,
-            None,
-        )
-        .expect("generator");
+        let mut generator = ColumnGenerator::new(&spec("id", GenKind::Sequence { start: i64::MAX }), "t", 1, 2, None)
+            .expect("generator");
         assert_eq!(generator.next_value(0).ok(), Some(Value::Int(i64::MAX)));
         assert_eq!(
             generator.next_value(1).map_err(|e| e.to_string()),
-            Err(format!(
-                "`t.id`: sequence starting at `{}` overflows a 64-bit integer at row 1",
-                i64::MAX
-            ))
+            Err(format!("`t.id`: sequence starting at `{}` overflows a 64-bit integer at row 1", i64::MAX))
         );
     }
 
@@ -1697,20 +1321,10 @@ mod tests {
 
     #[test]
     fn all_null_columns_need_no_domain() {
-        let s = with(
-            spec(
-                "user_id",
-                GenKind::Ref {
-                    table: "users".into(),
-                    column: "id".into(),
-                },
-            ),
-            |s| s.null_fraction = 1.0,
-        );
-        assert_eq!(
-            generate_with(&s, 1, 5, Some(Vec::new())),
-            vec![Value::Null; 5]
-        );
+        let s = with(spec("user_id", GenKind::Ref { table: "users".into(), column: "id".into() }), |s| {
+            s.null_fraction = 1.0
+        });
+        assert_eq!(generate_with(&s, 1, 5, Some(Vec::new())), vec![Value::Null; 5]);
     }
 
     #[test]

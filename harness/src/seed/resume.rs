@@ -30,7 +30,12 @@ impl RowStream {
     /// The generators of `table`, positioned after its `rows` seeded rows, with room for
     /// `extra` more. Reference columns read their parent's values now: call this while the
     /// parent tables hold what seeding put there.
-    pub fn after_seed(client: &mut Client, scenario: &Scenario, table: &TableSpec, extra: u64) -> Result<RowStream, SeedError> {
+    pub fn after_seed(
+        client: &mut Client,
+        scenario: &Scenario,
+        table: &TableSpec,
+        extra: u64,
+    ) -> Result<RowStream, SeedError> {
         let mut generators = Vec::new();
         for entry in &table.columns {
             let parent = match &entry.spec.gen {
@@ -62,7 +67,11 @@ impl RowStream {
     /// The next row's values, one per column of [`RowStream::columns`].
     pub fn next_row(&mut self) -> Result<Vec<Value>, SeedError> {
         if self.next >= self.end {
-            return Err(SeedError::RowOutOfRange { column: format!("{}.*", self.table.name), row: self.next, rows: self.end });
+            return Err(SeedError::RowOutOfRange {
+                column: format!("{}.*", self.table.name),
+                row: self.next,
+                rows: self.end,
+            });
         }
         let row = self.next;
         self.next += 1;

@@ -19,12 +19,7 @@ pub fn column_rng(scenario_seed: u64, table: &str, column: &str) -> ChaCha8Rng {
 
 /// A named side stream of a column (for example the one that decides which rows are NULL), so
 /// that changing one decision does not shift the values of the other.
-pub(crate) fn stream_rng(
-    scenario_seed: u64,
-    table: &str,
-    column: &str,
-    stream: &str,
-) -> ChaCha8Rng {
+pub(crate) fn stream_rng(scenario_seed: u64, table: &str, column: &str, stream: &str) -> ChaCha8Rng {
     let mut hasher = Sha256::new();
     hasher.update(DOMAIN_TAG);
     hasher.update(scenario_seed.to_le_bytes());
@@ -43,12 +38,7 @@ mod tests {
     use rand::Rng;
 
     fn first_words(mut rng: ChaCha8Rng) -> [u64; 4] {
-        [
-            rng.next_u64(),
-            rng.next_u64(),
-            rng.next_u64(),
-            rng.next_u64(),
-        ]
+        [rng.next_u64(), rng.next_u64(), rng.next_u64(), rng.next_u64()]
     }
 
     #[test]

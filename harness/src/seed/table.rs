@@ -86,9 +86,8 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
     if table.rows == 0 {
         return Ok(());
     }
-    if let Some(missing) = catalog
-        .iter()
-        .find(|c| c.not_null && !c.has_default && !table.columns.iter().any(|e| e.spec.name == c.name))
+    if let Some(missing) =
+        catalog.iter().find(|c| c.not_null && !c.has_default && !table.columns.iter().any(|e| e.spec.name == c.name))
     {
         return Err(SeedError::MissingGenerator {
             path: path.to_path_buf(),
@@ -142,9 +141,8 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
             }
         });
         let copy_err = |source: postgres::Error| SeedError::Copy { table: table.name.clone(), source };
-        let sink = client
-            .copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN (FORMAT binary)"))
-            .map_err(copy_err)?;
+        let sink =
+            client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN (FORMAT binary)")).map_err(copy_err)?;
         let mut writer = BinaryCopyInWriter::new(sink, &types);
         for batch in receiver.iter() {
             for values in batch? {
@@ -168,10 +166,7 @@ fn catalog_columns(client: &mut Client, table: &str) -> Result<Vec<CatalogColumn
             &[&quote_ident(table)],
         )
         .map_err(|source| SeedError::Sql { what: format!("reading the columns of `{table}`"), source })?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CatalogColumn { name: r.get(0), not_null: r.get(1), has_default: r.get(2) })
-        .collect())
+    Ok(rows.into_iter().map(|r| CatalogColumn { name: r.get(0), not_null: r.get(1), has_default: r.get(2) }).collect())
 }
 
 pub(super) fn parent_values(
@@ -205,10 +200,7 @@ pub(super) fn parent_values(
 fn checksum(client: &mut Client, table: &str) -> Result<String, SeedError> {
     let q = quote_ident(table);
     client
-        .query_one(
-            &format!("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {q} t"),
-            &[],
-        )
+        .query_one(&format!("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {q} t"), &[])
         .map(|r| r.get(0))
         .map_err(|source| SeedError::Sql { what: format!("computing the checksum of `{table}`"), source })
 }
