@@ -6,7 +6,7 @@ CARGO ?= cargo
 SCENARIOS ?= scenarios
 REPORT_DIR ?= reports
 
-.PHONY: all report test bench validate deps build clippy fmt clean
+.PHONY: all report test lint bench validate deps build fmt clean
 
 all: test
 
@@ -35,7 +35,10 @@ bench: deps
 validate:
 	$(CARGO) run --quiet -p planproof -- validate $(SCENARIOS)
 
-clippy:
+# The house style as a gate, run by CI before the tests: formatting (rustfmt.toml) and clippy
+# with the workspace lints of Cargo.toml, every warning an error.
+lint:
+	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 fmt:

@@ -2,6 +2,9 @@
 //! binary COPY. Run with `cargo bench --bench hot_paths` (or `make bench`); criterion writes
 //! its reports under target/criterion/.
 
+// The fixtures and scenarios a benchmark reads are the project's own: a panic names the bad one.
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 
 use bytes::BytesMut;
@@ -84,7 +87,7 @@ fn row_generation(c: &mut Criterion) {
                 }
             },
             BatchSize::LargeInput,
-        )
+        );
     });
     group.finish();
 }

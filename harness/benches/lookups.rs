@@ -3,6 +3,9 @@
 //! seeded data of their scenarios. Needs PostgreSQL (a local cluster is made; `DATABASE_URL`
 //! is used when set). Run with `cargo bench --bench lookups` (or `make bench`).
 
+// The fixtures and scenarios a benchmark reads are the project's own: a panic names the bad one.
+#![allow(clippy::unwrap_used)]
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use planproof::db::{open, BackendOptions};
 use planproof::scenario::TransactionMode;

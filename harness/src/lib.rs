@@ -70,7 +70,7 @@ pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
     // create, when that can be read without a database; the run checks the real catalog.
     // Earlier migrations a tool runs are Python, not SQL: then only the run checks.
     let Some(earlier) = plan.earlier_sql_files() else { return Ok(scenario) };
-    let files: Vec<&Path> = scenario.database.schema.iter().map(|p| p.as_path()).chain(earlier).collect();
+    let files: Vec<&Path> = scenario.database.schema.iter().map(std::path::PathBuf::as_path).chain(earlier).collect();
     let texts: Option<Vec<String>> = files.iter().map(|f| std::fs::read_to_string(f).ok()).collect();
     if let Some(catalog) = texts.as_deref().and_then(scenario::catalog_of) {
         scenario::check_against(&scenario, &catalog)?;
@@ -131,7 +131,7 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
                     // A timing budget too close to call is not a failure: failing on it would
                     // make the test flap with the machine's load. It is said, loudly.
                     Outcome::Inconclusive => {
-                        eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name)
+                        eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name);
                     }
                     Outcome::Passed => println!("{text}"),
                 }

@@ -15,12 +15,20 @@ fn brokkr() -> planproof::Scenario {
 }
 
 fn databases(client: &mut Client) -> BTreeSet<String> {
-    client.query("SELECT datname::text FROM pg_database", &[]).unwrap().into_iter().map(|r| r.get(0)).collect()
+    client
+        .query("SELECT datname::text FROM pg_database", &[])
+        .expect("pg_database is readable")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect()
 }
 
 /// Table contents in a form that changes if any row changes.
 fn fingerprint(client: &mut Client) -> String {
-    client.query_one("SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM accounts t", &[]).unwrap().get(0)
+    client
+        .query_one("SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM accounts t", &[])
+        .expect("accounts is readable")
+        .get(0)
 }
 
 #[test]

@@ -53,8 +53,7 @@ fn declared_position(fixture: &Path) -> String {
     source
         .lines()
         .find_map(|l| l.strip_prefix("# at:"))
-        .map(|at| at.trim().to_string())
-        .unwrap_or_else(|| panic!("{}: no `# at:` line", fixture.display()))
+        .map_or_else(|| panic!("{}: no `# at:` line", fixture.display()), |at| at.trim().to_string())
 }
 
 /// The brokkr scenario, with its fixtures named by absolute path and `edit` applied, written to

@@ -14,6 +14,6 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 #[rstest]
 fn scenario(#[files("../scenarios/*.toml")] path: PathBuf) {
     // A scenario that panicked poisons the lock; the others still run.
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     planproof::assert_scenario(&path);
 }

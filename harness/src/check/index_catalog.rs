@@ -51,7 +51,7 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
                     .zip(&index.orders)
                     .all(|((want, expr), order)| same_expression(&want.expr, expr) && want.order == *order);
             if !same {
-                let written: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+                let written: Vec<String> = columns.iter().map(std::string::ToString::to_string).collect();
                 wrong("key columns", written.join(", "), actual.join(", "));
             }
         }

@@ -88,7 +88,7 @@ mod tests {
         let few = Series::new(vec![1.0, 2.0, 3.0, 4.0, 5.0].into_iter().take(4).collect());
         assert!(margin(&few, Statistic::P50) > 0.3);
         // The same spread over 100 samples pins the median much closer.
-        let many: Vec<f64> = (0..100).map(|i| 1.0 + (i % 5) as f64).collect();
+        let many: Vec<f64> = (0..100).map(|i| 1.0 + f64::from(i % 5)).collect();
         let many = Series::new(many);
         assert!(margin(&many, Statistic::P50) < 0.15, "{}", margin(&many, Statistic::P50));
         assert!(margin(&many, Statistic::P95) > margin(&many, Statistic::P50));

@@ -79,7 +79,7 @@ mod tests {
             name: name.into(),
             table: "t".into(),
             method: "btree".into(),
-            columns: columns.iter().map(|c| c.to_string()).collect(),
+            columns: columns.iter().map(std::string::ToString::to_string).collect(),
             predicate: predicate.map(str::to_string),
             unique: false,
             orders: vec![String::new(); columns.len()],

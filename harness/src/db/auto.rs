@@ -153,7 +153,7 @@ fn local_binaries(options: &BackendOptions, version: &PgVersion) -> Result<PathB
     }
     match version {
         PgVersion::Required(major) => binaries_for_major(major).ok_or_else(|| DbError::NoLocalMajor(major.clone())),
-        PgVersion::Scenario(major) => binaries_for_major(major).map(Ok).unwrap_or_else(|| find_binaries(None)),
+        PgVersion::Scenario(major) => binaries_for_major(major).map_or_else(|| find_binaries(None), Ok),
         PgVersion::Any => find_binaries(None),
     }
 }

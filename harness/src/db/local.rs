@@ -71,7 +71,7 @@ pub fn find_binaries(explicit: Option<&Path>) -> Result<PathBuf, DbError> {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter_map(|e| {
             let major = e.file_name().to_str()?.parse::<u32>().ok()?;
             let bin = e.path().join("bin");

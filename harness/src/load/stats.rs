@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn failed_operations_are_no_progress() {
         // Every write between 100ms and 900ms fails at once: nothing got written for 800ms.
-        let mut ops: Vec<Op> = (0..100).map(|i| op(i as f64 * 10.0, i as f64 * 10.0 + 1.0)).collect();
+        let mut ops: Vec<Op> = (0..100).map(|i| op(f64::from(i) * 10.0, f64::from(i) * 10.0 + 1.0)).collect();
         for o in ops.iter_mut().filter(|o| o.start_ms > 100.0 && o.start_ms < 900.0) {
             o.ok = false;
         }
@@ -77,9 +77,9 @@ mod tests {
     #[test]
     fn a_blocked_write_is_a_stall_as_long_as_the_block() {
         // Paced every 10ms; the write at 100ms waits until the migration commits at 1100ms.
-        let mut ops: Vec<Op> = (0..10).map(|i| op(i as f64 * 10.0, i as f64 * 10.0 + 1.0)).collect();
+        let mut ops: Vec<Op> = (0..10).map(|i| op(f64::from(i) * 10.0, f64::from(i) * 10.0 + 1.0)).collect();
         ops.push(op(100.0, 1105.0));
-        ops.extend((0..10).map(|i| op(1110.0 + i as f64 * 10.0, 1111.0 + i as f64 * 10.0)));
+        ops.extend((0..10).map(|i| op(1110.0 + f64::from(i) * 10.0, 1111.0 + f64::from(i) * 10.0)));
         let window = figures(&ops, 50.0, 1100.0);
         assert_eq!(window.longest_ms, 1005.0);
         assert_eq!(window.stall_ms, 1105.0 - 91.0, "from the last completion before the block");
@@ -97,7 +97,7 @@ mod tests {
 
     #[test]
     fn errors_and_p99_are_counted_over_the_stretch() {
-        let mut ops: Vec<Op> = (0..100).map(|i| op(i as f64, i as f64 + 0.5)).collect();
+        let mut ops: Vec<Op> = (0..100).map(|i| op(f64::from(i), f64::from(i) + 0.5)).collect();
         ops[50].ok = false;
         ops[60].end_ms = ops[60].start_ms + 50.0;
         let f = figures(&ops, 0.0, 100.0);

@@ -55,7 +55,7 @@ impl ToolCommand {
         let bin = python.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
         ToolCommand {
             program: python.to_path_buf(),
-            args: args.iter().map(|a| a.to_string()).collect(),
+            args: args.iter().map(std::string::ToString::to_string).collect(),
             shown,
             dir: dir.to_path_buf(),
             bin,

@@ -35,7 +35,7 @@ pub fn migrations_folder(project: &Path, app: &str) -> Result<PathBuf, MigrateEr
         for dir in &level {
             let Ok(entries) = std::fs::read_dir(dir) else { continue };
             let mut subdirs: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+                entries.filter_map(std::result::Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
             subdirs.sort();
             for sub in subdirs {
                 let name = sub.file_name().and_then(|n| n.to_str()).unwrap_or_default();

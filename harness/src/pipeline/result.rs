@@ -102,7 +102,10 @@ impl MigrationResult {
     /// Why the migration under test failed, whoever ran it (planproof or the tool).
     pub fn failure_text(&self) -> Option<String> {
         let tool = self.tool.as_ref().and_then(|t| t.failure.as_ref());
-        self.failure.as_ref().map(|f| f.to_string()).or_else(|| tool.map(|f| f.to_string()))
+        self.failure
+            .as_ref()
+            .map(std::string::ToString::to_string)
+            .or_else(|| tool.map(std::string::ToString::to_string))
     }
 
     /// ` by `alembic upgrade 002`` when a tool ran it, else nothing.

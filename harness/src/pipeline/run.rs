@@ -376,7 +376,7 @@ impl Reversal<'_> {
                     Some("a migration that cannot be rolled back leaves only a restore from backup".into()),
                 ));
                 down.failure = Some(failure);
-                self.record(result, down);
+                Self::record(result, down);
                 return Ok(());
             }
             Ok(took) => {
@@ -392,7 +392,7 @@ impl Reversal<'_> {
         let after_down = snapshot(client, "after the down step")?;
         let expected = reversibility.map(|r| r.expect_leftovers.as_slice()).unwrap_or_default();
         result.findings.extend(check::reversible(self.before_up, &after_down, expected));
-        self.record(result, down.clone());
+        Self::record(result, down.clone());
 
         progress("capturing plans after the down step");
         capture_phase(self.scenario, client, Phase::Rollback, params, result, progress)?;
@@ -432,7 +432,7 @@ impl Reversal<'_> {
                 result.findings.extend(check::reapplied(&after_up, &after_reup));
             }
         }
-        self.record(result, down);
+        Self::record(result, down);
         Ok(())
     }
 
@@ -456,7 +456,7 @@ impl Reversal<'_> {
         }
     }
 
-    fn record(&self, result: &mut ScenarioResult, down: DownResult) {
+    fn record(result: &mut ScenarioResult, down: DownResult) {
         if let Some(m) = result.migration.as_mut() {
             m.down = Some(down);
         }

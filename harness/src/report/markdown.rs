@@ -90,11 +90,11 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
         if let Some(d) = r.migration.as_ref().and_then(|m| m.down.as_ref()) {
             match (&d.failure, d.duration_ms) {
                 (Some(f), _) => {
-                    let _ = writeln!(out, "- down step `{}` failed: {}", d.file, cell(&f.to_string()));
+                    let _ = writeln!(out, "- down step `{}` failed: {}", d.file, cell(&f.clone()));
                 }
                 (None, Some(ms)) => {
                     let again = match (&d.reapply_failure, d.reapply_ms) {
-                        (Some(f), _) => format!("; up again failed: {}", cell(&f.to_string())),
+                        (Some(f), _) => format!("; up again failed: {}", cell(&f.clone())),
                         (None, Some(ms)) => format!("; up again in {ms:.0} ms"),
                         (None, None) => String::new(),
                     };

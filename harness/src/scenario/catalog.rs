@@ -134,7 +134,7 @@ mod tests {
     use super::*;
 
     fn catalog(sql: &[&str]) -> Option<Catalog> {
-        catalog_of(&sql.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        catalog_of(&sql.iter().map(std::string::ToString::to_string).collect::<Vec<_>>())
     }
 
     #[test]
@@ -145,7 +145,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.len(), 1);
-        assert_eq!(c["agents"], ["PakHash", "deleted_at"].iter().map(|s| s.to_string()).collect());
+        assert_eq!(c["agents"], ["PakHash", "deleted_at"].iter().map(std::string::ToString::to_string).collect());
     }
 
     #[test]

@@ -79,7 +79,7 @@ mod tests {
     use super::*;
 
     fn column(text: &str) -> String {
-        text.parse::<IndexColumn>().map(|c| c.to_string()).unwrap_or_else(|e| e)
+        text.parse::<IndexColumn>().map_or_else(|e| e, |c| c.to_string())
     }
 
     #[test]

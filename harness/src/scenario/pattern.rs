@@ -378,15 +378,15 @@ impl fmt::Display for PatternError {
                     }
                     _ => {
                         let kinds: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
-                        write!(f, "unknown node kind `{kind}` (known kinds: {})", kinds.join(", "))?
+                        write!(f, "unknown node kind `{kind}` (known kinds: {})", kinds.join(", "))?;
                     }
                 }
             }
             PatternErrorReason::MissingName { keyword } if keyword == "index" => {
-                f.write_str("`index` needs an index name")?
+                f.write_str("`index` needs an index name")?;
             }
             PatternErrorReason::MissingName { keyword } if keyword == "using" => {
-                f.write_str("`using` needs an index name")?
+                f.write_str("`using` needs an index name")?;
             }
             PatternErrorReason::MissingName { keyword } => write!(f, "`{keyword}` needs a table name")?,
             PatternErrorReason::Repeated { keyword } => write!(f, "`{keyword}` is given twice")?,
@@ -396,7 +396,7 @@ impl fmt::Display for PatternError {
                     "on" => "scans",
                     _ => "index scans and index-only scans",
                 };
-                write!(f, "`{keyword}` applies only to {applies_to}, not to `{kind}`")?
+                write!(f, "`{keyword}` applies only to {applies_to}, not to `{kind}`")?;
             }
             PatternErrorReason::AfterIndexName { token } => write!(
                 f,

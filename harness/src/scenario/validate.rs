@@ -520,14 +520,14 @@ impl Validator<'_> {
         let gen_name = raw.gen.as_ref().map(|g| g.get_ref().as_str());
         // Which keys were given, to reject ones that do not apply to the generator.
         let given: Vec<(&str, Range<usize>)> = [
-            ("min", raw.min.as_ref().map(|v| v.span())),
-            ("max", raw.max.as_ref().map(|v| v.span())),
-            ("start", raw.start.as_ref().map(|v| v.span())),
-            ("end", raw.end.as_ref().map(|v| v.span())),
-            ("length", raw.length.as_ref().map(|v| v.span())),
+            ("min", raw.min.as_ref().map(toml::Spanned::span)),
+            ("max", raw.max.as_ref().map(toml::Spanned::span)),
+            ("start", raw.start.as_ref().map(toml::Spanned::span)),
+            ("end", raw.end.as_ref().map(toml::Spanned::span)),
+            ("length", raw.length.as_ref().map(toml::Spanned::span)),
             ("prefix", raw.prefix.as_ref().map(|_| whole.clone())),
-            ("true-ratio", raw.true_ratio.as_ref().map(|v| v.span())),
-            ("weights", raw.weights.as_ref().map(|v| v.span())),
+            ("true-ratio", raw.true_ratio.as_ref().map(toml::Spanned::span)),
+            ("weights", raw.weights.as_ref().map(toml::Spanned::span)),
         ]
         .into_iter()
         .filter_map(|(k, s)| s.map(|s| (k, s)))
@@ -667,7 +667,7 @@ impl Validator<'_> {
                     let max = self.int_bound(&who, raw.max.as_ref(), "max", 1_000_000)?;
                     if min > max {
                         // At the bound written last in the pair: `max` if given, else `min`.
-                        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(span, |b| b.span());
+                        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(span, toml::Spanned::span);
                         return self.err(at, format!("{who}: `min` {min} is above `max` {max} (expected min <= max)"));
                     }
                     GenKind::Int { min, max }
@@ -681,7 +681,7 @@ impl Validator<'_> {
                     let min = self.float_bound(&who, raw.min.as_ref(), "min", 0.0)?;
                     let max = self.float_bound(&who, raw.max.as_ref(), "max", 1.0)?;
                     if min >= max {
-                        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(span, |b| b.span());
+                        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(span, toml::Spanned::span);
                         return self
                             .err(at, format!("{who}: `min` {min} is not below `max` {max} (expected min < max)"));
                     }
@@ -692,7 +692,7 @@ impl Validator<'_> {
                     let start = self.instant(&who, raw.start.as_ref(), "2024-01-01")?;
                     let end = self.instant(&who, raw.end.as_ref(), "2026-01-01")?;
                     if start >= end {
-                        let at = raw.end.as_ref().or(raw.start.as_ref()).map_or(span, |b| b.span());
+                        let at = raw.end.as_ref().or(raw.start.as_ref()).map_or(span, toml::Spanned::span);
                         return self
                             .err(at, format!("{who}: `start` is not before `end` (expected a window start < end)"));
                     }
@@ -729,7 +729,7 @@ impl Validator<'_> {
         };
         if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. })
         {
-            let span = raw.distinct.as_ref().map_or(whole.clone(), |d| d.span());
+            let span = raw.distinct.as_ref().map_or(whole.clone(), toml::Spanned::span);
             return self.err(span, format!("{who}: `distinct` does not apply to this generator (expected it only on generators with an open range of values)"));
         }
         if unique && raw.skew.is_some() {

@@ -92,11 +92,11 @@ mod tests {
     use super::*;
 
     fn set(items: &[&str]) -> VersionSet {
-        VersionSet::parse(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+        VersionSet::parse(&items.iter().map(std::string::ToString::to_string).collect::<Vec<_>>()).unwrap()
     }
 
     fn err(items: &[&str]) -> String {
-        VersionSet::parse(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_err()
+        VersionSet::parse(&items.iter().map(std::string::ToString::to_string).collect::<Vec<_>>()).unwrap_err()
     }
 
     #[test]

@@ -149,7 +149,7 @@ impl Validator<'_> {
             return self.err(span, "load: no worker (expected `writers` or `readers` of at least 1)");
         }
         if readers > 0 && queries.is_empty() {
-            let span = r.readers.as_ref().map_or(span.clone(), |v| v.span());
+            let span = r.readers.as_ref().map_or(span.clone(), toml::Spanned::span);
             return self.err(span, "load: `readers` run the scenario's queries, and it has none (expected `[[queries]]`, or `readers = 0`)");
         }
         let no_worker = |key: &str, at: Location, kind: &str| ScenarioError::Invalid {
@@ -209,7 +209,7 @@ impl Validator<'_> {
         let baseline = duration(&r.baseline, "baseline", Duration::from_millis(500))?;
         let max_time = duration(&r.max_time, "max-time", Duration::from_secs(600))?;
         if max_time <= baseline {
-            let span = r.max_time.as_ref().map_or(span.clone(), |v| v.span());
+            let span = r.max_time.as_ref().map_or(span.clone(), toml::Spanned::span);
             return self.err(span, format!(
                 "load: `max-time` {}ms leaves no time for the migration after the {}ms `baseline` (expected `max-time` longer than `baseline`)",
                 max_time.as_millis(),

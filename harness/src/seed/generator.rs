@@ -639,7 +639,7 @@ impl Source {
                 *drawn += 1;
                 let digest = Sha256::digest(secret);
                 let mut hex = String::with_capacity(64);
-                for byte in digest.iter() {
+                for byte in &digest {
                     hex.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
                     hex.push(char::from(b"0123456789abcdef"[usize::from(byte & 15)]));
                 }
@@ -1109,7 +1109,7 @@ mod tests {
         let emails = generate(&spec("email", GenKind::Email), 1, 100);
         assert!(emails.iter().all(|e| text(e).contains('@')));
         let words = generate(&spec("w", GenKind::Word), 1, 100);
-        assert!(words.iter().all(|w| text(w).chars().all(|c| c.is_lowercase())));
+        assert!(words.iter().all(|w| text(w).chars().all(char::is_lowercase)));
         let sentences = generate(&spec("s", GenKind::Sentence), 1, 100);
         assert!(sentences.iter().all(|s| text(s).ends_with('.') && text(s).split(' ').count() >= 4));
         let names = generate(&spec("n", GenKind::FullName), 1, 100);
@@ -1322,7 +1322,7 @@ mod tests {
     #[test]
     fn all_null_columns_need_no_domain() {
         let s = with(spec("user_id", GenKind::Ref { table: "users".into(), column: "id".into() }), |s| {
-            s.null_fraction = 1.0
+            s.null_fraction = 1.0;
         });
         assert_eq!(generate_with(&s, 1, 5, Some(Vec::new())), vec![Value::Null; 5]);
     }

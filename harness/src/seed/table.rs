@@ -144,7 +144,7 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
         let sink =
             client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN (FORMAT binary)")).map_err(copy_err)?;
         let mut writer = BinaryCopyInWriter::new(sink, &types);
-        for batch in receiver.iter() {
+        for batch in &receiver {
             for values in batch? {
                 let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
                 writer.write(&refs).map_err(copy_err)?;

@@ -576,7 +576,7 @@ mod tests {
         Type::new(
             "status".to_string(),
             0,
-            Kind::Enum(labels.iter().map(|l| l.to_string()).collect()),
+            Kind::Enum(labels.iter().map(std::string::ToString::to_string).collect()),
             "public".to_string(),
         )
     }
