@@ -8,6 +8,8 @@
 //! at least half the migration's own measured duration (it is nearly all of it) and over the
 //! 200ms budget; the concurrent stall is no violation and under a fifth of the plain one.
 
+use planproof::check::Check;
+
 mod common;
 
 use planproof::check::{Severity, Verdict};
@@ -53,9 +55,9 @@ fn a_plain_index_build_stalls_writes_for_the_build_and_concurrently_does_not() {
         writer.during.stall_ms
     );
     let budgets = &plain.load.as_ref().unwrap().budgets;
-    assert!(budgets.iter().any(|b| b.check == "write-stall" && b.verdict == Verdict::Fail), "{text}");
+    assert!(budgets.iter().any(|b| b.check == Check::WriteStall && b.verdict == Verdict::Fail), "{text}");
     assert!(
-        plain.findings.iter().any(|f| f.check == "write-stall" && f.severity == Severity::Violation),
+        plain.findings.iter().any(|f| f.check == Check::WriteStall && f.severity == Severity::Violation),
         "the stall is a violation:\n{text}"
     );
     assert_eq!(plain.outcome, Outcome::Failed, "{text}");
@@ -75,7 +77,7 @@ fn a_plain_index_build_stalls_writes_for_the_build_and_concurrently_does_not() {
     let writer = w.worst("writer").expect("a writer");
     println!("{text}");
     assert!(
-        !concurrent.findings.iter().any(|f| f.check == "write-stall" && f.severity == Severity::Violation),
+        !concurrent.findings.iter().any(|f| f.check == Check::WriteStall && f.severity == Severity::Violation),
         "CONCURRENTLY does not block writes:\n{text}"
     );
     assert!(

@@ -7,6 +7,8 @@
 //! run otherwise. They need the images `postgres:15`, `postgres:13` and `postgres:18` (or
 //! `$PLANPROOF_IMAGE:NN`); `harness/docker/build-images.sh` builds them without a registry.
 
+use planproof::check::Check;
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -169,7 +171,7 @@ fn an_expectation_can_differ_by_version() {
     assert_eq!(applied.len(), 1, "15 applies the `<= 17` entry");
     assert_eq!(applied[0].postgres, "<= 17");
     assert!(planproof::report::scenario_text(&on15).contains("expectations for PostgreSQL <= 17"));
-    assert!(on15.findings.iter().all(|f| f.check != "server-version"), "15 is in the matrix: no version warning");
+    assert!(on15.findings.iter().all(|f| f.check != Check::ServerVersion), "15 is in the matrix: no version warning");
 
     let mut strict = scenario.clone();
     strict.queries.iter_mut().for_each(|q| q.when.clear());
@@ -177,7 +179,7 @@ fn an_expectation_can_differ_by_version() {
     assert_eq!(without.outcome, Outcome::Failed, "{}", planproof::report::scenario_text(&without));
     let q = by_name(&without, "orders-in-an-hour");
     let after = q.captures.iter().find(|c| c.phase == planproof::scenario::Phase::After).expect("an after capture");
-    assert!(after.findings.iter().any(|f| f.check == "index-used"), "{:?}", after.findings);
+    assert!(after.findings.iter().any(|f| f.check == Check::IndexUsed), "{:?}", after.findings);
 }
 
 #[rstest]

@@ -2,6 +2,8 @@
 //! methods and sizes are read as PostgreSQL stores them, and a scenario whose facts are wrong
 //! fails naming each one.
 
+use planproof::check::Check;
+
 mod common;
 
 use planproof::check::{index_catalog, Severity};
@@ -102,7 +104,7 @@ fn a_scenario_whose_index_facts_are_wrong_fails_naming_them() {
     let violations: Vec<&str> = result
         .findings
         .iter()
-        .filter(|f| f.check == "index-catalog" && f.severity == Severity::Violation)
+        .filter(|f| f.check == Check::IndexCatalog && f.severity == Severity::Violation)
         .map(|f| f.message.as_str())
         .collect();
     assert_eq!(

@@ -1,5 +1,7 @@
 //! Regression tests on a real database, each named after the bug it guards.
 
+use planproof::check::Check;
+
 mod common;
 
 use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
@@ -33,5 +35,5 @@ fn a_tool_s_own_bookkeeping_is_not_a_rollback_leftover() {
     assert_eq!(result.outcome, Outcome::Passed, "{text}");
     let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
     assert!(down.duration_ms.is_some() && down.reapply_ms.is_some(), "{text}");
-    assert!(result.findings.iter().all(|f| f.check != "reversible" && f.check != "reapply"), "{text}");
+    assert!(result.findings.iter().all(|f| f.check != Check::Reversible && f.check != Check::Reapply), "{text}");
 }

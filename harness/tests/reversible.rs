@@ -2,6 +2,8 @@
 //! before up, the plans are captured again, and up runs once more. Seed 003's rollback, as it
 //! ships, drops four of its six indexes: the two it leaves behind must be named.
 
+use planproof::check::Check;
+
 mod common;
 
 use planproof::check::Severity;
@@ -17,7 +19,7 @@ fn options(expect_failure: bool) -> RunOptions {
     RunOptions { keep: if expect_failure { Keep::Never } else { Keep::OnFailure }, progress: false }
 }
 
-fn messages(result: &planproof::ScenarioResult, check: &str, severity: Severity) -> Vec<String> {
+fn messages(result: &planproof::ScenarioResult, check: Check, severity: Severity) -> Vec<String> {
     result.findings.iter().filter(|f| f.check == check && f.severity == severity).map(|f| f.message.clone()).collect()
 }
 
@@ -30,7 +32,7 @@ fn seed_003_rollback_leaves_two_indexes_behind() {
     let result = run_scenario(&s, &mut backend, &options(true));
     let text = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Failed, "{text}");
-    let mut left = messages(&result, "reversible", Severity::Violation);
+    let mut left = messages(&result, Check::Reversible, Severity::Violation);
     left.sort();
     assert_eq!(left.len(), 2, "{text}");
     assert!(left[0].contains("leaves index `public.idx_admin_audit_time` behind"), "{}", left[0]);
@@ -42,7 +44,7 @@ fn seed_003_rollback_leaves_two_indexes_behind() {
         .filter(|q| {
             q.captures
                 .iter()
-                .any(|c| c.phase == Phase::Rollback && c.findings.iter().any(|f| f.check == "plan-after-rollback"))
+                .any(|c| c.phase == Phase::Rollback && c.findings.iter().any(|f| f.check == Check::PlanAfterRollback))
         })
         .map(|q| q.name.as_str())
         .collect();
@@ -50,7 +52,7 @@ fn seed_003_rollback_leaves_two_indexes_behind() {
     let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
     assert!(down.duration_ms.is_some() && down.reapply_ms.is_some(), "{down:?}");
     assert!(
-        messages(&result, "reapply", Severity::Violation).is_empty(),
+        messages(&result, Check::Reapply, Severity::Violation).is_empty(),
         "CONCURRENTLY IF NOT EXISTS runs again: {text}"
     );
 }
@@ -62,7 +64,7 @@ fn a_complete_down_step_is_clean_and_up_runs_again() {
     let text = planproof::report::scenario_text(&result);
     assert_ne!(result.outcome, Outcome::Failed, "{text}");
     assert_ne!(result.outcome, Outcome::Error, "{text}");
-    assert!(result.findings.iter().all(|f| f.check != "reversible" && f.check != "reapply"), "{text}");
+    assert!(result.findings.iter().all(|f| f.check != Check::Reversible && f.check != Check::Reapply), "{text}");
     let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
     assert!(down.failure.is_none() && down.reapply_failure.is_none(), "{down:?}");
     // The `SELECT 1` floor is timed beside the queries, in each timed phase, and a Seq Scan of
@@ -89,8 +91,12 @@ fn a_down_step_that_drops_nothing_breaks_up_again() {
     let result = run_scenario(&s, &mut backend, &options(true));
     let text = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Failed, "{text}");
-    assert_eq!(messages(&result, "reversible", Severity::Violation).len(), 2, "both indexes are left behind: {text}");
-    let reapply = messages(&result, "reapply", Severity::Violation);
+    assert_eq!(
+        messages(&result, Check::Reversible, Severity::Violation).len(),
+        2,
+        "both indexes are left behind: {text}"
+    );
+    let reapply = messages(&result, Check::Reapply, Severity::Violation);
     assert_eq!(reapply.len(), 1, "{text}");
     assert!(reapply[0].contains("already exists"), "up's plain CREATE INDEX fails on the leftover: {}", reapply[0]);
 }

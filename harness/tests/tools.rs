@@ -7,6 +7,8 @@
 //! Needs PostgreSQL binaries and the Python tools: without them the tests fail when `CI` is
 //! set, and otherwise say loudly that they did not run.
 
+use planproof::check::Check;
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -217,7 +219,7 @@ fn a_failing_tool_is_reported_with_command_status_and_postgres_message() {
     let result = run_scenario(&scenario, &mut cluster, &RunOptions { keep: Keep::Never, progress: false });
     let report = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Passed, "{report}");
-    let finding = result.findings.iter().find(|f| f.check == "migration-error").expect("a migration-error finding");
+    let finding = result.findings.iter().find(|f| f.check == Check::MigrationError).expect("a migration-error finding");
     assert!(
         finding.message.contains("`alembic upgrade 0002`") && finding.message.contains("exit status 1"),
         "{}",

@@ -3,6 +3,7 @@
 
 use super::finding::Finding;
 use super::matching::{describe, list, matching_nodes};
+use super::registry::Check;
 use crate::plan::{Explain, Node};
 use crate::scenario::pattern::PlanPattern;
 
@@ -14,7 +15,7 @@ pub fn check_absent(explain: &Explain, pattern: &PlanPattern) -> Option<Finding>
     }
     let message = format!("expected no {}, found: {}", describe(pattern), list(found.iter().map(|m| headline(m.node))));
     let nodes: Vec<&Node> = found.iter().map(|m| m.node).collect();
-    Some(Finding::violation("node-absent", message, hint(explain, &nodes)))
+    Some(Finding::violation(Check::NodeAbsent, message, hint(explain, &nodes)))
 }
 
 /// The label, with the sort key for sorts: the key is what a reader needs to fix it.
@@ -102,7 +103,7 @@ mod tests {
     #[test]
     fn sort_kept_by_a_nulls_last_index() {
         let finding = check("order_desc_index_nulls_last", "sort").expect("violation");
-        assert_eq!(finding.check, "node-absent");
+        assert_eq!(finding.check, Check::NodeAbsent);
         assert_eq!(
             finding.message,
             "expected no Sort (or Incremental Sort), found: Sort [Sort Key: routing_priority DESC]"

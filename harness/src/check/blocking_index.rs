@@ -3,6 +3,7 @@
 //! CONCURRENTLY` builds without blocking writes
 //! (<https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY>).
 
+use super::registry::Check;
 use std::collections::BTreeMap;
 
 use super::finding::Finding;
@@ -21,7 +22,7 @@ pub fn blocking_index(builds: &[IndexBuild], tables: &BTreeMap<String, TableSize
             let rows = tables.get(&b.table)?.rows;
             (rows >= BLOCKING_BUILD_ROWS).then(|| {
                 Finding::warning(
-                    "blocking-index-build",
+                    Check::BlockingIndexBuild,
                     format!(
                         "line {}: `CREATE INDEX{}` on `{}` ({rows:.0} rows) blocks every write to the table until the build ends",
                         b.line,

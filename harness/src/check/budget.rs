@@ -3,14 +3,14 @@
 
 use serde::Serialize;
 
-use super::finding::{Finding, Severity};
+use super::finding::{Check, Finding, Severity};
 use super::noise::Verdict;
 
 /// One budget and what was measured against it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BudgetResult {
-    /// The check kind, as in findings: `latency`, `planning-time`, `speedup`, `claimed-speedup`.
-    pub check: String,
+    /// What the budget is about, as in findings: `latency`, `planning`, `speedup`, …
+    pub check: Check,
     /// What was asked, e.g. `client p95 <= 2ms`.
     pub budget: String,
     /// What was measured, with the margin it was judged with, e.g. `0.31ms ±10%`.
@@ -29,10 +29,10 @@ pub fn budget_findings(results: &[BudgetResult]) -> Vec<Finding> {
             let text = format!("expected {}, measured {}", r.budget, r.measured);
             match (r.verdict, r.gating) {
                 (Verdict::Pass, _) => None,
-                (Verdict::Fail, true) => Some(Finding::violation(&r.check, text, None)),
+                (Verdict::Fail, true) => Some(Finding::violation(r.check, text, None)),
                 (Verdict::Inconclusive, true) => Some(Finding {
                     severity: Severity::Inconclusive,
-                    check: r.check.clone(),
+                    check: r.check,
                     message: format!("{text}: too close to call for this machine's noise"),
                     hint: Some(
                         "raise `samples`, or gate on clock-free budgets (`max-buffers`, `max-rows-examined`) and keep timing budgets well clear of the measured figure".into(),
@@ -41,7 +41,7 @@ pub fn budget_findings(results: &[BudgetResult]) -> Vec<Finding> {
                 // A claim within the noise of the measurement is as borne out as a run can say.
                 (Verdict::Inconclusive, false) => None,
                 (Verdict::Fail, false) => Some(Finding::warning(
-                    &r.check,
+                    r.check,
                     format!("the claim does not hold on the generated data: claimed {}, measured {}", r.budget, r.measured),
                     Some("the measured figure is what this data supports; check the row counts and distributions against production".into()),
                 )),
@@ -56,7 +56,7 @@ mod tests {
 
     fn result(verdict: Verdict, gating: bool) -> BudgetResult {
         BudgetResult {
-            check: "latency".into(),
+            check: Check::Latency,
             budget: "client p95 <= 2ms".into(),
             measured: "3.1ms ±10%".into(),
             verdict,

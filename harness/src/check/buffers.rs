@@ -2,9 +2,10 @@
 //! through, a measure of work that does not depend on the clock or on what is cached.
 
 use super::finding::{count, Finding};
+use super::registry::Check;
 use crate::plan::Explain;
 
-const CHECK: &str = "shared-blocks";
+const CHECK: Check = Check::Buffers;
 
 /// A violation when the statement touched more than `max` shared buffers, or when the plan
 /// has no buffer counts to tell.
@@ -49,7 +50,7 @@ mod tests {
         let explain = fixture::pg15("seq_scan");
         let touched = explain.shared_blocks_touched().expect("buffers");
         let finding = check_shared_blocks(&explain, 10.0).expect("violation");
-        assert_eq!(finding.check, "shared-blocks");
+        assert_eq!(finding.check, Check::Buffers);
         assert!(
             finding.message.starts_with(&format!(
                 "expected at most `10` shared buffers touched (hit + read), found `{}` (hit ",

@@ -4,13 +4,14 @@
 //! seed gives the same figures: the budgets to gate CI on.
 
 use super::finding::{count, Finding};
+use super::registry::Check;
 use crate::plan::Explain;
 
 pub fn heap_fetches(explain: &Explain, max: f64) -> Option<Finding> {
     let found = explain.heap_fetches();
     (found > max).then(|| {
         Finding::violation(
-            "heap-fetches",
+            Check::HeapFetches,
             format!("expected at most {} heap fetches, found {}", count(max), count(found)),
             Some("an Index Only Scan fetches from the heap for pages the visibility map does not mark all-visible; VACUUM sets them".into()),
         )
@@ -21,7 +22,7 @@ pub fn rows_examined(explain: &Explain, max: f64) -> Option<Finding> {
     let found = explain.rows_examined();
     (found > max).then(|| {
         Finding::violation(
-            "rows-examined",
+            Check::RowsExamined,
             format!("expected at most {} rows examined, found {}", count(max), count(found)),
             Some("the scans read more rows than the budget: a missing or unselective index, or a filter the index cannot apply".into()),
         )

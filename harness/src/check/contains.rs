@@ -4,6 +4,7 @@
 
 use super::finding::Finding;
 use super::matching::{describe, every_node, matching_nodes, what_plan_has, with_article};
+use super::registry::Check;
 use crate::plan::Explain;
 use crate::scenario::pattern::{NodeKind, PlanPattern};
 
@@ -13,8 +14,8 @@ pub fn check_contains(explain: &Explain, pattern: &PlanPattern) -> Option<Findin
         return None;
     }
     let check = match pattern {
-        PlanPattern::Index(_) => "index-used",
-        PlanPattern::Node { .. } => "node-present",
+        PlanPattern::Index(_) => Check::IndexUsed,
+        PlanPattern::Node { .. } => Check::NodePresent,
     };
     let message = format!("expected {}, found: {}", with_article(&describe(pattern)), what_plan_has(explain, pattern));
     Some(Finding::violation(check, message, hint(explain, pattern)))
@@ -125,7 +126,7 @@ mod tests {
     fn missing_index_names_the_scans_found() {
         let finding = check("seq_scan", "index idx_agents_pak_hash").expect("violation");
         assert_eq!(finding.severity, Severity::Violation);
-        assert_eq!(finding.check, "index-used");
+        assert_eq!(finding.check, Check::IndexUsed);
         assert_eq!(finding.message, "expected an index scan using `idx_agents_pak_hash`, found: Seq Scan on agents");
         assert!(
             finding.hint.as_deref().is_some_and(|h| h.starts_with("the planner preferred a Seq Scan")),
@@ -157,7 +158,7 @@ mod tests {
     #[test]
     fn index_scan_where_an_index_only_scan_was_expected() {
         let finding = check("partial_index_scan", "index-only-scan using idx_agents_pak_hash").expect("violation");
-        assert_eq!(finding.check, "node-present");
+        assert_eq!(finding.check, Check::NodePresent);
         assert_eq!(
             finding.message,
             "expected an Index Only Scan using `idx_agents_pak_hash`, found: Index Scan using idx_agents_pak_hash on agents"

@@ -25,6 +25,7 @@ pub fn evaluate_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Check;
     use crate::check::Severity;
     use crate::plan::fixture;
     use crate::scenario::pattern::PlanPattern;
@@ -60,14 +61,14 @@ mod tests {
     #[test]
     fn plan_before_the_migration_breaks_every_expectation() {
         let findings = evaluate_plan(&fixture::pg15("seq_scan"), &agents_after_migration(), &big_agents());
-        let checks: Vec<_> = findings.iter().map(|f| (f.severity, f.check.as_str())).collect();
+        let checks: Vec<_> = findings.iter().map(|f| (f.severity, f.check)).collect();
         assert_eq!(
             checks,
             [
-                (Severity::Violation, "index-used"),
-                (Severity::Violation, "node-absent"),
-                (Severity::Violation, "rows-removed-by-filter"),
-                (Severity::Violation, "shared-blocks"),
+                (Severity::Violation, Check::IndexUsed),
+                (Severity::Violation, Check::NodeAbsent),
+                (Severity::Violation, Check::RowsRemoved),
+                (Severity::Violation, Check::Buffers),
             ]
         );
         insta::assert_snapshot!("seq_scan_against_agents_after_migration", to_json(&findings));
@@ -78,7 +79,7 @@ mod tests {
         let tables = BTreeMap::from([("agents".to_owned(), TableSize { rows: 50.0, pages: 1.0 })]);
         let findings = evaluate_plan(&fixture::pg15("seq_scan_small_table"), &agents_after_migration(), &tables);
         let last = findings.last().expect("findings");
-        assert_eq!((last.severity, last.check.as_str()), (Severity::Warning, "small-table"));
+        assert_eq!((last.severity, last.check), (Severity::Warning, Check::SmallTable));
         // One warning for `index …` and one for `no seq-scan on agents`.
         assert_eq!(findings.iter().filter(|f| f.severity == Severity::Warning).count(), 2);
     }

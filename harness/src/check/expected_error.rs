@@ -3,6 +3,7 @@
 //! expected to fail but succeeded, or failed differently.
 
 use super::finding::Finding;
+use super::registry::Check;
 use crate::migrate::{Format, StatementFailure, ToolFailure};
 use crate::scenario::TransactionMode;
 
@@ -36,16 +37,16 @@ fn judge(expected: Option<&str>, failure: Option<(String, String, Option<String>
     match (expected, failure) {
         (None, _) => None,
         (Some(expected), None) => Some(Finding::violation(
-            "migration-error",
+            Check::MigrationError,
             format!("expected the migration to fail with `{expected}`, but it succeeded"),
             Some("if the migration was fixed, remove `expect-error` from the scenario".into()),
         )),
         (Some(expected), Some((text, shown, hint))) => {
             if text.to_lowercase().contains(&expected.to_lowercase()) {
-                Some(Finding::warning("migration-error", format!("migration fails as expected: {shown}"), hint))
+                Some(Finding::warning(Check::MigrationError, format!("migration fails as expected: {shown}"), hint))
             } else {
                 Some(Finding::violation(
-                    "migration-error",
+                    Check::MigrationError,
                     format!("expected the migration to fail with `{expected}`, but it failed with: {shown}"),
                     None,
                 ))

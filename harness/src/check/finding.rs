@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::registry::Check;
+
 /// Whether a finding fails the gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -20,8 +22,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
-    /// The assertion kind, kebab-case: `index-used`, `node-absent`, `small-table`, …
-    pub check: String,
+    /// What the finding is about: `index-used`, `node-absent`, `small-table`, …
+    pub check: Check,
     /// What was expected and what the plan has instead.
     pub message: String,
     /// What usually causes this and how to fix it.
@@ -30,12 +32,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn violation(check: &str, message: impl Into<String>, hint: Option<String>) -> Finding {
-        Finding { severity: Severity::Violation, check: check.to_owned(), message: message.into(), hint }
+    pub fn violation(check: Check, message: impl Into<String>, hint: Option<String>) -> Finding {
+        Finding { severity: Severity::Violation, check, message: message.into(), hint }
     }
 
-    pub fn warning(check: &str, message: impl Into<String>, hint: Option<String>) -> Finding {
-        Finding { severity: Severity::Warning, check: check.to_owned(), message: message.into(), hint }
+    pub fn warning(check: Check, message: impl Into<String>, hint: Option<String>) -> Finding {
+        Finding { severity: Severity::Warning, check, message: message.into(), hint }
     }
 
     pub fn is_violation(&self) -> bool {
@@ -59,12 +61,12 @@ mod tests {
 
     #[test]
     fn serialises_with_kebab_case_severity_and_no_empty_hint() {
-        let finding = Finding::violation("index-used", "expected x", None);
+        let finding = Finding::violation(Check::IndexUsed, "expected x", None);
         assert_eq!(
             serde_json::to_string(&finding).expect("serialises"),
             r#"{"severity":"violation","check":"index-used","message":"expected x"}"#
         );
-        let finding = Finding::warning("small-table", "tiny", Some("seed more".into()));
+        let finding = Finding::warning(Check::SmallTable, "tiny", Some("seed more".into()));
         let json = serde_json::to_string(&finding).expect("serialises");
         assert_eq!(json, r#"{"severity":"warning","check":"small-table","message":"tiny","hint":"seed more"}"#);
         assert_eq!(serde_json::from_str::<Finding>(&json).expect("deserialises"), finding);

@@ -6,6 +6,7 @@
 
 use super::finding::Finding;
 use super::redundant_index::IndexShape;
+use super::registry::Check;
 use crate::scenario::IndexSpec;
 
 /// Violations for every fact of `specs` the catalog (`shapes`, after the migration) contradicts.
@@ -19,7 +20,7 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
             .or_else(|| shapes.iter().find(|i| i.name == spec.name.to_lowercase()));
         let Some(index) = found else {
             findings.push(Finding::violation(
-                "index-catalog",
+                Check::IndexCatalog,
                 format!("index `{}` does not exist after the migration", spec.name),
                 Some(format!("indexes that do: {}", names(shapes))),
             ));
@@ -27,7 +28,7 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
         };
         let mut wrong = |fact: &str, expected: String, actual: String| {
             findings.push(Finding::violation(
-                "index-catalog",
+                Check::IndexCatalog,
                 format!("index `{}`: {fact} is `{actual}`, expected `{expected}`", spec.name),
                 None,
             ));
@@ -67,7 +68,7 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
                 Some(actual) if same_expression(predicate, actual) => {}
                 Some(actual) => wrong("partial predicate", predicate.clone(), actual.clone()),
                 None => findings.push(Finding::violation(
-                    "index-catalog",
+                    Check::IndexCatalog,
                     format!("index `{}` is not partial, expected `WHERE {predicate}`", spec.name),
                     None,
                 )),
@@ -76,7 +77,7 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
         if let Some(unique) = spec.unique {
             if unique != index.unique {
                 findings.push(Finding::violation(
-                    "index-catalog",
+                    Check::IndexCatalog,
                     format!("index `{}` is {}, expected {}", spec.name, uniqueness(index.unique), uniqueness(unique)),
                     None,
                 ));
@@ -85,7 +86,7 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
         if let Some(method) = &spec.method {
             if !method.eq_ignore_ascii_case(&index.method) {
                 findings.push(Finding::violation(
-                    "index-catalog",
+                    Check::IndexCatalog,
                     format!("index `{}` uses `{}`, expected `{method}`", spec.name, index.method),
                     None,
                 ));
@@ -94,7 +95,7 @@ pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding>
         if let Some(max) = spec.max_size {
             if index.size_bytes > max as i64 {
                 findings.push(Finding::violation(
-                    "index-size",
+                    Check::IndexSize,
                     format!("index `{}` is {} on the seeded data, over its budget of {}", spec.name, pretty(index.size_bytes as u64), pretty(max)),
                     Some("a narrower key, a partial predicate or fewer INCLUDE columns shrinks it; every write pays for its size".into()),
                 ));

@@ -2,6 +2,7 @@
 //! that plainly beats a hint about partial-index predicates.
 
 use super::finding::Finding;
+use super::registry::Check;
 use crate::scenario::PlanExpectation;
 
 /// Violations for each index `expect` names that is not among `existing` (after the migration).
@@ -13,7 +14,7 @@ pub fn index_exists(expect: &PlanExpectation, existing: &[String]) -> Vec<Findin
         .filter(|name| !existing.iter().any(|e| e == name))
         .map(|name| {
             Finding::violation(
-                "index-exists",
+                Check::IndexExists,
                 format!(
                     "no index `{name}` exists after the migration (expected one of {})",
                     if existing.is_empty() {

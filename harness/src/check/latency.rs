@@ -3,6 +3,7 @@
 
 use super::budget::BudgetResult;
 use super::noise::{at_most, margin};
+use super::registry::Check;
 use crate::explain::Series;
 use crate::scenario::{Budgets, Measure, Statistic};
 
@@ -17,25 +18,25 @@ pub fn latency(budgets: &Budgets, client: Option<&Series>, execution: &Series, p
         let limit_ms = limit.as_secs_f64() * 1000.0;
         let budget = format!("{label} {} <= {}", stat.as_str(), ms(limit_ms));
         results.push(match series.filter(|s| !s.is_empty()) {
-            Some(s) => judge("latency", budget, s.statistic(*stat), margin(s, *stat), limit_ms),
-            None => missing("latency", budget),
+            Some(s) => judge(Check::Latency, budget, s.statistic(*stat), margin(s, *stat), limit_ms),
+            None => missing(Check::Latency, budget),
         });
     }
     if let Some(limit) = budgets.planning {
         let limit_ms = limit.as_secs_f64() * 1000.0;
         let budget = format!("planning p50 <= {}", ms(limit_ms));
         results.push(if planning.is_empty() {
-            missing("planning-time", budget)
+            missing(Check::Planning, budget)
         } else {
-            judge("planning-time", budget, planning.p50, margin(planning, Statistic::P50), limit_ms)
+            judge(Check::Planning, budget, planning.p50, margin(planning, Statistic::P50), limit_ms)
         });
     }
     results
 }
 
-fn judge(check: &str, budget: String, measured: f64, margin: f64, limit: f64) -> BudgetResult {
+fn judge(check: Check, budget: String, measured: f64, margin: f64, limit: f64) -> BudgetResult {
     BudgetResult {
-        check: check.into(),
+        check,
         budget,
         measured: format!("{} ±{:.0}%", ms(measured), margin * 100.0),
         verdict: at_most(measured, margin, limit),
@@ -44,9 +45,9 @@ fn judge(check: &str, budget: String, measured: f64, margin: f64, limit: f64) ->
 }
 
 /// A budget whose series was not measured fails: silence must not pass a gate.
-fn missing(check: &str, budget: String) -> BudgetResult {
+fn missing(check: Check, budget: String) -> BudgetResult {
     BudgetResult {
-        check: check.into(),
+        check,
         budget,
         measured: "nothing (no timings were captured)".into(),
         verdict: super::noise::Verdict::Fail,

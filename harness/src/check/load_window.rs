@@ -4,13 +4,14 @@
 //! are not stalls but are worth knowing.
 
 use super::finding::Finding;
+use super::registry::Check;
 use crate::load::WindowResult;
 
 pub fn load_window(window: &WindowResult) -> Vec<Finding> {
     let mut findings = Vec::new();
     for w in window.workers.iter().filter(|w| !w.covered) {
         findings.push(Finding::warning(
-            "load-coverage",
+            Check::LoadCoverage,
             format!(
                 "{} stopped before the migration ended ({:?}): its figures cover part of the migration",
                 w.name, w.stopped
@@ -20,7 +21,7 @@ pub fn load_window(window: &WindowResult) -> Vec<Finding> {
     }
     for w in window.workers.iter().filter(|w| w.during.errors > 0) {
         findings.push(Finding::warning(
-            "load-errors",
+            Check::LoadErrors,
             format!(
                 "{} of {}'s {} operations during the migration failed; the first: {}",
                 w.during.errors,

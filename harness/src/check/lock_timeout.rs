@@ -3,13 +3,14 @@
 //! it, and a quick migration becomes an outage.
 
 use super::finding::Finding;
+use super::registry::Check;
 use crate::migrate::Inspection;
 
 pub fn lock_timeout(inspection: &Inspection) -> Option<Finding> {
     let first = *inspection.blocking_statements.first()?;
     (!inspection.sets_lock_timeout).then(|| {
         Finding::warning(
-            "lock-timeout",
+            Check::LockTimeout,
             format!(
                 "{} statement(s) take a lock that blocks writes (the first at line {first}) and the migration sets no `lock_timeout`",
                 inspection.blocking_statements.len()

@@ -1,19 +1,20 @@
 //! The migration under test must finish within its `max-duration` on the seeded data, and its
 //! down step within `max-down-duration`.
 
+use super::registry::Check;
 use std::time::Duration;
 
 use super::finding::Finding;
 
 pub fn migration_duration(limit: Duration, took: Duration) -> Option<Finding> {
-    over("migration-duration", "the migration", limit, took)
+    over(Check::MigrationDuration, "the migration", limit, took)
 }
 
 pub fn down_duration(limit: Duration, took: Duration) -> Option<Finding> {
-    over("down-duration", "the down step", limit, took)
+    over(Check::DownDuration, "the down step", limit, took)
 }
 
-fn over(check: &str, step: &str, limit: Duration, took: Duration) -> Option<Finding> {
+fn over(check: Check, step: &str, limit: Duration, took: Duration) -> Option<Finding> {
     (took > limit).then(|| {
         Finding::violation(
             check,
@@ -36,7 +37,7 @@ mod tests {
             .contains("1500ms, over its budget of 1000ms"));
         assert!(migration_duration(limit, Duration::from_millis(999)).is_none());
         let down = down_duration(limit, Duration::from_millis(2000)).unwrap();
-        assert_eq!(down.check, "down-duration");
+        assert_eq!(down.check, Check::DownDuration);
         assert!(down.message.starts_with("the down step took 2000ms"));
     }
 }

@@ -2,6 +2,7 @@
 //! (same method, same predicate) adds write cost and buys nothing the longer one does not give.
 
 use super::finding::Finding;
+use super::registry::Check;
 
 /// An index as the catalog describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +62,7 @@ pub fn redundant_index(created: &[String], all: &[IndexShape]) -> Vec<Finding> {
                 continue;
             };
             findings.push(Finding::warning(
-                "redundant-index",
+                Check::RedundantIndex,
                 message,
                 Some("the longer index serves lookups on its leading columns: one of the two can usually go".into()),
             ));

@@ -4,6 +4,7 @@
 //! added, or changes, is a violation naming the object. Taking the snapshots is `explain`'s
 //! business; running up and down is the pipeline's.
 
+use super::registry::Check;
 use std::collections::BTreeMap;
 
 use super::finding::Finding;
@@ -65,13 +66,13 @@ pub fn reversible(
     for (key, def) in &diff.added {
         if expected(key) {
             findings.push(Finding::warning(
-                "reversible",
+                Check::Reversible,
                 format!("the down step leaves {} behind, as the scenario expects: `{def}`", describe(key)),
                 Some(format!("add `{}` to the down step", drop_statement(key))),
             ));
         } else {
             findings.push(Finding::violation(
-                "reversible",
+                Check::Reversible,
                 format!("the down step leaves {} behind: `{def}`", describe(key)),
                 Some(format!("add `{}` to the down step", drop_statement(key))),
             ));
@@ -79,14 +80,14 @@ pub fn reversible(
     }
     for (key, def) in &diff.removed {
         findings.push(Finding::violation(
-            "reversible",
+            Check::Reversible,
             format!("the down step removes {}, which existed before the migration: `{def}`", describe(key)),
             Some("the down step should drop only what the up step created".into()),
         ));
     }
     for (key, then, now) in &diff.changed {
         findings.push(Finding::violation(
-            "reversible",
+            Check::Reversible,
             format!("after the down step {} is `{now}`, but was `{then}` before the migration", describe(key)),
             None,
         ));
@@ -94,7 +95,7 @@ pub fn reversible(
     for e in expected_leftovers {
         if !diff.added.iter().any(|(key, _)| key == e || object_name(key) == e) {
             findings.push(Finding::violation(
-                "reversible",
+                Check::Reversible,
                 format!("`{e}` is listed in `expect-rollback-leftovers`, but the down step does not leave it behind"),
                 Some("remove it from `expect-rollback-leftovers`: the down step was fixed".into()),
             ));
@@ -110,7 +111,7 @@ pub fn reapplied(after_up: &CatalogSnapshot, after_reup: &CatalogSnapshot) -> Ve
     for (key, def) in diff.removed.iter().chain(&diff.added) {
         let missing = diff.removed.iter().any(|(k, _)| k == key);
         findings.push(Finding::violation(
-            "reapply",
+            Check::Reapply,
             format!(
                 "up after down {} {}: `{def}`",
                 if missing { "does not recreate" } else { "creates, unlike the first up," },
@@ -121,7 +122,7 @@ pub fn reapplied(after_up: &CatalogSnapshot, after_reup: &CatalogSnapshot) -> Ve
     }
     for (key, then, now) in &diff.changed {
         findings.push(Finding::violation(
-            "reapply",
+            Check::Reapply,
             format!("up after down leaves {} as `{now}`, but the first up made it `{then}`", describe(key)),
             None,
         ));

@@ -3,9 +3,10 @@
 //! a steadier gate than latency on a shared machine.
 
 use super::finding::{count, Finding};
+use super::registry::Check;
 use crate::plan::{Explain, Node};
 
-const CHECK: &str = "rows-removed-by-filter";
+const CHECK: Check = Check::RowsRemoved;
 
 /// A violation when the plan's filters discard more than `max` rows in total (over all nodes
 /// and loops), or when the plan has no actual counts to tell.
@@ -65,7 +66,7 @@ mod tests {
     #[test]
     fn index_used_but_filter_discards_most_rows() {
         let finding = check_rows_removed_by_filter(&fixture::pg15("rows_removed_by_filter"), 100.0).expect("violation");
-        assert_eq!(finding.check, "rows-removed-by-filter");
+        assert_eq!(finding.check, Check::RowsRemoved);
         assert_eq!(
             finding.message,
             "expected at most `100` rows removed by filter, found `1900` (Index Scan using orders_customer_id_idx on orders removes 1900)"

@@ -2,13 +2,14 @@
 //! allowed (the planner may differ) but said.
 
 use super::finding::Finding;
+use super::registry::Check;
 
 pub fn server_version(wanted: Option<&str>, server: &str) -> Option<Finding> {
     let wanted = wanted?;
     let major = server.split(|c: char| !c.is_ascii_digit()).next().unwrap_or_default();
     (major != wanted).then(|| {
         Finding::warning(
-            "server-version",
+            Check::ServerVersion,
             format!("the scenario is written for PostgreSQL {wanted}, but ran on {server}"),
             Some("plans can differ between majors; run on the version production uses".into()),
         )

@@ -3,6 +3,7 @@
 //! use there fails for the right plan, or passes by accident. Sizes come from `pg_class`
 //! (`reltuples`, `relpages`) after seeding and `VACUUM (ANALYZE)`.
 
+use super::registry::Check;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ pub const SMALL_TABLE_PAGES: f64 = 10.0;
 /// Below this many rows a table is too small for an index assertion.
 pub const SMALL_TABLE_ROWS: f64 = 1000.0;
 
-const CHECK: &str = "small-table";
+const CHECK: Check = Check::SmallTable;
 
 /// A table's size as the planner sees it: `pg_class.reltuples` and `pg_class.relpages`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -158,7 +159,7 @@ mod tests {
         );
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].severity, Severity::Warning);
-        assert_eq!(findings[0].check, "small-table");
+        assert_eq!(findings[0].check, Check::SmallTable);
         assert_eq!(
             findings[0].message,
             "table `agents` has only 50 rows in 1 page: at that size a Seq Scan is the right plan and the planner will not prefer any index, so `index idx_agents_pak_hash` says nothing about production"

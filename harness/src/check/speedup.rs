@@ -5,19 +5,20 @@
 use super::budget::BudgetResult;
 use super::latency::ms;
 use super::noise::{at_least, margin};
+use super::registry::Check;
 use crate::explain::Series;
 use crate::scenario::{Budgets, Statistic};
 
 pub fn speedup(budgets: &Budgets, label: &str, before: &Series, after: &Series) -> Vec<BudgetResult> {
     let mut results = Vec::new();
     for (wanted, check, gating) in
-        [(budgets.speedup, "speedup", true), (budgets.claimed_speedup, "claimed-speedup", false)]
+        [(budgets.speedup, Check::Speedup, true), (budgets.claimed_speedup, Check::ClaimedSpeedup, false)]
     {
         let Some(wanted) = wanted else { continue };
         let budget = format!("{label} speedup >= {wanted}x");
         if before.is_empty() || after.is_empty() || after.p50 <= 0.0 {
             results.push(BudgetResult {
-                check: check.into(),
+                check,
                 budget,
                 measured: "nothing (no timings before or after)".into(),
                 verdict: super::noise::Verdict::Fail,
@@ -29,7 +30,7 @@ pub fn speedup(budgets: &Budgets, label: &str, before: &Series, after: &Series) 
         // Both medians are uncertain; their ratio is as uncertain as both together.
         let m = (1.0 + margin(before, Statistic::P50)) * (1.0 + margin(after, Statistic::P50)) - 1.0;
         results.push(BudgetResult {
-            check: check.into(),
+            check,
             budget,
             measured: format!("{ratio:.1}x ({} before, {} after, ±{:.0}%)", ms(before.p50), ms(after.p50), m * 100.0),
             verdict: at_least(ratio, m, wanted),

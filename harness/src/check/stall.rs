@@ -10,6 +10,7 @@
 //! before the migration started, and inconclusive when the machine alone stalls them nearly as
 //! long (a loaded machine, a checkpoint).
 
+use super::registry::Check;
 use std::time::Duration;
 
 use super::budget::BudgetResult;
@@ -33,7 +34,7 @@ pub fn stall(budget: Duration, kind: &str, window: &WindowResult) -> Option<Budg
     };
     let what = if kind == "reader" { "read" } else { "write" };
     Some(BudgetResult {
-        check: format!("{what}-stall"),
+        check: if kind == "reader" { Check::ReadStall } else { Check::WriteStall },
         budget: format!("{what} stall during the migration <= {limit:.0}ms"),
         measured: format!(
             "{stall:.0}ms ({}; longest stall before the migration {calm:.0}ms; migration {:.0}ms)",

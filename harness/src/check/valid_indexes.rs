@@ -4,6 +4,7 @@
 //! (<https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY>).
 
 use super::finding::Finding;
+use super::registry::Check;
 
 /// `invalid`: (index, table) pairs that `pg_index.indisvalid` says are invalid.
 pub fn valid_indexes(invalid: &[(String, String)]) -> Vec<Finding> {
@@ -11,7 +12,7 @@ pub fn valid_indexes(invalid: &[(String, String)]) -> Vec<Finding> {
         .iter()
         .map(|(index, table)| {
             Finding::violation(
-                "valid-index",
+                Check::ValidIndex,
                 format!("index `{index}` on `{table}` is INVALID after the migration"),
                 Some(format!("drop it (`DROP INDEX CONCURRENTLY {index}`) and build it again; `IF NOT EXISTS` will not replace it")),
             )

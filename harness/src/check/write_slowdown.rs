@@ -6,6 +6,7 @@
 use super::budget::BudgetResult;
 use super::latency::ms;
 use super::noise::{at_most, margin, Verdict};
+use super::registry::Check;
 use crate::explain::Series;
 use crate::scenario::Statistic;
 
@@ -20,7 +21,7 @@ pub fn write_slowdown(
     let label = format!("{kind} into `{table}` slowdown <= {:.0}%", budget * 100.0);
     if before.is_empty() || after.is_empty() || before.p50 <= 0.0 {
         return Some(BudgetResult {
-            check: "write-slowdown".into(),
+            check: Check::WriteSlowdown,
             budget: label,
             measured: "nothing (no writes before or after)".into(),
             verdict: Verdict::Fail,
@@ -30,7 +31,7 @@ pub fn write_slowdown(
     let ratio = after.p50 / before.p50;
     let m = (1.0 + margin(before, Statistic::P50)) * (1.0 + margin(after, Statistic::P50)) - 1.0;
     Some(BudgetResult {
-        check: "write-slowdown".into(),
+        check: Check::WriteSlowdown,
         budget: label,
         measured: format!(
             "{:+.0}% ({} before, {} after, ±{:.0}%)",

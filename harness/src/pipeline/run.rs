@@ -3,6 +3,7 @@
 //! before and after, when the scenario has `[load]`), "after" plans, checks. A stage that cannot run
 //! stops the run but not the report: the result keeps what was done and says why it stopped.
 
+use crate::check::Check;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -67,7 +68,7 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
                 result.kept = Some(backend.keep(&db));
             } else if let Err(e) = backend.drop_database(&db) {
                 result.findings.push(Finding::warning(
-                    "cleanup",
+                    Check::Cleanup,
                     format!(
                         "could not drop scratch database `{}`: {}",
                         db.name,
@@ -159,7 +160,7 @@ fn run_in(
         // A tool that cannot print its SQL costs the hazard inspection, not the run.
         Err(e) if plan.tool().is_some() => {
             result.findings.push(Finding::warning(
-                "migration-sql",
+                Check::MigrationSql,
                 format!(
                     "could not read the SQL of migration `{}` from its tool, so its locking was not inspected: {}",
                     plan.id(),
@@ -371,7 +372,7 @@ impl Reversal<'_> {
         match self.step(Step::Down)? {
             Err(failure) => {
                 result.findings.push(Finding::violation(
-                    "reversible",
+                    Check::Reversible,
                     format!("the down step failed: {failure}"),
                     Some("a migration that cannot be rolled back leaves only a restore from backup".into()),
                 ));
@@ -403,7 +404,7 @@ impl Reversal<'_> {
             if let (Some(before), Some(now)) = (shape(Phase::Before), shape(Phase::Rollback)) {
                 if before != now {
                     let finding = Finding::warning(
-                        "plan-after-rollback",
+                        Check::PlanAfterRollback,
                         format!("after the down step the plan is `{now}`; before the migration it was `{before}`"),
                         Some("whatever the down step leaves behind still steers this query; see the `reversible` findings".into()),
                     );
@@ -420,7 +421,7 @@ impl Reversal<'_> {
         match self.step(Step::Up)? {
             Err(failure) => {
                 result.findings.push(Finding::violation(
-                    "reapply",
+                    Check::Reapply,
                     format!("up failed after down: {failure}"),
                     Some("the down step should leave the database where up can run again".into()),
                 ));
@@ -645,7 +646,7 @@ fn evaluate_phase(
             findings.extend(check::budget_findings(&budgets));
             if !capture.unstable.is_empty() {
                 findings.push(Finding::warning(
-                    "stable-plan",
+                    Check::StablePlan,
                     format!("the plan changed between measured runs ({} shapes)", capture.unstable.len()),
                     Some(
                         "statistics or caches moved during the runs; see `unstable` in results.json for each shape"

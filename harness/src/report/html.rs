@@ -105,7 +105,7 @@ fn scenario(out: &mut String, r: &ScenarioResult) {
                 out,
                 "<li class=\"{class}\"><strong>{}</strong> <code>{}</code>: {}{hint}</li>",
                 text(&place),
-                text(&f.check),
+                text(f.check.as_str()),
                 text(&f.message)
             );
         }

@@ -66,6 +66,7 @@ fn status(findings: &[Finding], error: Option<&str>) -> TestCaseStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Check;
 
     fn result(findings: Vec<Finding>, error: Option<&str>) -> ScenarioResult {
         let mut r = empty();
@@ -86,7 +87,7 @@ mod tests {
     #[test]
     fn a_violation_is_a_failure_naming_the_check() {
         let xml = junit_xml(&[result(
-            vec![Finding::violation("reversible", "the down step leaves index `ix` behind", None)],
+            vec![Finding::violation(Check::Reversible, "the down step leaves index `ix` behind", None)],
             None,
         )]);
         assert!(xml.contains(r#"<testsuite name="brokkr-pak-hash (PostgreSQL 15)""#), "{xml}");
@@ -100,7 +101,7 @@ mod tests {
             result(
                 vec![Finding {
                     severity: Severity::Inconclusive,
-                    check: "latency".into(),
+                    check: Check::Latency,
                     message: "p50 too close".into(),
                     hint: None,
                 }],
@@ -113,7 +114,7 @@ mod tests {
 
     #[test]
     fn warnings_alone_pass() {
-        let xml = junit_xml(&[result(vec![Finding::warning("lock-timeout", "no lock_timeout", None)], None)]);
+        let xml = junit_xml(&[result(vec![Finding::warning(Check::LockTimeout, "no lock_timeout", None)], None)]);
         assert!(!xml.contains("<failure") && !xml.contains("<error") && !xml.contains("<skipped"), "{xml}");
         assert!(xml.contains(r#"tests="1""#), "{xml}");
     }
