@@ -17,9 +17,11 @@
 //! }
 //! ```
 
+pub mod catalog;
 pub mod check;
 pub mod db;
 pub mod explain;
+pub mod interrupt;
 pub mod load;
 pub mod migrate;
 pub mod pipeline;
@@ -27,6 +29,8 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod stats;
+pub mod text;
 
 use std::path::Path;
 
@@ -147,6 +151,6 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
                 db::DbError::NothingAvailable
             );
         }
-        Err(e) => panic!("{}", pipeline::error_chain(&e)),
+        Err(e) => panic!("{}", text::error_chain(&e)),
     }
 }

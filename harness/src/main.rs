@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
-use planproof::pipeline::{error_chain, Keep, RunOptions};
+use planproof::pipeline::{Keep, RunOptions};
+use planproof::text::error_chain;
 use planproof::{report, Outcome};
 
 const EXIT_CODES: &str = "Exit codes: 0 every expectation held, 1 an expectation failed, \
@@ -117,7 +118,7 @@ fn main() -> ExitCode {
         }
     };
     // After Ctrl-C the handler removes what the run made and exits 130 itself.
-    planproof::db::cleanup::wait_if_interrupted();
+    planproof::interrupt::wait_if_interrupted();
     code
 }
 
@@ -153,7 +154,7 @@ fn run(
     quiet: bool,
     partition: Option<planproof::scenario::Partition>,
 ) -> ExitCode {
-    planproof::db::cleanup::install_interrupt_handler();
+    planproof::interrupt::install_handler();
     let files = match planproof::scenario::scenario_files(paths) {
         Ok(files) => files,
         Err(e) => return fail(&e),
@@ -219,7 +220,7 @@ fn run(
         }
     }
     // An interrupted run's results are partial: no report rather than a misleading one.
-    planproof::db::cleanup::wait_if_interrupted();
+    planproof::interrupt::wait_if_interrupted();
     let mut majors: Vec<&String> = asked.iter().collect();
     majors.sort();
     majors.dedup();

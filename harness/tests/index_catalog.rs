@@ -31,7 +31,7 @@ fn every_ordering_include_and_predicate_reads_back_as_written() {
              CREATE INDEX ix_hash ON t USING hash (e);",
         )
         .expect("the fixture schema is created");
-    let shapes = planproof::explain::index_shapes(&mut client).expect("the catalog is read");
+    let shapes = planproof::catalog::index_shapes(&mut client).expect("the catalog is read");
     let specs = [
         IndexSpec {
             name: "ix_orders".into(),

@@ -7,7 +7,7 @@ use super::registry::Check;
 use std::collections::BTreeMap;
 
 use super::finding::Finding;
-use super::small_table::TableSize;
+use crate::catalog::TableSize;
 use crate::migrate::IndexBuild;
 
 /// Rows from which a blocking build is worth a warning: at this size a build takes long

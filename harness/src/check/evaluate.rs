@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::Finding;
 use super::{check_absent, check_contains, check_rows_removed_by_filter, check_shared_blocks, check_small_tables};
-use super::{Finding, TableSize};
+use crate::catalog::TableSize;
 use crate::plan::Explain;
 use crate::scenario::pattern::PlanExpectation;
 

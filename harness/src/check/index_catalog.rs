@@ -5,8 +5,8 @@
 //! queries — `created_at` where `created_at DESC NULLS LAST` was meant, say.
 
 use super::finding::Finding;
-use super::redundant_index::IndexShape;
 use super::registry::Check;
+use crate::catalog::IndexShape;
 use crate::scenario::IndexSpec;
 
 /// Violations for every fact of `specs` the catalog (`shapes`, after the migration) contradicts.

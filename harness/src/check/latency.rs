@@ -4,8 +4,8 @@
 use super::budget::BudgetResult;
 use super::noise::{at_most, margin};
 use super::registry::Check;
-use crate::explain::Series;
 use crate::scenario::{Budgets, Measure, Statistic};
+use crate::stats::Series;
 
 /// Judges every latency budget of `budgets` against the series of one capture.
 pub fn latency(budgets: &Budgets, client: Option<&Series>, execution: &Series, planning: &Series) -> Vec<BudgetResult> {

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use crate::explain::Series;
 use crate::scenario::Statistic;
+use crate::stats::Series;
 
 /// The smallest relative margin: timings on a shared runner move 6–10% between series even
 /// when a single series looks tight.

@@ -3,25 +3,7 @@
 
 use super::finding::Finding;
 use super::registry::Check;
-
-/// An index as the catalog describes it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndexShape {
-    pub name: String,
-    pub table: String,
-    pub method: String,
-    /// Key columns (or expressions) in order.
-    pub columns: Vec<String>,
-    pub predicate: Option<String>,
-    pub unique: bool,
-    /// Each key column's ordering as PostgreSQL prints it after the column: ``, `DESC`,
-    /// `NULLS FIRST` or `DESC NULLS LAST` (the default `NULLS` of a direction is left out).
-    pub orders: Vec<String>,
-    /// `INCLUDE` columns, in order.
-    pub include: Vec<String>,
-    /// `pg_relation_size` of the index, in bytes.
-    pub size_bytes: i64,
-}
+use crate::catalog::IndexShape;
 
 /// Warnings for each index `created` that duplicates, is a prefix of, or makes redundant
 /// another index in `all`.

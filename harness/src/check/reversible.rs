@@ -1,55 +1,12 @@
 //! Reversibility: running the migration down must put the catalog back as it was before up.
 //! The two snapshots are compared object by object (tables, columns, indexes with their
 //! definitions, constraints); whatever the down step leaves behind, removes beyond what up
-//! added, or changes, is a violation naming the object. Taking the snapshots is `explain`'s
-//! business; running up and down is the pipeline's.
-
-use super::registry::Check;
-use std::collections::BTreeMap;
+//! added, or changes, is a violation naming the object. Taking the snapshots is the `catalog`
+//! stage's business; running up and down is the pipeline's.
 
 use super::finding::Finding;
-
-/// The schema objects of a database outside the system schemas: a key naming the object
-/// (`index public.ix_orders_status`) and its definition as PostgreSQL prints it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct CatalogSnapshot(pub BTreeMap<String, String>);
-
-/// What differs between two snapshots.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CatalogDiff {
-    /// In `now` only: (object, definition).
-    pub added: Vec<(String, String)>,
-    /// In `then` only.
-    pub removed: Vec<(String, String)>,
-    /// In both with another definition: (object, then, now).
-    pub changed: Vec<(String, String, String)>,
-}
-
-impl CatalogSnapshot {
-    /// What `now` has that `self` has not, and the reverse.
-    pub fn diff(&self, now: &CatalogSnapshot) -> CatalogDiff {
-        let mut d = CatalogDiff::default();
-        for (key, def) in &now.0 {
-            match self.0.get(key) {
-                None => d.added.push((key.clone(), def.clone())),
-                Some(then) if then != def => d.changed.push((key.clone(), then.clone(), def.clone())),
-                Some(_) => {}
-            }
-        }
-        for (key, def) in &self.0 {
-            if !now.0.contains_key(key) {
-                d.removed.push((key.clone(), def.clone()));
-            }
-        }
-        d
-    }
-}
-
-impl CatalogDiff {
-    pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
-    }
-}
+use super::registry::Check;
+use crate::catalog::CatalogSnapshot;
 
 /// Compares the catalog before up with the one after down. `expected_leftovers` are objects
 /// (by name, like `idx_admin_audit_time`, or by key, like `index public.idx_admin_audit_time`)

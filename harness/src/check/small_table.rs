@@ -6,10 +6,9 @@
 use super::registry::Check;
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::finding::{count, Finding};
 use super::matching::{every_node, matching_nodes};
+use crate::catalog::TableSize;
 use crate::plan::Explain;
 use crate::scenario::pattern::{NodeKind, PlanExpectation, PlanPattern};
 
@@ -19,26 +18,6 @@ pub const SMALL_TABLE_PAGES: f64 = 10.0;
 pub const SMALL_TABLE_ROWS: f64 = 1000.0;
 
 const CHECK: Check = Check::SmallTable;
-
-/// A table's size as the planner sees it: `pg_class.reltuples` and `pg_class.relpages`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct TableSize {
-    /// Estimated rows; PostgreSQL 14+ stores `-1` for a table never vacuumed or analyzed.
-    pub rows: f64,
-    pub pages: f64,
-}
-
-impl TableSize {
-    /// Whether the planner has statistics for the table at all.
-    pub fn is_analyzed(&self) -> bool {
-        self.rows >= 0.0
-    }
-
-    /// Whether a Seq Scan is the right plan whatever the indexes.
-    pub fn is_small(&self) -> bool {
-        self.pages < SMALL_TABLE_PAGES || self.rows < SMALL_TABLE_ROWS
-    }
-}
 
 /// A warning for each table an index assertion (`must` an index scan, `must_not` a Seq Scan)
 /// concerns that is too small, or has no statistics, for the assertion to mean anything.
@@ -70,6 +49,11 @@ pub fn check_small_tables(
         }
     }
     findings
+}
+
+/// Whether a Seq Scan is the right plan on the table whatever its indexes.
+fn is_small(size: &TableSize) -> bool {
+    size.pages < SMALL_TABLE_PAGES || size.rows < SMALL_TABLE_ROWS
 }
 
 fn is_kind(pattern: &PlanPattern, wanted: NodeKind) -> bool {
@@ -111,7 +95,7 @@ fn warning(table: &str, size: &TableSize, expectation: &str) -> Option<Finding> 
         let hint = "run `VACUUM (ANALYZE)` after seeding and after the migration";
         return Some(Finding::warning(CHECK, message, Some(hint.to_owned())));
     }
-    if !size.is_small() {
+    if !is_small(size) {
         return None;
     }
     let pages = count(size.pages);
@@ -271,7 +255,7 @@ mod tests {
         for (rows, pages, small) in
             [(999.0, 100.0, true), (1000.0, 10.0, false), (100_000.0, 9.0, true), (0.0, 0.0, true)]
         {
-            assert_eq!(TableSize { rows, pages }.is_small(), small, "{rows} rows, {pages} pages");
+            assert_eq!(is_small(&TableSize { rows, pages }), small, "{rows} rows, {pages} pages");
         }
     }
 }

@@ -6,8 +6,8 @@ use super::budget::BudgetResult;
 use super::latency::ms;
 use super::noise::{at_least, margin};
 use super::registry::Check;
-use crate::explain::Series;
 use crate::scenario::{Budgets, Statistic};
+use crate::stats::Series;
 
 pub fn speedup(budgets: &Budgets, label: &str, before: &Series, after: &Series) -> Vec<BudgetResult> {
     let mut results = Vec::new();

@@ -7,8 +7,8 @@ use super::budget::BudgetResult;
 use super::latency::ms;
 use super::noise::{at_most, margin, Verdict};
 use super::registry::Check;
-use crate::explain::Series;
 use crate::scenario::Statistic;
+use crate::stats::Series;
 
 pub fn write_slowdown(
     budget: f64,

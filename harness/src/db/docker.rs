@@ -23,9 +23,9 @@ use testcontainers::{Container, ImageExt};
 use testcontainers_modules::postgres::Postgres;
 
 use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
-use super::cleanup;
 use super::engine::Endpoint;
 use super::error::DbError;
+use crate::interrupt::OnInterrupt;
 
 /// The environment variable naming the image (without tag) to start.
 pub const IMAGE_ENV: &str = "PLANPROOF_IMAGE";
@@ -68,7 +68,8 @@ pub struct DockerBackend {
     id: String,
     port: u16,
     version: String,
-    cleanup_key: u64,
+    /// Removes the container if the run is interrupted.
+    _on_interrupt: OnInterrupt,
     kept: bool,
 }
 
@@ -86,7 +87,7 @@ impl DockerBackend {
         // Registered before the container exists: an interrupt while it is being created or
         // is starting up must remove it too.
         let (cleanup_engine, cleanup_label) = (engine.clone(), label.clone());
-        let cleanup_key = cleanup::register(move || {
+        let on_interrupt = OnInterrupt::arm(move || {
             let _ = cleanup_engine.remove_labelled(&cleanup_label);
         });
         let request = Postgres::default()
@@ -105,7 +106,6 @@ impl DockerBackend {
                 // A container that was created but never became ready is not dropped by
                 // testcontainers' handle (there is none): remove it here.
                 let _ = engine.remove_labelled(&label);
-                cleanup::unregister(cleanup_key);
                 let hint = if present {
                     String::new()
                 } else {
@@ -126,7 +126,7 @@ impl DockerBackend {
             id: id.clone(),
             port: 0,
             version: String::new(),
-            cleanup_key,
+            _on_interrupt: on_interrupt,
             kept: false,
             container: None,
         };
@@ -253,7 +253,6 @@ impl Drop for DockerBackend {
                 let _ = self.engine.remove_container(&self.id);
             }
         }
-        cleanup::unregister(self.cleanup_key);
     }
 }
 

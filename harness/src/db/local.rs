@@ -14,8 +14,8 @@ use std::process::Command;
 use postgres::{Config, NoTls};
 
 use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
-use super::cleanup;
 use super::error::DbError;
+use crate::interrupt::OnInterrupt;
 
 /// The environment variable naming a PostgreSQL `bin` folder to use.
 pub const PG_BIN_ENV: &str = "PLANPROOF_PG_BIN";
@@ -40,7 +40,8 @@ pub struct LocalBackend {
     dir: PathBuf,
     run_as: Option<nix::unistd::User>,
     version: String,
-    cleanup_key: u64,
+    /// Stops and removes the cluster if the run is interrupted.
+    _on_interrupt: OnInterrupt,
     kept: bool,
 }
 
@@ -111,11 +112,12 @@ impl LocalBackend {
         let data = dir.join("data");
         // Registered before anything is started so that an interrupt at any point removes it.
         let (stop_bin, stop_dir, stop_user) = (bin.clone(), dir.clone(), run_as.clone());
-        let cleanup_key = cleanup::register(move || {
+        let on_interrupt = OnInterrupt::arm(move || {
             stop_cluster(&stop_bin, &stop_dir, stop_user.as_ref(), "immediate");
             let _ = std::fs::remove_dir_all(&stop_dir);
         });
-        let mut backend = LocalBackend { bin, dir, run_as, version: String::new(), cleanup_key, kept: false };
+        let mut backend =
+            LocalBackend { bin, dir, run_as, version: String::new(), _on_interrupt: on_interrupt, kept: false };
         backend.run(
             "initdb",
             &["-D", path_str(&data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
@@ -267,6 +269,5 @@ impl Drop for LocalBackend {
         if !self.kept {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
-        cleanup::unregister(self.cleanup_key);
     }
 }

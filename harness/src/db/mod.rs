@@ -3,7 +3,6 @@
 
 mod auto;
 mod backend;
-pub mod cleanup;
 mod client_env;
 mod docker;
 pub mod engine;
@@ -15,6 +14,6 @@ pub use auto::{image_name, major_of, open, open_for, BackendKind, BackendOptions
 pub use backend::{quote_ident, Backend, ScratchDb};
 pub use client_env::{client_env, PG_VARIABLES};
 pub use docker::{DockerBackend, DEFAULT_IMAGE, DEFAULT_VERSION, IMAGE_ENV, LABEL, PID_LABEL, RUN_LABEL};
-pub use error::DbError;
+pub use error::{db_message, DbError};
 pub use local::{binaries_for_major, find_binaries, LocalBackend, PG_BIN_ENV};
 pub use url::{redact, UrlBackend};

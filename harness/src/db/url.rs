@@ -8,14 +8,16 @@ use std::str::FromStr;
 use postgres::{Config, NoTls};
 
 use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
-use super::cleanup;
 use super::error::DbError;
+use crate::interrupt::OnInterrupt;
 
 pub struct UrlBackend {
     admin: Config,
     url_shown: String,
     version: String,
-    created: Vec<(String, u64)>,
+    /// The scratch databases made and not yet dropped or kept, each dropped if the run is
+    /// interrupted.
+    created: Vec<(String, OnInterrupt)>,
 }
 
 impl UrlBackend {
@@ -80,10 +82,10 @@ impl Backend for UrlBackend {
         )?;
         let admin = self.admin.clone();
         let (target, drop_name) = (self.url_shown.clone(), name.clone());
-        let key = cleanup::register(move || {
+        let on_interrupt = OnInterrupt::arm(move || {
             let _ = Self::admin_sql(&admin, &target, &drop_sql(&drop_name));
         });
-        self.created.push((name.clone(), key));
+        self.created.push((name.clone(), on_interrupt));
         let mut config = self.admin.clone();
         config.dbname(&name);
         Ok(ScratchDb { connect_hint: format!("database `{name}` on {}", self.url_shown), name, config })
@@ -102,11 +104,9 @@ impl Backend for UrlBackend {
 }
 
 impl UrlBackend {
+    /// Stops tracking a database that was dropped or is kept: its interrupt action goes with it.
     fn forget(&mut self, name: &str) {
-        if let Some(i) = self.created.iter().position(|(n, _)| n == name) {
-            let (_, key) = self.created.remove(i);
-            cleanup::unregister(key);
-        }
+        self.created.retain(|(n, _)| n != name);
     }
 }
 
@@ -117,9 +117,8 @@ fn drop_sql(name: &str) -> String {
 
 impl Drop for UrlBackend {
     fn drop(&mut self) {
-        for (name, key) in std::mem::take(&mut self.created) {
+        for (name, _on_interrupt) in std::mem::take(&mut self.created) {
             let _ = Self::admin_sql(&self.admin, &self.url_shown, &drop_sql(&name));
-            cleanup::unregister(key);
         }
     }
 }

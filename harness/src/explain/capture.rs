@@ -14,8 +14,9 @@
 use postgres::Client;
 use serde::Serialize;
 
-use super::error::{db_message, ExplainError};
+use super::error::ExplainError;
 use super::params::{literal, ParamValue};
+use crate::db::db_message;
 use crate::plan::Explain;
 use crate::scenario::PlanMode;
 

@@ -10,8 +10,9 @@ use bytes::BytesMut;
 use postgres::types::{Format, IsNull, ToSql, Type};
 use postgres::{Client, Statement};
 
-use super::error::{db_message, ExplainError};
+use super::error::ExplainError;
 use super::params::ParamValue;
+use crate::db::db_message;
 
 /// A parameter sent as text: the server parses it with the parameter type's input function.
 #[derive(Debug)]

@@ -25,14 +25,3 @@ pub enum ExplainError {
         source: postgres::Error,
     },
 }
-
-/// PostgreSQL's own message for a failed statement, without the driver's prefix.
-pub fn db_message(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => match db.hint() {
-            Some(hint) => format!("{} (hint: {hint})", db.message()),
-            None => db.message().to_string(),
-        },
-        None => e.to_string(),
-    }
-}

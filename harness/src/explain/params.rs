@@ -7,7 +7,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
-use super::error::{db_message, ExplainError};
+use super::error::ExplainError;
+use crate::db::db_message;
 use crate::db::quote_ident;
 use crate::scenario::{Literal, ParamSpec, QuerySpec};
 

@@ -73,7 +73,7 @@ pub fn watch(
         None if migration => "migration".to_string(),
         None => format!("pid {pid}"),
     };
-    while !stop.load(Ordering::SeqCst) && !crate::db::cleanup::interrupted() {
+    while !stop.load(Ordering::SeqCst) && !crate::interrupt::interrupted() {
         let polled = Instant::now();
         let at = origin.elapsed().as_secs_f64() * 1000.0;
         for row in client.query(&statement, &[&pids, &crate::migrate::MIGRATION_APP_NAME])? {

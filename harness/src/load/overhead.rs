@@ -13,8 +13,8 @@ use super::op::OpKind;
 use super::target::WriteTarget;
 use super::writer::{Writer, Written};
 use crate::db::ScratchDb;
-use crate::explain::Series;
 use crate::seed::RowStream;
+use crate::stats::Series;
 
 /// Untimed writes per table before the timed ones.
 pub const WARMUP_WRITES: u32 = 20;

@@ -8,7 +8,7 @@ use super::monitor::LockWait;
 use super::op::OpKind;
 use super::stats::Figures;
 use super::worker::Stopped;
-use crate::explain::Series;
+use crate::stats::Series;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadResult {

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::op::Op;
-use crate::explain::percentile;
+use crate::stats::percentile;
 
 /// What one worker did over one stretch.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]

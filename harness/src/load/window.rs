@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use super::error::LoadError;
 use super::monitor::{watch, LockWait};
 use super::worker::{spawn, Limits, Role, Shared, WorkerLog};
-use crate::db::{cleanup, ScratchDb};
+use crate::db::ScratchDb;
+use crate::interrupt::OnInterrupt;
 use crate::seed::RowStream;
 
 /// How long workers may take to connect and prepare.
@@ -33,7 +34,8 @@ pub struct Window {
     monitor_stop: Arc<AtomicBool>,
     /// When the baseline started, on the workload's clock.
     pub baseline_from_ms: f64,
-    cleanup_key: u64,
+    /// Stops the workers if the run is interrupted.
+    _on_interrupt: OnInterrupt,
 }
 
 /// What the window saw.
@@ -63,10 +65,16 @@ impl Window {
             limits,
         });
         let stop_on_interrupt = Arc::clone(&shared);
-        let cleanup_key = cleanup::register(move || stop_on_interrupt.stop.store(true, Ordering::SeqCst));
+        let on_interrupt = OnInterrupt::arm(move || stop_on_interrupt.stop.store(true, Ordering::SeqCst));
         let monitor_stop = Arc::new(AtomicBool::new(false));
-        let mut window =
-            Window { shared, workers: Vec::new(), monitor: None, monitor_stop, baseline_from_ms: 0.0, cleanup_key };
+        let mut window = Window {
+            shared,
+            workers: Vec::new(),
+            monitor: None,
+            monitor_stop,
+            baseline_from_ms: 0.0,
+            _on_interrupt: on_interrupt,
+        };
         let (ready_tx, ready_rx) = channel();
         let names: Vec<String> = roles.iter().map(|(name, _)| name.clone()).collect();
         for (index, (name, role)) in roles.into_iter().enumerate() {
@@ -116,7 +124,7 @@ impl Window {
         let logs = self.stop_workers();
         let (locks, monitor_error) = match self.stop_monitor() {
             Some(Ok(locks)) => (locks, None),
-            Some(Err(e)) => (Vec::new(), Some(crate::explain::db_message(&e))),
+            Some(Err(e)) => (Vec::new(), Some(crate::db::db_message(&e))),
             None => (Vec::new(), Some("the lock monitor panicked".into())),
         };
         Finished { logs, locks, monitor_error, baseline_from_ms: self.baseline_from_ms }
@@ -137,6 +145,5 @@ impl Drop for Window {
     fn drop(&mut self) {
         self.stop_workers();
         self.stop_monitor();
-        cleanup::unregister(self.cleanup_key);
     }
 }

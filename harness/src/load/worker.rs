@@ -155,7 +155,7 @@ fn connect(db: &ScratchDb, name: &str, role: &Role) -> Result<(Client, Work), Lo
             for (query, sql, params) in queries {
                 prepared.push(Prepared::new(&mut client, query, sql, params).map_err(|e| LoadError::Worker {
                     worker: name.to_string(),
-                    message: crate::pipeline::error_chain(&e),
+                    message: crate::text::error_chain(&e),
                 })?);
             }
             Work::Read(prepared)
@@ -171,7 +171,7 @@ fn work_loop(index: usize, client: &mut Client, work: &mut Work, shared: &Shared
         if shared.stop.load(Ordering::SeqCst) {
             return Stopped::Told;
         }
-        if crate::db::cleanup::interrupted() {
+        if crate::interrupt::interrupted() {
             return Stopped::Interrupted;
         }
         if shared.origin.elapsed() >= limits.max_time {
@@ -198,7 +198,7 @@ fn work_loop(index: usize, client: &mut Client, work: &mut Work, shared: &Shared
                 let start_ms = shared.now_ms();
                 // In a transaction rolled back afterwards: a scenario query that writes must not
                 // change the data the plans are captured on.
-                let outcome = query.time_once(client).map(|_| ()).map_err(|e| crate::pipeline::error_chain(&e));
+                let outcome = query.time_once(client).map(|_| ()).map_err(|e| crate::text::error_chain(&e));
                 (OpKind::Read, outcome, start_ms)
             }
         };

@@ -12,7 +12,7 @@ use postgres::{Client, Statement};
 use super::error::LoadError;
 use super::op::OpKind;
 use super::target::WriteTarget;
-use crate::explain::db_message;
+use crate::db::db_message;
 use crate::seed::{RowStream, Value};
 
 /// A row version the workload wrote.
@@ -82,7 +82,7 @@ impl Writer {
         let values = {
             let mut stream =
                 streams[target].lock().map_err(|_| "a writer panicked while generating rows".to_string())?;
-            stream.next_row().map_err(|e| crate::pipeline::error_chain(&e))?
+            stream.next_row().map_err(|e| crate::text::error_chain(&e))?
         };
         let mine = self.rows[target].len();
         if is_update(n, updates) && mine > 0 && self.statements[target].1.is_some() {

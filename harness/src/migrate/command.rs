@@ -117,7 +117,7 @@ impl ToolCommand {
         let kill_group = move || {
             let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
         };
-        let cleanup_key = crate::db::cleanup::register(kill_group);
+        let on_interrupt = crate::interrupt::OnInterrupt::arm(kill_group);
         let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
             std::thread::spawn(move || {
                 let mut bytes = Vec::new();
@@ -142,7 +142,7 @@ impl ToolCommand {
                 Err(e) => break Err(e),
             }
         };
-        crate::db::cleanup::unregister(cleanup_key);
+        drop(on_interrupt);
         let status = status.map_err(|source| MigrateError::Spawn { command: self.shown.clone(), source })?;
         let duration = started.elapsed();
         let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();

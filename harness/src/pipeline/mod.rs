@@ -7,4 +7,4 @@ mod run;
 
 pub use error::PipelineError;
 pub use result::*;
-pub use run::{error_chain, not_run, run_scenario, Keep, RunOptions};
+pub use run::{not_run, run_scenario, Keep, RunOptions};

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::check::{BudgetResult, Finding, Severity};
-use crate::explain::{ParamValue, Series};
+use crate::explain::ParamValue;
 use crate::load::LoadResult;
 use crate::migrate::{Format, StatementFailure, ToolFailure};
 use crate::plan::Explain;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
 use crate::seed::TableSeeded;
+use crate::stats::Series;
 
 /// The verdict of a scenario, and the exit code it maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -11,13 +11,16 @@ use postgres::Client;
 
 use super::error::PipelineError;
 use super::result::*;
-use crate::check::{self, Finding, Severity, TableSize};
+use crate::catalog::{self, TableSize};
+use crate::check::{self, Finding, Severity};
 use crate::db::{Backend, ScratchDb};
-use crate::explain::{self, ParamValue, Series};
+use crate::explain::{self, ParamValue};
 use crate::load::Load;
 use crate::migrate::{self, MigrateError};
 use crate::scenario::{Measure, Phase, PlanMode, Scenario, TransactionMode};
 use crate::seed;
+use crate::stats::Series;
+use crate::text::error_chain;
 
 /// When to keep a scenario's database after the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -148,9 +151,9 @@ fn run_in(
     capture_phase(scenario, &mut client, Phase::Before, &params, result, progress)?;
 
     // What the migration's text says about locking, judged against the seeded table sizes.
-    let sizes = explain::table_sizes(&mut client)
+    let sizes = catalog::table_sizes(&mut client)
         .map_err(|source| PipelineError::Sql { what: "reading table sizes".into(), source })?;
-    let indexes_before: Vec<String> = explain::index_definitions(&mut client)
+    let indexes_before: Vec<String> = catalog::index_definitions(&mut client)
         .map_err(|source| PipelineError::Sql { what: "listing indexes".into(), source })?
         .into_iter()
         .map(|(name, _)| name)
@@ -180,7 +183,7 @@ fn run_in(
 
     // The catalog the down step must restore.
     let before_up = match &scenario.migration.reversible {
-        Some(_) => Some(explain::catalog_snapshot(&mut client, plan.bookkeeping_tables()).map_err(|source| {
+        Some(_) => Some(catalog::snapshot(&mut client, plan.bookkeeping_tables()).map_err(|source| {
             PipelineError::Sql { what: "reading the catalog before the migration".into(), source }
         })?),
         None => None,
@@ -279,10 +282,10 @@ fn run_in(
     client
         .batch_execute("VACUUM (ANALYZE)")
         .map_err(|source| PipelineError::Sql { what: "VACUUM (ANALYZE) after the migration".into(), source })?;
-    let invalid = explain::invalid_indexes(&mut client)
+    let invalid = catalog::invalid_indexes(&mut client)
         .map_err(|source| PipelineError::Sql { what: "reading index validity".into(), source })?;
     result.findings.extend(check::valid_indexes(&invalid));
-    migration.indexes_after = explain::index_definitions(&mut client)
+    migration.indexes_after = catalog::index_definitions(&mut client)
         .map_err(|source| PipelineError::Sql { what: "listing indexes".into(), source })?;
     let created: Vec<String> = migration
         .indexes_after
@@ -290,7 +293,7 @@ fn run_in(
         .map(|(name, _)| name.clone())
         .filter(|name| !indexes_before.contains(name))
         .collect();
-    let shapes = explain::index_shapes(&mut client)
+    let shapes = catalog::index_shapes(&mut client)
         .map_err(|source| PipelineError::Sql { what: "reading index columns".into(), source })?;
     result.findings.extend(check::redundant_index(&created, &shapes));
     if !failed_as_expected {
@@ -337,7 +340,7 @@ struct Reversal<'a> {
     /// The scenario's `down` file; `None` runs the migration's own down step.
     down_file: Option<&'a std::path::Path>,
     mode: TransactionMode,
-    before_up: &'a check::CatalogSnapshot,
+    before_up: &'a catalog::CatalogSnapshot,
 }
 
 impl Reversal<'_> {
@@ -350,7 +353,7 @@ impl Reversal<'_> {
     ) -> Result<(), PipelineError> {
         let ignore = self.plan.bookkeeping_tables();
         let snapshot = |client: &mut Client, when: &str| {
-            explain::catalog_snapshot(client, ignore)
+            catalog::snapshot(client, ignore)
                 .map_err(|source| PipelineError::Sql { what: format!("reading the catalog {when}"), source })
         };
         let after_up = snapshot(client, "after the migration")?;
@@ -472,7 +475,7 @@ fn capture_phase(
     result: &mut ScenarioResult,
     progress: &dyn Fn(&str),
 ) -> Result<(), PipelineError> {
-    let tables: BTreeMap<String, TableSize> = explain::table_sizes(client)
+    let tables: BTreeMap<String, TableSize> = catalog::table_sizes(client)
         .map_err(|source| PipelineError::Sql { what: "reading table sizes".into(), source })?;
     let indexes: Option<Vec<String>> = match phase {
         Phase::After => {
@@ -667,19 +670,4 @@ fn server_major(server_version: &str) -> Option<u32> {
 
 fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// An error and its causes on one line, `: `-separated.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
 }

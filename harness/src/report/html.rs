@@ -10,9 +10,9 @@ use html_escape::encode_text as text;
 
 use super::terminal::badge;
 use crate::check::{ms, Severity};
-use crate::explain::Series;
 use crate::pipeline::{mode_suffix, QueryResult, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
+use crate::stats::Series;
 
 const STYLE: &str =
     "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\

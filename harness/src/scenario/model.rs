@@ -175,23 +175,7 @@ pub enum Measure {
 }
 
 /// Which figure of a series a latency budget limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Statistic {
-    P50,
-    P95,
-    Max,
-}
-
-impl Statistic {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Statistic::P50 => "p50",
-            Statistic::P95 => "p95",
-            Statistic::Max => "max",
-        }
-    }
-}
+pub use crate::stats::Statistic;
 
 /// Timing and clock-free budgets of one phase.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1,9 +1,27 @@
 //! A series of timings and its statistics. Every sample is kept (reports show them all); the
-//! statistics are what budgets are judged on.
+//! statistics are what budgets are judged on. Crate-level: capture, the workload, the checks
+//! and the reports all measure or read series; it depends on nothing of theirs.
 
 use serde::Serialize;
 
-use crate::scenario::Statistic;
+/// Which figure of a series a budget limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Statistic {
+    P50,
+    P95,
+    Max,
+}
+
+impl Statistic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statistic::P50 => "p50",
+            Statistic::P95 => "p95",
+            Statistic::Max => "max",
+        }
+    }
+}
 
 /// Timings in milliseconds, in the order they were measured.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

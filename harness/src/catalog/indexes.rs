@@ -1,26 +1,26 @@
-//! Catalog facts the checks need besides the plan: how big each table is (a Seq Scan is the
-//! right plan on a small one) and which indexes are invalid.
-
-use std::collections::BTreeMap;
+//! The indexes outside the system schemas as the catalog describes them after the migration:
+//! names and definitions, key columns with their ordering, `INCLUDE` columns, method,
+//! predicate, uniqueness, size, and which are INVALID. Judging them is the checks' business.
 
 use postgres::Client;
 
-use crate::check::TableSize;
-
-/// Row and page counts of every user table, as the planner sees them (`pg_class`).
-pub fn table_sizes(client: &mut Client) -> Result<BTreeMap<String, TableSize>, postgres::Error> {
-    let rows = client.query(
-        "SELECT c.relname::text, c.reltuples::float8, c.relpages::float8
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind IN ('r', 'p', 'm')
-            AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-            AND n.nspname NOT LIKE 'pg_toast%'",
-        &[],
-    )?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.get::<_, String>(0), TableSize { rows: r.get::<_, f64>(1).max(0.0), pages: r.get(2) }))
-        .collect())
+/// An index as the catalog describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexShape {
+    pub name: String,
+    pub table: String,
+    pub method: String,
+    /// Key columns (or expressions) in order.
+    pub columns: Vec<String>,
+    pub predicate: Option<String>,
+    pub unique: bool,
+    /// Each key column's ordering as PostgreSQL prints it after the column: ``, `DESC`,
+    /// `NULLS FIRST` or `DESC NULLS LAST` (the default `NULLS` of a direction is left out).
+    pub orders: Vec<String>,
+    /// `INCLUDE` columns, in order.
+    pub include: Vec<String>,
+    /// `pg_relation_size` of the index, in bytes.
+    pub size_bytes: i64,
 }
 
 /// Indexes PostgreSQL marks invalid: what a failed `CREATE INDEX CONCURRENTLY` leaves behind,
@@ -50,7 +50,7 @@ pub fn index_definitions(client: &mut Client) -> Result<Vec<(String, String)>, p
 
 /// Every index outside the system schemas with its key columns (and their ordering), `INCLUDE`
 /// columns, method, predicate, uniqueness and size.
-pub fn index_shapes(client: &mut Client) -> Result<Vec<crate::check::IndexShape>, postgres::Error> {
+pub fn index_shapes(client: &mut Client) -> Result<Vec<IndexShape>, postgres::Error> {
     // indoption bit 0 is DESC, bit 1 NULLS FIRST (src/include/catalog/pg_index.h); a
     // direction's default NULLS placement (LAST for ASC, FIRST for DESC) is left out, as
     // pg_get_indexdef leaves it out.
@@ -79,7 +79,7 @@ pub fn index_shapes(client: &mut Client) -> Result<Vec<crate::check::IndexShape>
     )?;
     Ok(rows
         .into_iter()
-        .map(|r| crate::check::IndexShape {
+        .map(|r| IndexShape {
             name: r.get(0),
             table: r.get(1),
             method: r.get(2),

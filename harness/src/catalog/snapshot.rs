@@ -6,7 +6,47 @@ use std::collections::BTreeMap;
 
 use postgres::Client;
 
-use crate::check::CatalogSnapshot;
+/// The schema objects of a database outside the system schemas: a key naming the object
+/// (`index public.ix_orders_status`) and its definition as PostgreSQL prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CatalogSnapshot(pub BTreeMap<String, String>);
+
+/// What differs between two snapshots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogDiff {
+    /// In `now` only: (object, definition).
+    pub added: Vec<(String, String)>,
+    /// In `then` only.
+    pub removed: Vec<(String, String)>,
+    /// In both with another definition: (object, then, now).
+    pub changed: Vec<(String, String, String)>,
+}
+
+impl CatalogSnapshot {
+    /// What `now` has that `self` has not, and the reverse.
+    pub fn diff(&self, now: &CatalogSnapshot) -> CatalogDiff {
+        let mut d = CatalogDiff::default();
+        for (key, def) in &now.0 {
+            match self.0.get(key) {
+                None => d.added.push((key.clone(), def.clone())),
+                Some(then) if then != def => d.changed.push((key.clone(), then.clone(), def.clone())),
+                Some(_) => {}
+            }
+        }
+        for (key, def) in &self.0 {
+            if !now.0.contains_key(key) {
+                d.removed.push((key.clone(), def.clone()));
+            }
+        }
+        d
+    }
+}
+
+impl CatalogDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
 
 /// Schemas that belong to the server, not the application.
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
@@ -15,7 +55,7 @@ const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema'
 /// Every relation, column, index and constraint outside the system schemas, except those of
 /// the tables named in `ignore` (a migration tool's own bookkeeping, which its down step
 /// rightly keeps).
-pub fn catalog_snapshot(client: &mut Client, ignore: &[&str]) -> Result<CatalogSnapshot, postgres::Error> {
+pub fn snapshot(client: &mut Client, ignore: &[&str]) -> Result<CatalogSnapshot, postgres::Error> {
     let queries = [
         // Relations other than indexes (indexes come with their definitions below).
         format!(
