@@ -27,6 +27,7 @@ pub mod migrate;
 pub mod pipeline;
 pub mod plan;
 pub mod report;
+pub mod result;
 pub mod scenario;
 pub mod seed;
 pub mod stats;
@@ -34,7 +35,7 @@ pub mod text;
 
 use std::path::Path;
 
-pub use pipeline::{Outcome, ScenarioResult};
+pub use result::{Outcome, ScenarioResult};
 pub use scenario::Scenario;
 
 /// A scenario could not be read, or a run could not start.

@@ -25,6 +25,7 @@ impl Statistic {
 
 /// Timings in milliseconds, in the order they were measured.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Series {
     pub samples: Vec<f64>,
     pub min: f64,

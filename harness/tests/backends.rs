@@ -7,7 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 
 use planproof::db::{Backend, UrlBackend};
-use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions, ScenarioResult};
+use planproof::pipeline::{run_scenario, Keep, RunOptions};
+use planproof::{Outcome, ScenarioResult};
 use postgres::{Client, NoTls};
 
 fn brokkr() -> planproof::Scenario {

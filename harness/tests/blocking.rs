@@ -14,7 +14,8 @@ mod common;
 
 use planproof::check::{Severity, Verdict};
 use planproof::load::WindowResult;
-use planproof::pipeline::{run_scenario, Outcome, RunOptions, ScenarioResult};
+use planproof::pipeline::{run_scenario, RunOptions};
+use planproof::{Outcome, ScenarioResult};
 
 fn run(backend: &mut planproof::db::LocalBackend, file: &str) -> (ScenarioResult, String) {
     let scenario =

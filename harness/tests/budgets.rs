@@ -7,8 +7,9 @@ mod common;
 use std::time::Duration;
 
 use planproof::check::{latency, Verdict};
-use planproof::pipeline::{run_scenario, Outcome, RunOptions};
+use planproof::pipeline::{run_scenario, RunOptions};
 use planproof::scenario::{Budgets, Measure, Phase, Statistic};
+use planproof::Outcome;
 
 #[test]
 fn budgets_on_a_measured_series_fail_pass_or_say_inconclusive() {

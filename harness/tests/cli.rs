@@ -169,7 +169,7 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
     );
 
     let results = read_json(&report_dir.join("results.json"));
-    assert_eq!(results["format-version"], 1, "{results:#}");
+    assert_eq!(results["format-version"], 2, "{results:#}");
     let scenarios = results["scenarios"].as_array().expect("`scenarios` is a list");
     assert_eq!(scenarios.len(), 1, "{results:#}");
     let s = &scenarios[0];
@@ -186,7 +186,8 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
         .filter(|f| f["severity"] == "violation")
         .collect();
     assert!(violations.is_empty(), "no expectation may fail: {violations:#?}");
-    let version = s["server_version"].as_str().unwrap_or_default();
+    assert_every_key_is_documented(&results);
+    let version = s["server-version"].as_str().unwrap_or_default();
     assert!(!version.trim().is_empty(), "empty server version: {s:#}");
 
     let queries = s["queries"].as_array().expect("`queries` is a list");
@@ -247,4 +248,28 @@ fn help_documents_the_exit_codes() {
             assert!(help.contains(code), "`planproof {}` does not say `{code}`:\n{help}", args.join(" "));
         }
     }
+}
+
+/// Every key `results.json` holds is described in `reports/README.md` (in backticks), except
+/// those inside PostgreSQL's own EXPLAIN JSON and the session settings, which are not ours.
+fn assert_every_key_is_documented(results: &Value) {
+    fn keys<'a>(value: &'a Value, found: &mut std::collections::BTreeSet<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    found.insert(key);
+                    if key != "explain" && key != "settings" {
+                        keys(inner, found);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| keys(i, found)),
+            _ => {}
+        }
+    }
+    let readme = std::fs::read_to_string(root().join("reports/README.md")).expect("reports/README.md is readable");
+    let mut found = std::collections::BTreeSet::new();
+    keys(results, &mut found);
+    let missing: Vec<&&str> = found.iter().filter(|k| !readme.contains(&format!("`{k}`"))).collect();
+    assert!(missing.is_empty(), "reports/README.md does not describe these results.json keys: {missing:?}");
 }

@@ -19,7 +19,8 @@ use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use planproof::db::engine::Endpoint;
 use planproof::db::{image_name, Backend, BackendOptions, DockerBackend, LABEL, PID_LABEL};
-use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
+use planproof::pipeline::{run_scenario, Keep, RunOptions};
+use planproof::Outcome;
 use rstest::rstest;
 
 /// The engine, when one answers that testcontainers can use.
@@ -136,7 +137,7 @@ fn a_version_matrix_reports_a_verdict_per_version() {
         .as_array()
         .expect("`scenarios` is a list")
         .iter()
-        .map(|s| s["server_version"].as_str().unwrap_or_default())
+        .map(|s| s["server-version"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(versions.len(), 2, "{json:#}");
     assert!(versions[0].starts_with("13.") && versions[1].starts_with("18."), "{versions:?}");

@@ -8,8 +8,9 @@ mod common;
 
 use planproof::check::{index_catalog, Severity};
 use planproof::db::Backend;
-use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
+use planproof::pipeline::{run_scenario, Keep, RunOptions};
 use planproof::scenario::{IndexColumn, IndexSpec};
+use planproof::Outcome;
 
 fn columns(written: &[&str]) -> Option<Vec<IndexColumn>> {
     Some(written.iter().map(|c| c.parse().expect("a valid column")).collect())

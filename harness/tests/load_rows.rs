@@ -8,7 +8,8 @@
 mod common;
 
 use planproof::load::OpKind;
-use planproof::pipeline::{run_scenario, Outcome, RunOptions};
+use planproof::pipeline::{run_scenario, RunOptions};
+use planproof::Outcome;
 
 #[test]
 fn workload_rows_continue_the_seed_and_are_deleted_again() {

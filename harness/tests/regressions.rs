@@ -4,7 +4,8 @@ use planproof::check::Check;
 
 mod common;
 
-use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
+use planproof::pipeline::{run_scenario, Keep, RunOptions};
+use planproof::Outcome;
 
 /// Two enum types in the queries' results: the plan capture's `DEALLOCATE ALL` dropped the
 /// client library's own type-lookup statement, and the second new type failed to load

@@ -7,8 +7,9 @@ use planproof::check::Check;
 mod common;
 
 use planproof::check::Severity;
-use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
+use planproof::pipeline::{run_scenario, Keep, RunOptions};
 use planproof::scenario::Phase;
+use planproof::Outcome;
 
 fn scenario(file: &str) -> planproof::Scenario {
     planproof::validate(common::root().join("scenarios").join(file)).expect("the reference scenario is valid")

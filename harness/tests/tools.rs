@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 
 use planproof::db::{Backend, LocalBackend, ScratchDb};
 use planproof::migrate::{MigrateError, MigrationPlan};
-use planproof::pipeline::{run_scenario, Keep, Outcome, RunOptions};
+use planproof::pipeline::{run_scenario, Keep, RunOptions};
 use planproof::scenario::{self, SourceFile};
+use planproof::Outcome;
 
 /// Indexes of `names` that exist and are valid, in `names`' order.
 fn valid_indexes(db: &ScratchDb, names: &[&str]) -> Vec<String> {

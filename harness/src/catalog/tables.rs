@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A table's size as the planner sees it: `pg_class.reltuples` and `pg_class.relpages`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct TableSize {
     /// Estimated rows; PostgreSQL 14+ stores `-1` for a table never vacuumed or analyzed.
     pub rows: f64,

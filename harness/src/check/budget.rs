@@ -8,6 +8,7 @@ use super::noise::Verdict;
 
 /// One budget and what was measured against it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct BudgetResult {
     /// What the budget is about, as in findings: `latency`, `planning`, `speedup`, …
     pub check: Check,

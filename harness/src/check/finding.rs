@@ -20,6 +20,7 @@ pub enum Severity {
 
 /// One violation or warning about a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Finding {
     pub severity: Severity,
     /// What the finding is about: `index-used`, `node-absent`, `small-table`, …

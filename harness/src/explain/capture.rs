@@ -22,6 +22,7 @@ use crate::scenario::PlanMode;
 
 /// The outcome of explaining one query in one plan mode.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Capture {
     pub mode: PlanMode,
     /// The last measured run's plan.

@@ -20,6 +20,7 @@ pub const POLL: Duration = Duration::from_millis(20);
 
 /// One kind of wait the monitor saw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LockWait {
     /// `writer 1`, `reader 2`, `migration`.
     pub waiter: String,

@@ -11,6 +11,7 @@ use super::worker::Stopped;
 use crate::stats::Series;
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LoadResult {
     pub writers: u32,
     pub readers: u32,
@@ -26,6 +27,7 @@ pub struct LoadResult {
 
 /// The workload while the migration ran.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct WindowResult {
     /// How long the workload ran alone before the migration started.
     pub baseline_ms: f64,
@@ -40,6 +42,7 @@ pub struct WindowResult {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct WorkerResult {
     /// `writer 1`, `reader 1`, …
     pub name: String,
@@ -57,6 +60,7 @@ pub struct WorkerResult {
 
 /// One kind of write on one table, before and after the migration.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct WriteSeries {
     pub table: String,
     pub kind: OpKind,

@@ -10,6 +10,7 @@ use crate::stats::percentile;
 
 /// What one worker did over one stretch.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Figures {
     /// Operations that ran during the stretch (at least partly).
     pub operations: u64,

@@ -18,6 +18,7 @@ use crate::scenario::TransactionMode;
 
 /// What running one file did.
 #[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct FileRun {
     pub statements: usize,
     #[serde(serialize_with = "crate::migrate::apply::millis")]

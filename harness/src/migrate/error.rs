@@ -50,6 +50,7 @@ pub enum MigrateError {
 
 /// One SQL statement PostgreSQL refused.
 #[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct StatementFailure {
     pub file: PathBuf,
     pub line: usize,
@@ -83,6 +84,7 @@ pub fn one_line(sql: &str, max: usize) -> String {
 
 /// A migration tool (Alembic, Django, a command) that exited with an error.
 #[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ToolFailure {
     /// The command as a user would type it (`alembic upgrade 002`).
     pub command: String,

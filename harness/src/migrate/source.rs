@@ -29,6 +29,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Migration {
     /// The folder name (Diesel) or file stem without `.up` (sqlx, Flyway, plain).
     pub id: String,

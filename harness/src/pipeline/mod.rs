@@ -2,9 +2,7 @@
 //! into a result that the reports are written from.
 
 mod error;
-mod result;
 mod run;
 
 pub use error::PipelineError;
-pub use result::*;
 pub use run::{not_run, run_scenario, Keep, RunOptions};

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use postgres::Client;
 
 use super::error::PipelineError;
-use super::result::*;
 use crate::catalog::{self, TableSize};
 use crate::check::{self, Finding, Severity};
 use crate::db::{Backend, ScratchDb};
 use crate::explain::{self, ParamValue};
 use crate::load::Load;
 use crate::migrate::{self, MigrateError};
+use crate::result::*;
 use crate::scenario::{Measure, Phase, PlanMode, Scenario, TransactionMode};
 use crate::seed;
 use crate::stats::Series;
@@ -494,8 +494,8 @@ fn capture_phase(
                 summary: check::scan_summary(&capture.explain),
                 planning: Series::new(capture.planning_ms),
                 execution: Series::new(capture.execution_ms),
-                shared_blocks: capture.explain.shared_blocks_touched(),
-                rows_removed_by_filter: capture.explain.rows_removed_by_filter(),
+                buffers: capture.explain.shared_blocks_touched(),
+                rows_removed: capture.explain.rows_removed_by_filter(),
                 rows_examined: capture.explain.rows_examined(),
                 heap_fetches: capture.explain.heap_fetches(),
                 unstable: capture.unstable,

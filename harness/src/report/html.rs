@@ -10,7 +10,7 @@ use html_escape::encode_text as text;
 
 use super::terminal::badge;
 use crate::check::{ms, Severity};
-use crate::pipeline::{mode_suffix, QueryResult, ScenarioResult};
+use crate::result::{mode_suffix, QueryResult, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
 use crate::stats::Series;
 

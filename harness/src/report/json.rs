@@ -4,9 +4,12 @@
 
 use serde::Serialize;
 
-use crate::pipeline::ScenarioResult;
+use crate::result::ScenarioResult;
 
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: every key kebab-case (`server-version`, `duration-ms`, …), and the finding codes
+/// `shared-blocks`, `rows-removed-by-filter`, `planning-time` renamed `buffers`,
+/// `rows-removed`, `planning` after the scenario keys they judge. 1: the first.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]

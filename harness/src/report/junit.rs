@@ -9,7 +9,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::check::{Finding, Severity};
-use crate::pipeline::{mode_suffix, ScenarioResult};
+use crate::result::{mode_suffix, ScenarioResult};
 
 /// The whole run as JUnit XML.
 pub fn junit_xml(results: &[ScenarioResult]) -> String {

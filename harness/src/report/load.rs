@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::check::{ms, Verdict};
-use crate::pipeline::LoadReport;
+use crate::result::LoadReport;
 
 /// Lock waits listed at most (the rest are in results.json).
 const MAX_LOCK_LINES: usize = 5;

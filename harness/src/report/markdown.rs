@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::check::{ms, Severity, Verdict};
-use crate::pipeline::{mode_suffix, Outcome, ScenarioResult};
+use crate::result::{mode_suffix, Outcome, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
 
 pub fn summary_markdown(results: &[ScenarioResult]) -> String {
@@ -50,7 +50,7 @@ pub fn summary_markdown(results: &[ScenarioResult]) -> String {
                     mode_suffix(c.mode),
                     cell(&c.summary),
                     if c.execution.is_empty() { String::new() } else { ms(c.execution.p50) },
-                    c.shared_blocks.map(|b| format!("{b:.0}")).unwrap_or_default(),
+                    c.buffers.map(|b| format!("{b:.0}")).unwrap_or_default(),
                     c.rows_examined.round(),
                 );
             }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::pipeline::{Outcome, ScenarioResult};
+use crate::result::{Outcome, ScenarioResult};
 
 /// `runs` are (the major version asked for, the result of the run on it): a version whose
 /// server did not start still has its column.

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::check::{ms, Severity, Verdict};
-use crate::pipeline::{mode_suffix, CaptureResult, Outcome, QueryResult, ScenarioResult};
+use crate::result::{mode_suffix, CaptureResult, Outcome, QueryResult, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
 
 /// The report of one scenario, as printed after it ran.

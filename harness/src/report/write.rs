@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::pipeline::ScenarioResult;
+use crate::result::ScenarioResult;
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write `{}`", path.display())]

@@ -21,6 +21,7 @@ const BATCH: usize = 1024;
 
 /// What seeding one table did.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct TableSeeded {
     pub table: String,
     pub rows: u64,

@@ -1,5 +1,7 @@
-//! What one scenario run produced: the data every report is written from. It is built up as
-//! the run goes, so a run that stops half-way still carries everything done before the stop.
+//! The result model: what one scenario run produced, the data every report is written from
+//! (`results.json` is it serialised, keys in kebab-case; `reports/README.md` documents them).
+//! The pipeline builds it up as the run goes, so a run that stops half-way still carries
+//! everything done before the stop; the reports only read it.
 
 use std::collections::BTreeMap;
 
@@ -50,6 +52,7 @@ impl Outcome {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ScenarioResult {
     pub name: String,
     pub file: String,
@@ -78,6 +81,7 @@ pub struct ScenarioResult {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct MigrationResult {
     pub id: String,
     pub file: String,
@@ -117,6 +121,7 @@ impl MigrationResult {
 
 /// The migration under test as the project's tool (Alembic, Django, a command) ran it.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ToolReport {
     /// The command that applied it (`alembic upgrade 0002`); its `duration_ms` includes the
     /// tool's start-up.
@@ -132,6 +137,7 @@ pub struct ToolReport {
 
 /// What running a reversible migration down, and then up again, did.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct DownResult {
     /// The down file, or the tool's down command.
     pub file: String,
@@ -147,6 +153,7 @@ pub struct DownResult {
 
 /// What the load stage measured, and the load budgets judged on it.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LoadReport {
     #[serde(flatten)]
     pub measured: LoadResult,
@@ -154,6 +161,7 @@ pub struct LoadReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct QueryResult {
     pub name: String,
     pub sql: String,
@@ -169,12 +177,14 @@ pub struct QueryResult {
 
 /// Expectations for some majors only, applied on this run's server.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct WhenApplied {
     pub postgres: String,
     pub why: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ClientTiming {
     pub phase: Phase,
     pub series: Series,
@@ -188,6 +198,7 @@ impl QueryResult {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct CaptureResult {
     pub phase: Phase,
     pub mode: PlanMode,
@@ -199,8 +210,10 @@ pub struct CaptureResult {
     pub planning: Series,
     pub execution: Series,
     /// Clock-free figures of the checked plan: the same for the same seed on any machine.
-    pub shared_blocks: Option<f64>,
-    pub rows_removed_by_filter: f64,
+    /// Shared buffers hit plus read by the statement (`max-buffers`).
+    pub buffers: Option<f64>,
+    /// Rows removed by filters, over nodes and loops (`max-rows-removed`).
+    pub rows_removed: f64,
     pub rows_examined: f64,
     pub heap_fetches: f64,
     pub unstable: Vec<String>,
