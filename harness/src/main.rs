@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
-use planproof::pipeline::{Keep, RunOptions};
+use planproof::pipeline::Keep;
+use planproof::suite::{Event, Suite};
 use planproof::text::error_chain;
 use planproof::{report, Outcome};
 
@@ -114,7 +115,14 @@ fn main() -> ExitCode {
                 KeepArg::OnFailure => Keep::OnFailure,
                 KeepArg::Always => Keep::Always,
             };
-            run(&paths, &options, &versions, keep, &report_dir, quiet, partition)
+            match Suite::new(&paths) {
+                Ok(suite) => {
+                    let suite =
+                        suite.backend(options).versions(versions).partition(partition).keep(keep).progress(!quiet);
+                    run(&suite, &report_dir, quiet)
+                }
+                Err(e) => fail(&e),
+            }
         }
     };
     // After Ctrl-C the handler removes what the run made and exits 130 itself.
@@ -145,91 +153,28 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn run(
-    paths: &[PathBuf],
-    options: &BackendOptions,
-    versions: &[String],
-    keep: Keep,
-    report_dir: &std::path::Path,
-    quiet: bool,
-    partition: Option<planproof::scenario::Partition>,
-) -> ExitCode {
+fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool) -> ExitCode {
     planproof::interrupt::install_handler();
-    let files = match planproof::scenario::scenario_files(paths) {
-        Ok(files) => files,
+    let outcome = suite.run(|event| match event {
+        Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
+        Event::BackendFailed { error, .. } => eprintln!("error: {}", error_chain(error)),
+        Event::Finished { result, .. } => {
+            if !quiet || result.outcome != Outcome::Passed {
+                print!("{}", report::scenario_text(result));
+            }
+        }
+    });
+    let done = match outcome {
+        Ok(done) => done,
         Err(e) => return fail(&e),
     };
-    let files = match partition {
-        Some(p) => p.select(files),
-        None => files,
-    };
-    // Every file is validated before anything starts: a typo in the last scenario should not
-    // cost the time of running all the others first.
-    let mut scenarios = Vec::new();
-    for file in &files {
-        match planproof::validate(file) {
-            Ok(s) => scenarios.push(s),
-            Err(e) => return fail(&e),
-        }
-    }
-    // One backend (for docker: one container) per PostgreSQL version serves every scenario
-    // that runs on that version, each in a database of its own.
-    let mut groups: Vec<(PgVersion, Vec<&planproof::Scenario>)> = Vec::new();
-    if versions.is_empty() {
-        for scenario in &scenarios {
-            for version in planproof::versions_of(scenario) {
-                match groups.iter_mut().find(|(v, _)| *v == version) {
-                    Some((_, group)) => group.push(scenario),
-                    None => groups.push((version, vec![scenario])),
-                }
-            }
-        }
-    } else {
-        for major in versions {
-            groups.push((PgVersion::Required(major.clone()), scenarios.iter().collect()));
-        }
-    }
-    let run_options = RunOptions { keep, progress: !quiet };
-    let mut results = Vec::new();
-    // The major each result was asked to run on, for the matrix table.
-    let mut asked: Vec<String> = Vec::new();
-    for (version, group) in &groups {
-        let mut backend = match planproof::db::open_for(options, version) {
-            Ok(b) => b,
-            // With one backend to open there is nothing to report without it.
-            Err(e) if groups.len() == 1 => return fail(&e),
-            Err(e) => {
-                eprintln!("error: {}", error_chain(&e));
-                for scenario in group {
-                    let result = planproof::pipeline::not_run(scenario, &e);
-                    print!("{}", report::scenario_text(&result));
-                    results.push(result);
-                    asked.push(version.major_or_default().to_string());
-                }
-                continue;
-            }
-        };
-        eprintln!("planproof: {} scenario(s) on {}", group.len(), backend.describe());
-        for scenario in group {
-            let result = planproof::pipeline::run_scenario(scenario, backend.as_mut(), &run_options);
-            if !quiet || result.outcome != Outcome::Passed {
-                print!("{}", report::scenario_text(&result));
-            }
-            results.push(result);
-            asked.push(version.major_or_default().to_string());
-        }
-    }
     // An interrupted run's results are partial: no report rather than a misleading one.
     planproof::interrupt::wait_if_interrupted();
-    let mut majors: Vec<&String> = asked.iter().collect();
-    majors.sort();
-    majors.dedup();
-    if majors.len() > 1 || scenarios.iter().any(|s| s.matrix.len() > 1) {
-        let runs: Vec<(&str, &planproof::ScenarioResult)> = asked.iter().map(String::as_str).zip(&results).collect();
-        print!("{}", report::matrix_text(&runs));
+    if let Some(table) = done.matrix_text() {
+        print!("{table}");
     }
-    println!("{}", report::summary_text(&results));
-    match report::write_reports(report_dir, &results) {
+    println!("{}", done.summary_text());
+    match done.write_reports(report_dir) {
         Ok(paths) => {
             for p in paths {
                 eprintln!("planproof: wrote {}", p.display());
@@ -237,8 +182,7 @@ fn run(
         }
         Err(e) => return fail(&e),
     }
-    let worst = results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Passed);
-    ExitCode::from(worst.exit_code() as u8)
+    ExitCode::from(done.outcome().exit_code() as u8)
 }
 
 fn fail(e: &dyn std::error::Error) -> ExitCode {

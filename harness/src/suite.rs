@@ -1,0 +1,351 @@
+//! The one entry point that runs scenarios: `planproof run`, `cargo test` (through
+//! [`assert_scenario`]) and the CI gate all build a [`Suite`] and run it, so the version matrix,
+//! backend sharing, partitions and reports behave the same from each. A suite validates every
+//! file before anything starts, groups the scenarios by the PostgreSQL major they run on, opens
+//! one backend per major (for docker: one container) and runs each scenario in a database of
+//! its own through the pipeline. Printing is the caller's: the suite says what happens through
+//! [`Event`]s.
+
+use std::path::{Path, PathBuf};
+
+use crate::db::{self, BackendOptions, PgVersion};
+use crate::pipeline::{self, Keep, RunOptions};
+use crate::result::{Outcome, ScenarioResult};
+use crate::scenario::{self, Partition, Scenario};
+use crate::{migrate, report, text};
+
+/// A scenario could not be read, or a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Scenario(#[from] scenario::ScenarioError),
+    #[error("{}:{at}: {source}", path.display())]
+    Migrations {
+        path: PathBuf,
+        at: scenario::Location,
+        #[source]
+        source: migrate::MigrateError,
+    },
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
+}
+
+/// Reads and checks a scenario without a database: the file itself, the files it names, and
+/// that its migrations folder (or its tool's project: Alembic revisions, Django migrations)
+/// holds the migration under test.
+pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
+    let scenario = scenario::load_file(path.as_ref())?;
+    let migrations_error =
+        |source| Error::Migrations { path: scenario.path.clone(), at: scenario.database.under_test_at, source };
+    let plan = migrate::MigrationPlan::resolve(&scenario.database).map_err(migrations_error)?;
+    if let Some(r) = &scenario.migration.reversible {
+        if r.down.is_none() && !plan.has_down() {
+            return Err(Error::Migrations {
+                path: scenario.path.clone(),
+                at: r.at,
+                source: migrate::MigrateError::NoDown { id: plan.id().to_string(), expected: plan.down_convention() },
+            });
+        }
+    }
+    // Tables and columns are checked against what the schema files and earlier migrations
+    // create, when that can be read without a database; the run checks the real catalog.
+    // Earlier migrations a tool runs are Python, not SQL: then only the run checks.
+    let Some(earlier) = plan.earlier_sql_files() else { return Ok(scenario) };
+    let files: Vec<&Path> = scenario.database.schema.iter().map(PathBuf::as_path).chain(earlier).collect();
+    let texts: Option<Vec<String>> = files.iter().map(|f| std::fs::read_to_string(f).ok()).collect();
+    if let Some(catalog) = texts.as_deref().and_then(scenario::catalog_of) {
+        scenario::check_against(&scenario, &catalog)?;
+    }
+    Ok(scenario)
+}
+
+/// What the suite is doing, for the caller to show.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A backend is up and about to run `scenarios` scenarios.
+    Backend { describe: String, scenarios: usize },
+    /// The backend of a major could not be opened; its scenarios are reported as not run.
+    BackendFailed { major: &'a str, error: &'a db::DbError },
+    /// A scenario run on `major` (`?` when nothing asked for one) ended.
+    Finished { major: &'a str, result: &'a ScenarioResult },
+}
+
+/// Scenario files and how to run them.
+#[derive(Debug, Clone, Default)]
+pub struct Suite {
+    files: Vec<PathBuf>,
+    backend: BackendOptions,
+    versions: Vec<String>,
+    partition: Option<Partition>,
+    options: RunOptions,
+}
+
+impl Suite {
+    /// The scenario files named by `paths` (files, or folders of `*.toml` files).
+    pub fn new<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Suite, Error> {
+        let paths: Vec<PathBuf> = paths.into_iter().map(|p| p.as_ref().to_path_buf()).collect();
+        Ok(Suite { files: scenario::scenario_files(&paths)?, ..Suite::default() })
+    }
+
+    /// Where PostgreSQL comes from (default: a URL from `DATABASE_URL`, else Docker when an
+    /// engine answers, else a local cluster).
+    pub fn backend(mut self, options: BackendOptions) -> Suite {
+        self.backend = options;
+        self
+    }
+
+    /// Runs every scenario on each of these majors, in place of its `[matrix]` or `postgres`.
+    pub fn versions(mut self, majors: Vec<String>) -> Suite {
+        self.versions = majors;
+        self
+    }
+
+    /// Runs only shard k of n of the files (for a CI matrix).
+    pub fn partition(mut self, partition: Option<Partition>) -> Suite {
+        self.partition = partition;
+        self
+    }
+
+    /// When to keep a scenario's database after its run.
+    pub fn keep(mut self, keep: Keep) -> Suite {
+        self.options.keep = keep;
+        self
+    }
+
+    /// Whether each stage prints a line to stderr as it starts.
+    pub fn progress(mut self, progress: bool) -> Suite {
+        self.options.progress = progress;
+        self
+    }
+
+    /// The files this suite runs, after the partition.
+    pub fn files(&self) -> Vec<PathBuf> {
+        match self.partition {
+            Some(p) => p.select(self.files.clone()),
+            None => self.files.clone(),
+        }
+    }
+
+    /// Every file validated, before anything starts: a typo in the last scenario should not
+    /// cost the time of running all the others first.
+    pub fn scenarios(&self) -> Result<Vec<Scenario>, Error> {
+        self.files().iter().map(validate).collect()
+    }
+
+    /// Runs every scenario on every major it asks for, telling `on_event` as it goes. `Err`
+    /// when a file is invalid, or when the only backend needed cannot be opened (with several,
+    /// the scenarios of one that cannot are reported as not run, and the others run).
+    pub fn run(&self, mut on_event: impl FnMut(Event)) -> Result<SuiteResult, Error> {
+        let scenarios = self.scenarios()?;
+        let groups = plan(&scenarios, &self.versions);
+        let mut done = SuiteResult {
+            results: Vec::new(),
+            majors: Vec::new(),
+            matrix: scenarios.iter().any(|s| s.matrix.len() > 1),
+        };
+        for (version, group) in &groups {
+            let major = version.major_or_default().to_string();
+            let mut backend = match db::open_for(&self.backend, version) {
+                Ok(b) => b,
+                // With one backend to open there is nothing to report without it.
+                Err(e) if groups.len() == 1 => return Err(e.into()),
+                Err(e) => {
+                    on_event(Event::BackendFailed { major: &major, error: &e });
+                    for scenario in group {
+                        done.push(&major, pipeline::not_run(scenario, &e), &mut on_event);
+                    }
+                    continue;
+                }
+            };
+            on_event(Event::Backend { describe: backend.describe(), scenarios: group.len() });
+            for scenario in group {
+                done.push(&major, pipeline::run_scenario(scenario, backend.as_mut(), &self.options), &mut on_event);
+            }
+        }
+        Ok(done)
+    }
+}
+
+/// The PostgreSQL version each scenario runs on, grouped so that one backend serves every
+/// scenario of a version: `versions` (`--pg`) when given, else each scenario's `[matrix]`, else
+/// its `postgres`, in the order first asked for.
+pub fn plan<'a>(scenarios: &'a [Scenario], versions: &[String]) -> Vec<(PgVersion, Vec<&'a Scenario>)> {
+    if !versions.is_empty() {
+        return versions.iter().map(|major| (PgVersion::Required(major.clone()), scenarios.iter().collect())).collect();
+    }
+    let mut groups: Vec<(PgVersion, Vec<&Scenario>)> = Vec::new();
+    for scenario in scenarios {
+        for version in versions_of(scenario) {
+            match groups.iter_mut().find(|(v, _)| *v == version) {
+                Some((_, group)) => group.push(scenario),
+                None => groups.push((version, vec![scenario])),
+            }
+        }
+    }
+    groups
+}
+
+/// The PostgreSQL versions a scenario runs on when the command line names none: each major of
+/// its `[matrix]`, else its `postgres` (or whatever the backend has).
+pub fn versions_of(scenario: &Scenario) -> Vec<PgVersion> {
+    if scenario.matrix.is_empty() {
+        vec![scenario.database.postgres.clone().map(PgVersion::Scenario).unwrap_or_default()]
+    } else {
+        scenario.matrix.iter().cloned().map(PgVersion::Required).collect()
+    }
+}
+
+/// Every run of a suite, in the order they ran.
+#[derive(Debug)]
+pub struct SuiteResult {
+    pub results: Vec<ScenarioResult>,
+    /// The major each result was asked to run on, for the verdict table.
+    pub majors: Vec<String>,
+    /// Whether a scenario asked for several majors itself (its `[matrix]`).
+    matrix: bool,
+}
+
+impl SuiteResult {
+    fn push(&mut self, major: &str, result: ScenarioResult, on_event: &mut impl FnMut(Event)) {
+        on_event(Event::Finished { major, result: &result });
+        self.majors.push(major.to_string());
+        self.results.push(result);
+    }
+
+    /// The worst outcome: error over failed over inconclusive over passed.
+    pub fn outcome(&self) -> Outcome {
+        self.results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Passed)
+    }
+
+    /// The verdict table of scenarios by major, when the runs span several majors or a
+    /// scenario has a matrix of its own.
+    pub fn matrix_text(&self) -> Option<String> {
+        let mut majors: Vec<&str> = self.majors.iter().map(String::as_str).collect();
+        majors.sort_unstable();
+        majors.dedup();
+        (majors.len() > 1 || self.matrix).then(|| {
+            let runs: Vec<(&str, &ScenarioResult)> =
+                self.majors.iter().map(String::as_str).zip(&self.results).collect();
+            report::matrix_text(&runs)
+        })
+    }
+
+    /// The closing line of a run: how many passed, failed, could not run.
+    pub fn summary_text(&self) -> String {
+        report::summary_text(&self.results)
+    }
+
+    /// Writes every report file into `dir`; returns their paths.
+    pub fn write_reports(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        Ok(report::write_reports(dir, &self.results)?)
+    }
+}
+
+/// Runs a scenario and panics with its report when an expectation failed or it could not run
+/// (an inconclusive timing budget is reported, not failed: see `Outcome::Inconclusive`), once
+/// per major of its `[matrix]`. The database is kept when it fails, and the report says how to
+/// connect to it.
+///
+/// Without any PostgreSQL to run on, this fails when the `CI` environment variable is set; on
+/// a developer machine it prints why it did not run, loudly, and returns.
+pub fn assert_scenario(path: impl AsRef<Path>) {
+    let path = path.as_ref();
+    let suite = match Suite::new([path]) {
+        Ok(suite) => suite.keep(Keep::OnFailure),
+        Err(e) => panic!("{}", text::error_chain(&e)),
+    };
+    let mut failed = Vec::new();
+    let outcome = suite.run(|event| {
+        let Event::Finished { result, .. } = event else { return };
+        let text = report::scenario_text(result);
+        match result.outcome {
+            Outcome::Failed | Outcome::Error => {
+                failed.push(format!(
+                    "scenario `{}` {} on {}:\n{text}",
+                    result.name,
+                    result.outcome.as_str(),
+                    result.server_version
+                ));
+            }
+            // A timing budget too close to call is not a failure: failing on it would
+            // make the test flap with the machine's load. It is said, loudly.
+            Outcome::Inconclusive => {
+                eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name);
+            }
+            Outcome::Passed => println!("{text}"),
+        }
+    });
+    match outcome {
+        Ok(_) if failed.is_empty() => {}
+        Ok(_) => panic!("{}", failed.join("\n")),
+        Err(Error::Database(db::DbError::NothingAvailable)) if std::env::var_os("CI").is_none() => {
+            eprintln!(
+                "\n*** planproof: NOT RUN {}: {} ***\n*** (set CI=1 to make this a failure) ***\n",
+                path.display(),
+                db::DbError::NothingAvailable
+            );
+        }
+        Err(e) => panic!("{}", text::error_chain(&e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(name: &str, postgres: Option<&str>, matrix: &[&str]) -> Scenario {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = dir.path().join("migrations/1_x");
+        std::fs::create_dir_all(&migrations).unwrap();
+        std::fs::write(migrations.join("up.sql"), "SELECT 1;").unwrap();
+        let postgres = postgres.map(|p| format!("postgres = \"{p}\"\n")).unwrap_or_default();
+        let matrix = if matrix.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "[matrix]\npostgres = [{}]\n",
+                matrix.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        let text = format!(
+            "name = \"{name}\"\n[database]\n{postgres}migrations = \"{}\"\nunder-test = \"1_x\"\n{matrix}",
+            dir.path().join("migrations").display()
+        );
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, text).unwrap();
+        validate(&path).unwrap()
+    }
+
+    fn shape(groups: &[(PgVersion, Vec<&Scenario>)]) -> Vec<(String, Vec<String>)> {
+        groups.iter().map(|(v, g)| (format!("{v:?}"), g.iter().map(|s| s.name.clone()).collect())).collect()
+    }
+
+    #[test]
+    fn scenarios_group_by_the_major_they_ask_for_and_a_matrix_asks_for_each() {
+        let scenarios = [scenario("a", Some("15"), &[]), scenario("b", None, &["15", "18"]), scenario("c", None, &[])];
+        assert_eq!(
+            shape(&plan(&scenarios, &[])),
+            [
+                ("Scenario(\"15\")".to_string(), vec!["a".to_string()]),
+                ("Required(\"15\")".to_string(), vec!["b".to_string()]),
+                ("Required(\"18\")".to_string(), vec!["b".to_string()]),
+                ("Any".to_string(), vec!["c".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn versions_from_the_command_line_replace_every_matrix() {
+        let scenarios = [scenario("a", Some("15"), &[]), scenario("b", None, &["15", "18"])];
+        let groups = plan(&scenarios, &["13".to_string(), "17".to_string()]);
+        assert_eq!(
+            shape(&groups),
+            [
+                ("Required(\"13\")".to_string(), vec!["a".to_string(), "b".to_string()]),
+                ("Required(\"17\")".to_string(), vec!["a".to_string(), "b".to_string()]),
+            ]
+        );
+    }
+}
