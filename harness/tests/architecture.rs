@@ -103,7 +103,7 @@ fn no_module_imports_from_a_later_stage() {
                 match order.get(&target) {
                     Some(&r) if r < rank => {}
                     Some(_) => {
-                        wrong.push(format!("src/{}:{}: `{module}` imports `{target}`", relative.display(), n + 1))
+                        wrong.push(format!("src/{}:{}: `{module}` imports `{target}`", relative.display(), n + 1));
                     }
                     None => unlisted.push(target),
                 }
