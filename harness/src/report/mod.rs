@@ -1,15 +1,21 @@
 //! The report stage: turns scenario results into what people and tools read — the terminal
 //! summary, `results.json`, `summary.md`, `junit.xml` and `report.html`. It decides nothing; verdicts come from the checks.
 
+#[cfg(test)]
+mod fixture;
+mod format;
 mod html;
 mod json;
 mod junit;
 mod load;
 mod markdown;
 mod matrix;
+#[cfg(test)]
+mod snapshots;
 mod terminal;
 mod write;
 
+pub use format::Format;
 pub use html::report_html;
 pub use json::{results_json, FORMAT_VERSION};
 pub use junit::junit_xml;

@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use strum::IntoEnumIterator;
+
+use super::Format;
 use crate::result::ScenarioResult;
 
 #[derive(Debug, thiserror::Error)]
@@ -13,16 +16,12 @@ pub struct ReportError {
     pub source: std::io::Error,
 }
 
-/// Writes `results.json`, `summary.md`, `junit.xml` and `report.html` into `dir` (created if missing); returns their paths.
+/// Writes every [`Format`] into `dir` (created if missing); returns their paths.
 pub fn write_reports(dir: &Path, results: &[ScenarioResult]) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError { path: dir.to_path_buf(), source })?;
     let mut written = Vec::new();
-    for (name, text) in [
-        ("results.json", super::results_json(results)),
-        ("summary.md", super::summary_markdown(results)),
-        ("junit.xml", super::junit_xml(results)),
-        ("report.html", super::report_html(results)),
-    ] {
+    for format in Format::iter() {
+        let (name, text) = (format.file_name(), format.render(results));
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp"));
         std::fs::write(&tmp, text)
