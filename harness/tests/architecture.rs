@@ -101,6 +101,15 @@ fn no_module_imports_from_a_later_stage() {
                     continue;
                 }
                 match order.get(&target) {
+                    // The crate root's re-exports (`crate::Scenario`) hide which stage a name
+                    // comes from: name the stage.
+                    None if target.starts_with(char::is_uppercase) => {
+                        wrong.push(format!(
+                            "src/{}:{}: `{module}` imports `{target}` from the crate root",
+                            relative.display(),
+                            n + 1
+                        ));
+                    }
                     Some(&r) if r < rank => {}
                     Some(_) => {
                         wrong.push(format!("src/{}:{}: `{module}` imports `{target}`", relative.display(), n + 1));

@@ -61,6 +61,36 @@ pub fn reversible(
     findings
 }
 
+/// The down step could not run to the end.
+pub fn down_failed(failure: &str) -> Finding {
+    Finding::violation(
+        Check::Reversible,
+        format!("the down step failed: {failure}"),
+        Some("a migration that cannot be rolled back leaves only a restore from backup".into()),
+    )
+}
+
+/// Up could not run again after down.
+pub fn reapply_failed(failure: &str) -> Finding {
+    Finding::violation(
+        Check::Reapply,
+        format!("up failed after down: {failure}"),
+        Some("the down step should leave the database where up can run again".into()),
+    )
+}
+
+/// A query's plan after the down step, against its plan before the migration: whatever the
+/// down step left behind still steers the query when they differ.
+pub fn plan_after_rollback(before: &str, now: &str) -> Option<Finding> {
+    (before != now).then(|| {
+        Finding::warning(
+            Check::PlanAfterRollback,
+            format!("after the down step the plan is `{now}`; before the migration it was `{before}`"),
+            Some("whatever the down step leaves behind still steers this query; see the `reversible` findings".into()),
+        )
+    })
+}
+
 /// Compares the catalog after the first up with the one after down and up again.
 pub fn reapplied(after_up: &CatalogSnapshot, after_reup: &CatalogSnapshot) -> Vec<Finding> {
     let diff = after_up.diff(after_reup);

@@ -1,7 +1,13 @@
-//! The pipeline: runs a scenario through the stages in order and gathers what each produced
-//! into a result that the reports are written from.
+//! The pipeline: runs one scenario through the stages in order (`run.rs` holds the sequence,
+//! each step its own file) and gathers what each produced into the result the reports read.
 
+mod capture;
+mod context;
 mod error;
+mod evaluate;
+mod migration;
+mod prepare;
+mod reversal;
 mod run;
 
 pub use error::PipelineError;

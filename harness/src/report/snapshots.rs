@@ -15,7 +15,8 @@ fn terminal() {
     for r in &results {
         out.push_str(&super::scenario_text(r));
     }
-    let runs: Vec<(&str, &crate::ScenarioResult)> = ["15", "16", "15", "15"].into_iter().zip(&results).collect();
+    let runs: Vec<(&str, &crate::result::ScenarioResult)> =
+        ["15", "16", "15", "15"].into_iter().zip(&results).collect();
     out.push_str(&super::matrix_text(&runs));
     out.push_str(&super::summary_text(&results));
     insta::assert_snapshot!(out);

@@ -1,0 +1,138 @@
+//! Capturing a phase: every query's plans (the custom plan, and the generic one when an
+//! expectation asks for it) and the client round trips, judged, and measured again while a
+//! timing budget is too close to call. After the down step only the plans are captured, to
+//! compare with the ones before the migration.
+
+use std::collections::BTreeMap;
+
+use super::context::{sql, Run};
+use super::error::PipelineError;
+use crate::catalog::{self, TableSize};
+use crate::check::{self, Severity};
+use crate::explain;
+use crate::result::{CaptureResult, ClientTiming};
+use crate::scenario::{Phase, PlanMode};
+use crate::stats::Series;
+
+pub(super) fn phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
+    let tables: BTreeMap<String, TableSize> =
+        catalog::table_sizes(&mut run.client).map_err(sql("reading table sizes"))?;
+    let major = run.major();
+    for (i, q) in run.scenario.queries.iter().enumerate() {
+        for mode in q.modes(phase, major) {
+            let capture = explain_query(run, i, mode)?;
+            run.result.queries[i].captures.push(CaptureResult {
+                phase,
+                mode,
+                plan_tree: capture.explain.render_tree(),
+                summary: check::scan_summary(&capture.explain),
+                planning: Series::new(capture.planning_ms),
+                execution: Series::new(capture.execution_ms),
+                buffers: capture.explain.shared_blocks_touched(),
+                rows_removed: capture.explain.rows_removed_by_filter(),
+                rows_examined: capture.explain.rows_examined(),
+                heap_fetches: capture.explain.heap_fetches(),
+                unstable: capture.unstable,
+                budgets: Vec::new(),
+                findings: Vec::new(),
+                explain: capture.explain,
+            });
+        }
+    }
+    if phase == Phase::Rollback {
+        // Captured to compare plans with `Before`; nothing is timed or expected here.
+        return Ok(());
+    }
+    let mut series = time_clients(run)?;
+    // The last series is the `SELECT 1` floor, measured between the queries' runs.
+    if let Some(floor) = series.pop() {
+        run.result.round_trip_floor.push(ClientTiming { phase, series: floor });
+    }
+    for (i, series) in series.into_iter().enumerate() {
+        run.result.queries[i].client.push(ClientTiming { phase, series });
+    }
+    let max_repeats = run.scenario.explain.max_repeats;
+    for attempt in 0..=max_repeats {
+        super::evaluate::phase(run.scenario, phase, run.result, &tables);
+        let undecided: Vec<usize> = (0..run.scenario.queries.len())
+            .filter(|&i| {
+                run.result.queries[i]
+                    .captures
+                    .iter()
+                    .any(|c| c.phase == phase && c.findings.iter().any(|f| f.severity == Severity::Inconclusive))
+            })
+            .collect();
+        if undecided.is_empty() || attempt == max_repeats {
+            break;
+        }
+        // Too close to call: measure another series and judge on all samples together.
+        (run.progress)(&format!(
+            "a timing budget is too close to call; measuring again ({} of {max_repeats})",
+            attempt + 1
+        ));
+        measure_again(run, phase, &undecided)?;
+    }
+    Ok(())
+}
+
+/// More client round trips for every query, and more EXPLAIN ANALYZE runs for the undecided
+/// ones, added to what was measured; a plan shape that differs from the first is recorded.
+fn measure_again(run: &mut Run, phase: Phase, undecided: &[usize]) -> Result<(), PipelineError> {
+    let queries = run.scenario.queries.len();
+    for (i, more) in time_clients(run)?.into_iter().enumerate().take(queries) {
+        if let Some(c) = run.result.queries[i].client.iter_mut().find(|c| c.phase == phase) {
+            c.series.extend(&more.samples);
+        }
+    }
+    for &i in undecided {
+        let modes: Vec<PlanMode> =
+            run.result.queries[i].captures.iter().filter(|c| c.phase == phase).map(|c| c.mode).collect();
+        for mode in modes {
+            let again = explain_query(run, i, mode)?;
+            if let Some(c) = run.result.queries[i].captures.iter_mut().find(|c| c.phase == phase && c.mode == mode) {
+                c.planning.extend(&again.planning_ms);
+                c.execution.extend(&again.execution_ms);
+                let shape = again.explain.render_tree();
+                if shape != c.plan_tree && !c.unstable.contains(&shape) {
+                    if c.unstable.is_empty() {
+                        c.unstable.push(c.plan_tree.clone());
+                    }
+                    c.unstable.push(shape);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn explain_query(run: &mut Run, i: usize, mode: PlanMode) -> Result<explain::Capture, PipelineError> {
+    let (q, settings) = (&run.scenario.queries[i], &run.scenario.explain);
+    Ok(explain::capture(&mut run.client, &q.name, &q.sql, &run.params[i], mode, settings.warmup, settings.runs)?)
+}
+
+/// One series of client round trips per query, then one of `SELECT 1`: the floor any query pays
+/// on this connection (driver, network, a container's port mapping), to read the queries'
+/// figures against. The statements take turns run by run, so that whatever else the machine
+/// does at a given moment hits all of them alike.
+fn time_clients(run: &mut Run) -> Result<Vec<Series>, PipelineError> {
+    run.execute("RESET plan_cache_mode", "resetting plan_cache_mode")?;
+    let client = &mut run.client;
+    let mut prepared = Vec::new();
+    for (q, params) in run.scenario.queries.iter().zip(&run.params) {
+        prepared.push(explain::Prepared::new(client, &q.name, &q.sql, params)?);
+    }
+    prepared.push(explain::Prepared::new(client, "round-trip-floor", "SELECT 1", &[])?);
+    let settings = &run.scenario.explain;
+    for p in &prepared {
+        for _ in 0..settings.warmup {
+            p.time_once(client)?;
+        }
+    }
+    let mut samples = vec![Vec::with_capacity(settings.samples as usize); prepared.len()];
+    for _ in 0..settings.samples {
+        for (i, p) in prepared.iter().enumerate() {
+            samples[i].push(p.time_once(client)?);
+        }
+    }
+    Ok(samples.into_iter().map(Series::new).collect())
+}

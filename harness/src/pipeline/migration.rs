@@ -1,0 +1,160 @@
+//! The migration under test: what its SQL says about locking (judged against the seeded table
+//! sizes), the catalog before it (when it must be reversible), the workload around it (when the
+//! scenario has `[load]`), applying it on a connection or in a process of its own, whether it
+//! failed as the scenario expects, its duration, and what the catalog says after it.
+
+use super::context::{millis, sql, Run};
+use super::error::PipelineError;
+use crate::catalog::{self, CatalogSnapshot};
+use crate::check;
+use crate::load::Load;
+use crate::migrate::{self, MigrateError};
+use crate::result::{LoadReport, MigrationResult, ToolReport};
+use crate::text::error_chain;
+
+/// What the steps after the migration need to know of it.
+pub(super) struct Applied {
+    /// It failed, as `expect-error` says it would: there is no "after" to capture.
+    pub failed_as_expected: bool,
+    /// The catalog before up, which the down step must restore (reversible migrations only).
+    pub before_up: Option<CatalogSnapshot>,
+}
+
+pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
+    let (scenario, db, progress) = (run.scenario, run.db, run.progress);
+    let sizes = catalog::table_sizes(&mut run.client).map_err(sql("reading table sizes"))?;
+    let indexes_before: Vec<String> = catalog::index_definitions(&mut run.client)
+        .map_err(sql("listing indexes"))?
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let migration_sql = match run.plan.up_sql(db) {
+        Ok(text) => text,
+        // A tool that cannot print its SQL costs the hazard inspection, not the run.
+        Err(e) if run.plan.tool().is_some() => {
+            run.result.findings.push(check::migration_sql(run.plan.id(), &error_chain(&e)));
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let inspection = migration_sql.as_deref().map(migrate::inspect).unwrap_or_default();
+    if migration_sql.is_some() {
+        run.result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
+        run.result.findings.extend(check::lock_timeout(&inspection));
+    }
+    let before_up = match &scenario.migration.reversible {
+        Some(_) => Some(
+            catalog::snapshot(&mut run.client, run.plan.bookkeeping_tables())
+                .map_err(sql("reading the catalog before the migration"))?,
+        ),
+        None => None,
+    };
+    // The workload around the migration and the write series, when the scenario asks. Without
+    // the migration's SQL (a tool that cannot print it) the writers need `[load] tables`.
+    let mut load = Load::prepare(scenario, db, &mut run.client, &inspection, &run.params)?;
+    if let Some(load) = &mut load {
+        progress("measuring writes before the migration");
+        load.before_migration()?;
+    }
+
+    progress(&format!("applying migration {}", run.plan.id()));
+    let plan = &run.plan;
+    let mode = plan.transaction();
+    // On a connection (or in a process) of its own: the settings pinned for EXPLAIN must not
+    // change how the migration runs or how long it takes, and nothing it SETs may leak into
+    // the captures. Its session is named `planproof-migration`, which the lock monitor of the
+    // workload knows it by.
+    let outcome = match &mut load {
+        Some(load) => {
+            progress("running the workload around the migration");
+            let outcome = load.around(|| plan.apply(db))?;
+            run.result.load = Some(LoadReport { measured: load.result.clone(), budgets: Vec::new() });
+            outcome
+        }
+        None => plan.apply(db),
+    };
+    let mut migration = MigrationResult {
+        id: plan.id().to_string(),
+        file: plan.file().unwrap_or(&scenario.database.migrations).display().to_string(),
+        format: plan.format(),
+        transaction: mode,
+        duration_ms: None,
+        max_duration_ms: scenario.migration.max_duration.map(millis),
+        expect_error: scenario.migration.expect_error.clone(),
+        failure: None,
+        indexes_after: Vec::new(),
+        down: None,
+        tool: plan.tool().map(|t| ToolReport {
+            command: t.up_command(),
+            down_command: plan.down_command(),
+            sql: migration_sql.clone(),
+            failure: None,
+        }),
+    };
+    let (failure, tool_failure) = match outcome {
+        Ok(applied) => {
+            migration.duration_ms = Some(millis(applied.duration));
+            if let Some(tool) = &applied.tool {
+                progress(&tool.output());
+            }
+            (None, None)
+        }
+        Err(MigrateError::Statement(failure)) => (Some(*failure), None),
+        Err(MigrateError::Tool(failure)) => (None, Some(*failure)),
+        Err(other) => return Err(other.into()),
+    };
+    migration.failure.clone_from(&failure);
+    if let Some(tool) = migration.tool.as_mut() {
+        tool.failure.clone_from(&tool_failure);
+    }
+    let expect_error = scenario.migration.expect_error.as_deref();
+    let expectation = match &migration.tool {
+        Some(_) => check::expected_tool_error(expect_error, tool_failure.as_ref(), plan.format()),
+        None => check::expected_error(expect_error, failure.as_ref(), plan.format(), mode),
+    };
+    let error = failure
+        .map(|f| MigrateError::Statement(Box::new(f)))
+        .or_else(|| tool_failure.map(|f| MigrateError::Tool(Box::new(f))));
+    // Failed as the scenario says it would: a finding, not an error. Any other failure means
+    // planproof could not run the scenario (exit 2), whatever it expected.
+    let failed_as_expected = error.is_some() && expectation.as_ref().is_some_and(|f| !f.is_violation());
+    run.result.findings.extend(expectation);
+    if let Some(source) = error {
+        if !failed_as_expected {
+            run.result.migration = Some(migration);
+            return Err(PipelineError::UnderTest { id: plan.id().to_string(), source });
+        }
+    }
+    if let (Some(limit), Some(ms)) = (scenario.migration.max_duration, migration.duration_ms) {
+        run.result.findings.extend(check::migration_duration(limit, std::time::Duration::from_secs_f64(ms / 1000.0)));
+    }
+    // Recorded now, so that a step below that cannot run still leaves the migration's outcome
+    // in the report; completed further down.
+    run.result.migration = Some(migration.clone());
+    if let Some(load) = &mut load {
+        if !failed_as_expected {
+            progress("measuring writes after the migration");
+        }
+        load.after_migration(!failed_as_expected)?;
+        let (budgets, findings) = check::load(&scenario.migration.load, &load.result);
+        run.result.findings.extend(findings);
+        run.result.load = Some(LoadReport { measured: load.result.clone(), budgets });
+    }
+    run.execute("VACUUM (ANALYZE)", "VACUUM (ANALYZE) after the migration")?;
+    let invalid = catalog::invalid_indexes(&mut run.client).map_err(sql("reading index validity"))?;
+    run.result.findings.extend(check::valid_indexes(&invalid));
+    migration.indexes_after = catalog::index_definitions(&mut run.client).map_err(sql("listing indexes"))?;
+    let created: Vec<String> = migration
+        .indexes_after
+        .iter()
+        .map(|(name, _)| name.clone())
+        .filter(|name| !indexes_before.contains(name))
+        .collect();
+    let shapes = catalog::index_shapes(&mut run.client).map_err(sql("reading index columns"))?;
+    run.result.findings.extend(check::redundant_index(&created, &shapes));
+    if !failed_as_expected {
+        run.result.findings.extend(check::index_catalog(&scenario.indexes, &shapes));
+    }
+    run.result.migration = Some(migration);
+    Ok(Applied { failed_as_expected, before_up })
+}
