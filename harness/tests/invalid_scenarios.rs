@@ -98,3 +98,27 @@ fn every_invalid_scenario_file_names_its_error_and_position() {
     assert!(count >= 20, "{}: only {count} invalid scenarios, expected at least 20", dir.display());
     assert!(problems.is_empty(), "invalid scenario fixtures without a usable header:\n  {}", problems.join("\n  "));
 }
+
+/// Every invalid scenario's whole message in one snapshot, so that a change to any wording is
+/// seen and reviewed (`cargo insta review`); the fixture folder is written `fixtures/…`.
+#[test]
+fn every_invalid_scenario_message() {
+    let dir = folder();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("a readable folder entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let root = dir.parent().and_then(Path::parent).expect("fixtures/ sits in the workspace").display().to_string();
+    let mut out = String::new();
+    for path in files {
+        let message = match planproof::validate(&path) {
+            Ok(_) => "(valid)".to_string(),
+            Err(e) => planproof::text::error_chain(&e),
+        };
+        out.push_str(&message.replace(&format!("{root}/"), ""));
+        out.push('\n');
+    }
+    insta::assert_snapshot!(out);
+}
