@@ -3,12 +3,8 @@
 //! runs it on a throwaway PostgreSQL, captures EXPLAIN ANALYZE before and after the
 //! migration, checks every expectation and reports.
 //!
-//! The stages, in the order data flows through them, are the modules `scenario`, `db`,
-//! `seed`, `migrate` (with `load`, the workload around it), `explain`, `plan`, `check` and
-//! `report`; `pipeline` runs them in order.
-//! The command-line tool, the test suite and a user's own tests all call the functions below.
-//!
-//! In a user's test, two lines:
+//! The command-line tool, the test suite and a user's own tests all run a [`Suite`]; in a
+//! user's test, two lines:
 //!
 //! ```no_run
 //! #[test]
@@ -16,6 +12,8 @@
 //!     planproof::assert_scenario("scenarios/brokkr-pak-hash.toml");
 //! }
 //! ```
+//!
+#![doc = include_str!("../ARCHITECTURE.md")]
 
 pub mod catalog;
 pub mod check;
