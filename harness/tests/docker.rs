@@ -249,3 +249,49 @@ fn without_docker_auto_says_so_in_one_line_and_runs_locally() {
     assert!(said[0].contains("no-engine.sock") && said[0].contains("using the local backend with /"), "{}", said[0]);
     assert!(stdout.contains("PASS brokkr-pak-hash (local PostgreSQL"), "{stdout}");
 }
+
+/// A scenario with a `[matrix]` behaves the same from the binary (`planproof run`) as from the
+/// library (`Suite`, which `assert_scenario` runs): the same majors, in the same order, with the
+/// same verdicts, in a table from both.
+#[test]
+fn a_matrix_runs_the_same_from_the_binary_and_the_library() {
+    let Some(_engine) = engine("a_matrix_runs_the_same_from_the_binary_and_the_library") else { return };
+    let fixture = common::root().join("fixtures/versions/matrix.toml");
+    let reports = tempfile::tempdir().expect("a temporary folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .args(["run", "--backend", "docker", "--quiet", "--report-dir"])
+        .arg(reports.path())
+        .arg(&fixture)
+        .current_dir(common::root())
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("planproof runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.path().join("results.json")).expect("results.json"))
+            .expect("results.json is JSON");
+    let from_binary: Vec<(String, String)> = json["scenarios"]
+        .as_array()
+        .expect("`scenarios` is a list")
+        .iter()
+        .map(|s| {
+            let version = s["server-version"].as_str().unwrap_or_default();
+            (planproof::db::major_of(version).to_string(), s["outcome"].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+
+    let options = BackendOptions { kind: planproof::db::BackendKind::Docker, ..BackendOptions::default() };
+    let suite = planproof::Suite::new([&fixture]).expect("the fixture is found").backend(options);
+    let done = suite.run(|_| {}).expect("the suite runs");
+    let from_library: Vec<(String, String)> = done
+        .results
+        .iter()
+        .map(|r| (planproof::db::major_of(&r.server_version).to_string(), r.outcome.as_str().to_string()))
+        .collect();
+    assert_eq!(from_binary, [("13".to_string(), "passed".to_string()), ("18".to_string(), "passed".to_string())]);
+    assert_eq!(from_library, from_binary);
+    assert_eq!(done.majors, ["13", "18"]);
+    let table = done.matrix_text().expect("a matrix scenario gets the verdict table");
+    assert!(stdout.contains(&table), "the binary prints the library's table:\n{table}\n--- stdout\n{stdout}");
+}
