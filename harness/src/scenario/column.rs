@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+pub use super::value::Literal;
+
 /// One column's generator, validated: ranges are ordered, fractions are in `0..=1`, weights
 /// match their values.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,13 +60,4 @@ pub enum GenKind {
     OneOf { values: Vec<Literal>, weights: Vec<u32> },
     /// A value of `column` from a row of `table`, which is seeded first.
     Ref { table: String, column: String },
-}
-
-/// A constant written in the scenario file.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Literal {
-    Text(String),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
 }

@@ -15,6 +15,7 @@ mod size;
 mod source;
 mod tool;
 mod validate;
+mod value;
 mod version;
 mod workload;
 

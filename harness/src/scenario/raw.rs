@@ -1,18 +1,13 @@
 //! Serde structs that mirror a scenario file key for key. Nothing is checked here beyond what
-//! TOML and serde check (types, unknown keys); `validate` turns these into the model.
-//!
-//! Values that may take several shapes (a string or a list, a string or a number) have their
-//! own visitors whose `expecting` text is what the user sees: `#[serde(untagged)]` would only
-//! say "did not match any variant".
+//! TOML and serde check (types, unknown keys); `validate` turns these into the model. Values
+//! that may take several shapes have their own visitors, in `value`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use super::column::Literal;
+pub use super::value::{Literal, OneOrMany, Version, Versions};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -282,130 +277,4 @@ pub struct RawLoad {
     pub max_operations: Option<Spanned<i64>>,
     #[serde(default)]
     pub overhead_writes: Option<Spanned<i64>>,
-}
-
-/// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`). Items of a list keep
-/// their own position, so an error about one points at it; a lone string has the key's.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OneOrMany(pub Vec<(String, Option<std::ops::Range<usize>>)>);
-
-impl OneOrMany {
-    /// Each item with its position, or `whole` (the key's value) when it has none of its own.
-    pub fn items(self, whole: std::ops::Range<usize>) -> impl Iterator<Item = (String, std::ops::Range<usize>)> {
-        self.0.into_iter().map(move |(text, span)| (text, span.unwrap_or_else(|| whole.clone())))
-    }
-}
-
-impl<'de> Deserialize<'de> for OneOrMany {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OneOrMany;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or a list of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![(v.to_string(), None)]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<Spanned<String>>()? {
-                    let span = item.span();
-                    items.push((item.into_inner(), Some(span)));
-                }
-                Ok(OneOrMany(items))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-/// A PostgreSQL major version written as `"16"` or `16`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Version(pub String);
-
-impl<'de> Deserialize<'de> for Version {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Version;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a PostgreSQL major version like \"16\"")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Version, E> {
-                Ok(Version(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
-                Ok(Version(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-/// PostgreSQL majors: `"17"`, `17`, `"<= 17"`, `"13-16"`, or a list of those. Items of a list
-/// keep their own position, as [`OneOrMany`]'s do.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Versions(pub Vec<(String, Option<std::ops::Range<usize>>)>);
-
-impl Versions {
-    /// Each item with its position, or `whole` when it has none of its own.
-    pub fn items(&self, whole: std::ops::Range<usize>) -> Vec<(String, std::ops::Range<usize>)> {
-        self.0.iter().map(|(text, span)| (text.clone(), span.clone().unwrap_or_else(|| whole.clone()))).collect()
-    }
-}
-
-impl<'de> Deserialize<'de> for Versions {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Versions;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("PostgreSQL majors like \"17\", \"13-16\", \"<= 17\", or a list of them")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Versions, E> {
-                Ok(Versions(vec![(v.to_string(), None)]))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Versions, E> {
-                Ok(Versions(vec![(v.to_string(), None)]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Versions, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<Spanned<Version>>()? {
-                    let span = item.span();
-                    items.push((item.into_inner().0, Some(span)));
-                }
-                Ok(Versions(items))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Literal {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Literal;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, integer, float or boolean")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Literal, E> {
-                Ok(Literal::Text(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Literal, E> {
-                Ok(Literal::Int(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Literal, E> {
-                i64::try_from(v).map(Literal::Int).map_err(|_| E::custom("integer too large"))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Literal, E> {
-                Ok(Literal::Float(v))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Literal, E> {
-                Ok(Literal::Bool(v))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
 }
