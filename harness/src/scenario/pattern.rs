@@ -6,6 +6,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub use super::section::expectations::PlanExpectation;
+
 /// Every accepted form, quoted in each parse error.
 const ACCEPTED_FORMS: &str = "`index NAME` (any index scan using that index), or a node kind \
 such as `seq-scan`, `index-scan`, `index-only-scan`, `bitmap-index-scan`, `bitmap-heap-scan`, \
@@ -306,19 +308,6 @@ impl fmt::Display for PlanPattern {
     }
 }
 
-/// What a scenario expects of one query's plan.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PlanExpectation {
-    /// Each pattern must match at least one node.
-    pub must: Vec<PlanPattern>,
-    /// No node may match any of these.
-    pub must_not: Vec<PlanPattern>,
-    /// Budget on rows read and discarded by filters, summed over nodes and loops.
-    pub max_rows_removed_by_filter: Option<f64>,
-    /// Budget on shared buffers hit plus read by the whole statement.
-    pub max_shared_blocks: Option<f64>,
-}
-
 /// A plan pattern that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternError {
@@ -547,13 +536,5 @@ mod tests {
     fn index_scan_does_not_match_index_only_scan() {
         assert!(!NodeKind::IndexScan.matches("Index Only Scan", None));
         assert!(NodeKind::IndexOnlyScan.matches("Index Only Scan", None));
-    }
-
-    #[test]
-    fn expectations_default_to_nothing_expected() {
-        let expectation = PlanExpectation::default();
-        assert!(expectation.must.is_empty() && expectation.must_not.is_empty());
-        assert_eq!(expectation.max_rows_removed_by_filter, None);
-        assert_eq!(expectation.max_shared_blocks, None);
     }
 }

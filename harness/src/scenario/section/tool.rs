@@ -8,9 +8,9 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::error::ScenarioError;
-use super::raw::RawDatabase;
-use super::source::SourceFile;
+use super::database::RawDatabase;
+use crate::scenario::error::ScenarioError;
+use crate::scenario::source::SourceFile;
 
 /// The placeholder of `up-command`/`down-command`/`sql-command` replaced by the migration to
 /// go to.
@@ -46,7 +46,7 @@ impl ToolSpec {
 type Result<T> = std::result::Result<T, ScenarioError>;
 
 /// The tool `raw` names, if any; `project` is the resolved `migrations` folder.
-pub(super) fn tool_spec(src: &SourceFile, raw: &RawDatabase, project: &Path) -> Result<Option<ToolSpec>> {
+pub(crate) fn tool_spec(src: &SourceFile, raw: &RawDatabase, project: &Path) -> Result<Option<ToolSpec>> {
     let err = |span: std::ops::Range<usize>, message: String| src.error(span, message);
     let Some(tool) = &raw.tool else {
         // Every tool key without `tool` is a mistake the user should hear about.

@@ -6,17 +6,44 @@
 
 use std::time::Duration;
 
+use serde::Deserialize;
 use toml::Spanned;
 
-use super::duration::parse_duration;
-use super::error::{Location, ScenarioError};
-use super::model::{MigrationSpec, QuerySpec, TableSpec};
-use super::raw::{RawLoad, RawMigration};
-use super::validate::{Result, Validator};
+use super::migration::{MigrationSpec, RawMigration};
+use super::query::QuerySpec;
+use super::table::TableSpec;
+use crate::scenario::duration::parse_duration;
+use crate::scenario::error::{Location, ScenarioError};
+use crate::scenario::validate::{Result, Validator};
 
 /// Most workers of each kind: each holds a connection, and the machine running the migration
 /// is the one running them.
 pub const MAX_WORKERS: i64 = 16;
+
+/// `[load]`: the concurrent workload run while the migration under test runs, and the write
+/// series measured before and after it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLoad {
+    #[serde(default)]
+    pub writers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub readers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub tables: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub updates: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub rate: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub baseline: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_time: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_operations: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub overhead_writes: Option<Spanned<i64>>,
+}
 
 /// The workload, validated. Present when the file has `[load]` or any load budget.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +103,7 @@ impl LoadBudgets {
 
 impl Validator<'_> {
     /// The load budgets of `[migration]`.
-    pub(super) fn load_budgets(&self, raw: &RawMigration) -> Result<LoadBudgets> {
+    pub(crate) fn load_budgets(&self, raw: &RawMigration) -> Result<LoadBudgets> {
         let mut budgets = LoadBudgets::default();
         for (value, target, at, key) in [
             (&raw.max_write_stall, &mut budgets.max_write_stall, &mut budgets.max_write_stall_at, "max-write-stall"),
@@ -99,7 +126,7 @@ impl Validator<'_> {
     }
 
     /// `[load]`, checked against the budgets, tables and queries it serves.
-    pub(super) fn workload(
+    pub(crate) fn workload(
         &self,
         raw: Option<Spanned<RawLoad>>,
         migration: &MigrationSpec,

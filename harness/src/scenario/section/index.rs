@@ -5,7 +5,33 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::error::Location;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::scenario::error::Location;
+use crate::scenario::size::parse_size;
+use crate::scenario::validate::{Result, Validator};
+
+/// `[[indexes]]`: what the catalog must say of an index after the migration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawIndex {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub columns: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub include: Option<Vec<String>>,
+    #[serde(default, rename = "where")]
+    pub predicate: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unique: Option<bool>,
+    #[serde(default)]
+    pub method: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_size: Option<Spanned<String>>,
+}
 
 /// One `[[indexes]]` entry; every fact but the name is optional.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,7 +60,7 @@ pub struct IndexColumn {
 impl FromStr for IndexColumn {
     type Err = String;
 
-    fn from_str(text: &str) -> Result<IndexColumn, String> {
+    fn from_str(text: &str) -> std::result::Result<IndexColumn, String> {
         let words: Vec<&str> = text.split_whitespace().collect();
         let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
         let mut end = words.len();
@@ -73,6 +99,77 @@ impl fmt::Display for IndexColumn {
 
 /// Index access methods PostgreSQL ships.
 pub const METHODS: [&str; 6] = ["btree", "hash", "gist", "gin", "spgist", "brin"];
+
+impl Validator<'_> {
+    pub(crate) fn index(&self, raw: Spanned<RawIndex>) -> Result<IndexSpec> {
+        let raw = raw.into_inner();
+        let at = self.at(raw.name.span());
+        let name = raw.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return self
+                .err(raw.name.span(), "empty index `name` (expected the index's name, as `CREATE INDEX` gives it)");
+        }
+        let who = format!("index `{name}`");
+        let columns = match raw.columns {
+            None => None,
+            Some(list) if list.get_ref().is_empty() => {
+                return self.err(list.span(), format!("{who}: empty `columns` (expected the key columns in order, like [\"customer_id\", \"created_at DESC\"])"));
+            }
+            Some(list) => {
+                let mut columns = Vec::new();
+                for text in list.get_ref() {
+                    columns.push(
+                        text.get_ref()
+                            .parse::<IndexColumn>()
+                            .or_else(|m| self.err(text.span(), format!("{who}: {m}")))?,
+                    );
+                }
+                Some(columns)
+            }
+        };
+        let predicate = match raw.predicate {
+            Some(p) if p.get_ref().trim().is_empty() => {
+                return self.err(
+                    p.span(),
+                    format!(
+                        "{who}: empty `where` (expected the partial index's predicate, like \"deleted_at IS NULL\")"
+                    ),
+                );
+            }
+            p => p.map(Spanned::into_inner),
+        };
+        let method = match raw.method {
+            None => None,
+            Some(m) => {
+                let lower = m.get_ref().to_ascii_lowercase();
+                if !METHODS.contains(&lower.as_str()) {
+                    return self.err(
+                        m.span(),
+                        format!("{who}: unknown `method` `{}` (expected one of {})", m.get_ref(), METHODS.join(", ")),
+                    );
+                }
+                Some(lower)
+            }
+        };
+        let max_size = match raw.max_size {
+            None => None,
+            Some(s) => {
+                Some(parse_size(s.get_ref()).or_else(|m| self.err(s.span(), format!("{who}: `max-size`: {m}")))?)
+            }
+        };
+        Ok(IndexSpec {
+            name,
+            at,
+            table: raw.table,
+            columns,
+            include: raw.include,
+            predicate,
+            unique: raw.unique,
+            method,
+            max_size,
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,118 @@
+//! Reads a scenario file's text: TOML into the raw structs (the top level here, each section's
+//! in its own file under `section/`), then the validator into the model. toml's and serde's
+//! own messages are reshaped here to read like the validator's.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::model::Scenario;
+use super::section::database::RawDatabase;
+use super::section::explain::RawExplain;
+use super::section::index::RawIndex;
+use super::section::load::RawLoad;
+use super::section::matrix::RawMatrix;
+use super::section::migration::RawMigration;
+use super::section::query::RawQuery;
+use super::section::table::RawTable;
+use super::source::SourceFile;
+use super::validate::{Result, Validator};
+
+/// The file as a whole: the top-level keys and one field per section.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawScenario {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub seed: Option<Spanned<i64>>,
+    pub database: Spanned<RawDatabase>,
+    #[serde(default)]
+    pub explain: Option<Spanned<RawExplain>>,
+    #[serde(default)]
+    pub tables: BTreeMap<Spanned<String>, Spanned<RawTable>>,
+    #[serde(default)]
+    pub queries: Vec<Spanned<RawQuery>>,
+    #[serde(default)]
+    pub migration: Option<Spanned<RawMigration>>,
+    #[serde(default)]
+    pub matrix: Option<Spanned<RawMatrix>>,
+    #[serde(default)]
+    pub indexes: Vec<Spanned<RawIndex>>,
+    #[serde(default)]
+    pub load: Option<Spanned<RawLoad>>,
+}
+
+/// Parses and validates one scenario file's text.
+pub fn parse(src: &SourceFile) -> Result<Scenario> {
+    let raw: RawScenario = toml::from_str(&src.text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        src.error(span.clone(), toml_message(&e, src, span))
+    })?;
+    Validator { src }.scenario(raw)
+}
+
+/// toml's and serde's message, made to read like ours: one line, lowercase, the key named,
+/// and "expected" in words rather than Rust type names.
+fn toml_message(e: &toml::de::Error, src: &SourceFile, span: Range<usize>) -> String {
+    let mut msg = e.message().trim().replace('\n', " ");
+    for (rust, words) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected an integer >= 0"),
+        ("expected u32", "expected an integer >= 0"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected `true` or `false`"),
+        ("expected struct Raw", "expected a table like `{ ... }` of "),
+        ("missing field", "missing required key"),
+        ("unknown field", "unknown key"),
+    ] {
+        msg = msg.replace(rust, words);
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        // serde says `invalid type: string "ten", expected an integer`; say so for the key.
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            msg = format!("invalid value {found} (expected {expected})");
+        }
+    }
+    if msg.starts_with("unknown key") {
+        if let Some((head, list)) = msg.split_once(", expected ") {
+            msg = format!("{head} (expected {list})");
+        }
+    }
+    let key = key_at(&src.text, span.start);
+    let mut chars = msg.chars();
+    let msg: String = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => "invalid TOML".to_string(),
+    };
+    match key {
+        Some(key) if msg.starts_with("invalid value") || msg.starts_with("duplicate key") => format!("`{key}`: {msg}"),
+        _ => msg,
+    }
+}
+
+/// The key whose value starts at `offset` (`rows = "ten"` → `rows`), or the key at `offset`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let before = text[line_start..offset].trim_end();
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' || c == '"';
+    if let Some(before_eq) = before.strip_suffix('=') {
+        let key: String = before_eq
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| is_key_char(*c))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        return (!key.is_empty()).then_some(key);
+    }
+    let key: String = text[offset..line_end].chars().take_while(|c| is_key_char(*c)).collect();
+    (!key.is_empty()).then_some(key)
+}

@@ -1,0 +1,307 @@
+//! One column of `[tables.NAME]`: where its values come from (`gen`, `one-of` or `references`)
+//! and the modifiers every column takes (`null-fraction`, `unique`, `distinct`, `skew`). The
+//! generators `gen` names, and the keys each takes, are `generator`'s registry; turning a
+//! [`ColumnSpec`] into values is the seed stage's business.
+
+use std::ops::Range;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::generator::{find, generators_text};
+use crate::scenario::validate::{Result, Validator};
+pub use crate::scenario::value::Literal;
+
+/// `columns.NAME = { … }`: the source of the values (one of `gen`, `one-of`, `references`), the
+/// keys of the generator, and the modifiers common to all.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawColumn {
+    #[serde(default)]
+    pub gen: Option<Spanned<String>>,
+    #[serde(default)]
+    pub one_of: Option<Spanned<Vec<Literal>>>,
+    #[serde(default)]
+    pub weights: Option<Spanned<Vec<i64>>>,
+    #[serde(default)]
+    pub references: Option<Spanned<String>>,
+    #[serde(default)]
+    pub min: Option<Spanned<Literal>>,
+    #[serde(default)]
+    pub max: Option<Spanned<Literal>>,
+    #[serde(default)]
+    pub start: Option<Spanned<String>>,
+    #[serde(default)]
+    pub end: Option<Spanned<String>>,
+    #[serde(default)]
+    pub length: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub true_ratio: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub null_fraction: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub unique: Option<bool>,
+    #[serde(default)]
+    pub distinct: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub skew: Option<Spanned<f64>>,
+}
+
+/// One column's generator, validated: ranges are ordered, fractions are in `0..=1`, weights
+/// match their values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnSpec {
+    /// Column name as written in the schema.
+    pub name: String,
+    pub gen: GenKind,
+    /// Share of rows that get NULL, `0.0..=1.0`.
+    pub null_fraction: f64,
+    /// Every non-null value differs from every other one in this column.
+    pub unique: bool,
+    /// Draw values from a pool of this many distinct values (generated once, up front).
+    pub distinct: Option<u64>,
+    /// Zipf exponent over the pool (or over a foreign key's parent rows): `0` is uniform, `1`
+    /// and above gives a few hot keys most rows share.
+    pub skew: Option<f64>,
+}
+
+/// What kind of value a column holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenKind {
+    /// Random version-4 UUIDs.
+    Uuid,
+    /// 64 lowercase hex characters, the SHA-256 of a per-row secret (API key and PAK hashes).
+    Sha256Hex,
+    /// A random URL-safe token of `length` characters after `prefix`.
+    Token { length: usize, prefix: String },
+    /// A person's first name.
+    FirstName,
+    /// A person's last name.
+    LastName,
+    /// "First Last".
+    FullName,
+    /// A plausible e-mail address.
+    Email,
+    /// One lowercase word.
+    Word,
+    /// A short sentence of words.
+    Sentence,
+    /// A company name.
+    CompanyName,
+    /// Uniform integers in `min..=max`.
+    Int { min: i64, max: i64 },
+    /// Uniform floats in `min..max`.
+    Float { min: f64, max: f64 },
+    /// Consecutive integers `start, start+1, ...` by row number (surrogate keys).
+    Sequence { start: i64 },
+    /// Uniform instants in `start..end`.
+    Timestamp { start: DateTime<Utc>, end: DateTime<Utc> },
+    /// `true` with probability `true_ratio`.
+    Bool { true_ratio: f64 },
+    /// One of `values`, picked with the given relative `weights` (same length, all > 0).
+    OneOf { values: Vec<Literal>, weights: Vec<u32> },
+    /// A value of `column` from a row of `table`, which is seeded first.
+    Ref { table: String, column: String },
+}
+
+/// The modifiers every column takes, named when a key does not apply to a source.
+const COMMON_KEYS: &str = "the common keys `null-fraction`, `unique`, `distinct`, `skew`";
+
+impl Validator<'_> {
+    pub(crate) fn column(&self, table: &str, name: String, raw: Spanned<RawColumn>) -> Result<ColumnSpec> {
+        let whole = raw.span();
+        let raw = raw.into_inner();
+        let who = format!("column `{table}.{name}`");
+        let sources = [raw.gen.is_some(), raw.one_of.is_some(), raw.references.is_some()];
+        if sources.iter().filter(|s| **s).count() != 1 {
+            return self.err(
+                whole,
+                format!(
+                    "{who}: expected exactly one of `gen`, `one-of` or `references` (generators: {})",
+                    generators_text()
+                ),
+            );
+        }
+        let gen = if let Some(values) = &raw.one_of {
+            self.only_keys(&who, &raw, &whole, &["weights"], "`one-of`")?;
+            self.one_of(&who, values, raw.weights.as_ref())?
+        } else if let Some(r) = &raw.references {
+            self.only_keys(&who, &raw, &whole, &[], "`references`")?;
+            match r.get_ref().split_once('.') {
+                Some((t, c)) if !t.is_empty() && !c.is_empty() && !c.contains('.') => {
+                    GenKind::Ref { table: t.to_string(), column: c.to_string() }
+                }
+                _ => {
+                    return self.err(
+                        r.span(),
+                        format!("{who}: invalid `references` `{}` (expected `table.column`)", r.get_ref()),
+                    )
+                }
+            }
+        } else {
+            let gen = raw.gen.as_ref().expect("checked above");
+            let Some(generator) = find(gen.get_ref()) else {
+                return self.err(
+                    gen.span(),
+                    format!("{who}: unknown generator `{}` (expected one of {})", gen.get_ref(), generators_text()),
+                );
+            };
+            self.only_keys(&who, &raw, &whole, generator.keys, &format!("`{}`", generator.name))?;
+            generator.build(self, &who, &raw, gen.span())?
+        };
+        self.modifiers(who, name, gen, &raw, whole)
+    }
+
+    /// Refuses the first generator key given that `source` does not take, in the order the
+    /// reference lists them.
+    fn only_keys(
+        &self,
+        who: &str,
+        raw: &RawColumn,
+        whole: &Range<usize>,
+        allowed: &[&str],
+        source: &str,
+    ) -> Result<()> {
+        for (key, span) in generator_keys(raw, whole) {
+            if !allowed.contains(&key) {
+                let expected = if allowed.is_empty() {
+                    COMMON_KEYS.to_string()
+                } else {
+                    allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                };
+                return self.err(span, format!("{who}: `{key}` does not apply to {source} (expected only {expected})"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `one-of = [...]` with its optional `weights`.
+    fn one_of(
+        &self,
+        who: &str,
+        values: &Spanned<Vec<Literal>>,
+        weights: Option<&Spanned<Vec<i64>>>,
+    ) -> Result<GenKind> {
+        let values_list = values.get_ref().clone();
+        if values_list.is_empty() {
+            return self.err(values.span(), format!("{who}: empty `one-of` (expected at least one value)"));
+        }
+        let weights = match weights {
+            None => vec![1; values_list.len()],
+            Some(w) => {
+                if w.get_ref().len() != values_list.len() {
+                    return self.err(
+                        w.span(),
+                        format!(
+                            "{who}: {} weights for {} values (expected one weight per `one-of` value)",
+                            w.get_ref().len(),
+                            values_list.len()
+                        ),
+                    );
+                }
+                let mut out = Vec::new();
+                for x in w.get_ref() {
+                    match u32::try_from(*x) {
+                        Ok(x) if x > 0 => out.push(x),
+                        _ => {
+                            return self.err(
+                                w.span(),
+                                format!("{who}: invalid weight `{x}` (expected integers from 1 to 4294967295)"),
+                            )
+                        }
+                    }
+                }
+                out
+            }
+        };
+        Ok(GenKind::OneOf { values: values_list, weights })
+    }
+
+    /// The modifiers common to every source: `null-fraction`, `unique`, `distinct`, `skew`.
+    fn modifiers(
+        &self,
+        who: String,
+        name: String,
+        gen: GenKind,
+        raw: &RawColumn,
+        whole: Range<usize>,
+    ) -> Result<ColumnSpec> {
+        let null_fraction = match &raw.null_fraction {
+            None => 0.0,
+            Some(f) => self.fraction(&who, f, "null-fraction")?,
+        };
+        let unique = raw.unique.unwrap_or(false);
+        let distinct = match &raw.distinct {
+            None => None,
+            Some(d) if (1..=10_000_000).contains(d.get_ref()) => Some(*d.get_ref() as u64),
+            Some(d) => {
+                return self.err(
+                    d.span(),
+                    format!("{who}: invalid `distinct` `{}` (expected a count from 1 to 10000000)", d.get_ref()),
+                )
+            }
+        };
+        if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. })
+        {
+            let span = raw.distinct.as_ref().map_or(whole.clone(), toml::Spanned::span);
+            return self.err(span, format!("{who}: `distinct` does not apply to this generator (expected it only on generators with an open range of values)"));
+        }
+        if unique && raw.skew.is_some() {
+            return self.err(whole, format!("{who}: `unique` and `skew` contradict each other (expected one of them)"));
+        }
+        if unique && distinct.is_some() {
+            return self
+                .err(whole, format!("{who}: `unique` and `distinct` contradict each other (expected one of them)"));
+        }
+        let skew = match &raw.skew {
+            None => None,
+            Some(s) => {
+                let v = *s.get_ref();
+                if !(0.0..=10.0).contains(&v) {
+                    return self.err(
+                        s.span(),
+                        format!("{who}: invalid `skew` `{v}` (expected a Zipf exponent from 0 to 10, e.g. 1.1)"),
+                    );
+                }
+                if distinct.is_none() && !matches!(gen, GenKind::Ref { .. }) {
+                    return self.err(
+                        s.span(),
+                        format!("{who}: `skew` needs a pool to skew over (expected `distinct = N` or `references`)"),
+                    );
+                }
+                Some(v)
+            }
+        };
+        Ok(ColumnSpec { name, gen, null_fraction, unique, distinct, skew })
+    }
+
+    /// A fraction from 0 to 1 (`null-fraction`, `true-ratio`).
+    pub(crate) fn fraction(&self, who: &str, v: &Spanned<f64>, key: &str) -> Result<f64> {
+        let f = *v.get_ref();
+        if !(0.0..=1.0).contains(&f) {
+            return self.err(v.span(), format!("{who}: invalid `{key}` `{f}` (expected a fraction from 0.0 to 1.0)"));
+        }
+        Ok(f)
+    }
+}
+
+/// The generator keys given, with their positions, in the order they are checked. `prefix`
+/// has no position of its own: an error about it points at the column.
+fn generator_keys(raw: &RawColumn, whole: &Range<usize>) -> Vec<(&'static str, Range<usize>)> {
+    [
+        ("min", raw.min.as_ref().map(toml::Spanned::span)),
+        ("max", raw.max.as_ref().map(toml::Spanned::span)),
+        ("start", raw.start.as_ref().map(toml::Spanned::span)),
+        ("end", raw.end.as_ref().map(toml::Spanned::span)),
+        ("length", raw.length.as_ref().map(toml::Spanned::span)),
+        ("prefix", raw.prefix.as_ref().map(|_| whole.clone())),
+        ("true-ratio", raw.true_ratio.as_ref().map(toml::Spanned::span)),
+        ("weights", raw.weights.as_ref().map(toml::Spanned::span)),
+    ]
+    .into_iter()
+    .filter_map(|(k, s)| s.map(|s| (k, s)))
+    .collect()
+}

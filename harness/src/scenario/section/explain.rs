@@ -1,0 +1,103 @@
+//! `[explain]`: how many times each query is run and timed (`warmup`, `runs`, `samples`,
+//! `max-repeats`) and the session settings pinned before every EXPLAIN. Running and timing the
+//! queries is the explain stage's business.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::scenario::validate::{Result, Validator};
+use crate::scenario::value::Literal;
+
+/// Session settings pinned before every EXPLAIN unless the scenario overrides them, so that
+/// plans and timings repeat: no JIT compile times, no parallel workers, and no synchronised
+/// scans that start a Seq Scan wherever another scan happens to be.
+pub const DEFAULT_SETTINGS: [(&str, &str); 3] =
+    [("jit", "off"), ("max_parallel_workers_per_gather", "0"), ("synchronize_seqscans", "off")];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawExplain {
+    #[serde(default)]
+    pub runs: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub warmup: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub samples: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub max_repeats: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub settings: BTreeMap<Spanned<String>, Spanned<Literal>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExplainSpec {
+    pub warmup: u32,
+    /// EXPLAIN ANALYZE runs per query, phase and plan mode (server-side timings).
+    pub runs: u32,
+    /// Client round trips per query and phase (what the application sees).
+    pub samples: u32,
+    /// How many more series to measure when a budget is too close to call.
+    pub max_repeats: u32,
+    /// Defaults merged with the scenario's overrides, in a stable order.
+    pub settings: Vec<(String, String)>,
+}
+
+impl Validator<'_> {
+    pub(crate) fn explain(&self, raw: Option<Spanned<RawExplain>>) -> Result<ExplainSpec> {
+        let mut settings: BTreeMap<String, String> =
+            DEFAULT_SETTINGS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (mut warmup, mut runs, mut samples, mut max_repeats) = (2, 10, 30, 2);
+        if let Some(raw) = raw {
+            let raw = raw.into_inner();
+            if let Some(w) = raw.warmup {
+                warmup = self.count(&w, "warmup", 0)?;
+            }
+            if let Some(r) = raw.runs {
+                runs = self.count(&r, "runs", 1)?;
+            }
+            if let Some(n) = raw.samples {
+                samples = self.count(&n, "samples", 1)?;
+            }
+            if let Some(n) = raw.max_repeats {
+                max_repeats = self.count(&n, "max-repeats", 0)?;
+            }
+            for (key, value) in raw.settings {
+                let name = key.get_ref();
+                if name.starts_with("enable_") {
+                    return self.err(key.span(), format!(
+                        "setting `{name}` is not allowed (expected settings production runs with: planner method switches prove what a plan can be, never what it will be)"
+                    ));
+                }
+                if name == "plan_cache_mode" {
+                    return self.err(key.span(), "setting `plan_cache_mode` is not allowed (expected `before-generic`/`after-generic` expectations, which pin it per capture)");
+                }
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+                    return self.err(
+                        key.span(),
+                        format!(
+                            "invalid setting name `{name}` (expected a PostgreSQL setting like `random_page_cost`)"
+                        ),
+                    );
+                }
+                let text = match value.get_ref() {
+                    Literal::Text(s) => s.clone(),
+                    Literal::Int(i) => i.to_string(),
+                    Literal::Float(f) => f.to_string(),
+                    Literal::Bool(b) => if *b { "on" } else { "off" }.to_string(),
+                };
+                settings.insert(name.clone(), text);
+            }
+        }
+        Ok(ExplainSpec { warmup, runs, samples, max_repeats, settings: settings.into_iter().collect() })
+    }
+
+    fn count(&self, v: &Spanned<i64>, key: &str, min: i64) -> Result<u32> {
+        let n = *v.get_ref();
+        if n < min || n > 10_000 {
+            return self.err(v.span(), format!("invalid `{key}` `{n}` (expected an integer from {min} to 10000)"));
+        }
+        Ok(n as u32)
+    }
+}

@@ -1,0 +1,138 @@
+//! `[migration]`: what the migration under test must do as it runs (`max-duration`, or fail
+//! with `expect-error`) and whether and how it is reversed (`reversible`, `down`,
+//! `max-down-duration`, `expect-rollback-leftovers`). Its load budgets are validated by `load`,
+//! beside the workload they judge; running the migration is the migrate stage's business.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::load::LoadBudgets;
+use crate::scenario::duration::parse_duration;
+use crate::scenario::error::Location;
+use crate::scenario::validate::{Result, Validator};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawMigration {
+    #[serde(default)]
+    pub max_duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub expect_error: Option<Spanned<String>>,
+    #[serde(default)]
+    pub reversible: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub down: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_down_duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub expect_rollback_leftovers: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub max_write_stall: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_read_stall: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_write_slowdown: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MigrationSpec {
+    pub max_duration: Option<Duration>,
+    /// The migration must fail with an error containing this text (a known-broken migration
+    /// kept as it ships, so that the report shows why).
+    pub expect_error: Option<String>,
+    /// `reversible = true`: after up and its checks, run down, compare the catalog with the
+    /// one before up, capture the plans again, and run up once more.
+    pub reversible: Option<Reversibility>,
+    /// `max-write-stall`, `max-read-stall`, `max-write-slowdown`.
+    pub load: LoadBudgets,
+}
+
+/// How the migration under test is reversed and what the scenario knows of it.
+#[derive(Debug, Clone, Default)]
+pub struct Reversibility {
+    /// Where `reversible` is written (for "no down step" errors).
+    pub at: Location,
+    /// A down file the scenario names, for layouts without one (`None`: the migration's own).
+    pub down: Option<PathBuf>,
+    /// Where `down` is written.
+    pub down_at: Location,
+    pub max_down_duration: Option<Duration>,
+    /// Objects the down step is known to leave behind: reported, not failed, while they are.
+    pub expect_leftovers: Vec<String>,
+}
+
+impl Validator<'_> {
+    pub(crate) fn migration(&self, raw: RawMigration) -> Result<MigrationSpec> {
+        let load = self.load_budgets(&raw)?;
+        let max_duration = match raw.max_duration {
+            None => None,
+            Some(d) => Some(parse_duration(d.get_ref()).or_else(|m| self.err(d.span(), format!("migration: {m}")))?),
+        };
+        let expect_error = match raw.expect_error {
+            Some(e) if e.get_ref().trim().is_empty() => {
+                return self
+                    .err(e.span(), "migration: empty `expect-error` (expected text the error message contains)");
+            }
+            e => e.map(Spanned::into_inner),
+        };
+        let reversible = match raw.reversible {
+            Some(r) if *r.get_ref() => {
+                if let Some(e) = &expect_error {
+                    return self.err(r.span(), format!(
+                        "migration: `reversible = true` with `expect-error = \"{e}\"` (expected one or the other: a migration that fails has no down step to check)"
+                    ));
+                }
+                let down_at = raw.down.as_ref().map(|d| self.at(d.span())).unwrap_or_default();
+                let down = match raw.down {
+                    None => None,
+                    Some(d) => {
+                        let path = self.src.resolve(d.get_ref());
+                        if !path.is_file() {
+                            return self.err(
+                                d.span(),
+                                format!(
+                                    "migration: down file `{}` not found (looked for `{}`)",
+                                    d.get_ref(),
+                                    path.display()
+                                ),
+                            );
+                        }
+                        Some(path)
+                    }
+                };
+                let max_down_duration = match raw.max_down_duration {
+                    None => None,
+                    Some(d) => Some(
+                        parse_duration(d.get_ref())
+                            .or_else(|m| self.err(d.span(), format!("migration: `max-down-duration`: {m}")))?,
+                    ),
+                };
+                let expect_leftovers = match raw.expect_rollback_leftovers {
+                    None => Vec::new(),
+                    Some(list) => {
+                        if list.get_ref().iter().any(|n| n.trim().is_empty()) {
+                            return self.err(list.span(), "migration: `expect-rollback-leftovers` holds an empty name (expected object names like \"idx_orders_status\")");
+                        }
+                        list.into_inner()
+                    }
+                };
+                Some(Reversibility { at: self.at(r.span()), down, down_at, max_down_duration, expect_leftovers })
+            }
+            _ => {
+                let needs = [
+                    raw.down.as_ref().map(|d| (d.span(), "down")),
+                    raw.max_down_duration.as_ref().map(|d| (d.span(), "max-down-duration")),
+                    raw.expect_rollback_leftovers.as_ref().map(|d| (d.span(), "expect-rollback-leftovers")),
+                ];
+                if let Some((span, key)) = needs.into_iter().flatten().next() {
+                    return self.err(span, format!("migration: `{key}` applies only to a reversible migration (expected `reversible = true` beside it)"));
+                }
+                None
+            }
+        };
+        Ok(MigrationSpec { max_duration, expect_error, reversible, load })
+    }
+}

@@ -1,0 +1,332 @@
+//! `[[queries]]`: a query, its bound parameters (`params`), its expectations, and the
+//! `[[queries.when]]` entries that replace some expectations on some PostgreSQL majors. What one
+//! phase table (`before`, `after`, …) expects is `expectations`'s; capturing the plans is the
+//! explain stage's business.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+use toml::Spanned;
+
+use super::expectations::{phase_key, Phase, PhaseCheck, PlanMode, RawPhase};
+use crate::scenario::error::Location;
+use crate::scenario::validate::{Result, Validator};
+use crate::scenario::value::{Literal, Versions};
+use crate::scenario::version::VersionSet;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawQuery {
+    pub name: Spanned<String>,
+    pub sql: Spanned<String>,
+    #[serde(default)]
+    pub params: Vec<Spanned<RawParam>>,
+    #[serde(default)]
+    pub before: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub before_generic: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after_generic: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub when: Vec<Spanned<RawWhen>>,
+}
+
+/// `[[queries.when]]`: expectations that replace the query's own on some PostgreSQL majors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawWhen {
+    pub postgres: Spanned<Versions>,
+    pub why: Spanned<String>,
+    #[serde(default)]
+    pub before: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub before_generic: Option<Spanned<RawPhase>>,
+    #[serde(default)]
+    pub after_generic: Option<Spanned<RawPhase>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawParam {
+    #[serde(default)]
+    pub sample: Option<Spanned<String>>,
+    #[serde(default, rename = "where")]
+    pub filter: Option<String>,
+    #[serde(default)]
+    pub value: Option<Spanned<Literal>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuerySpec {
+    pub name: String,
+    pub at: Location,
+    pub sql: String,
+    pub params: Vec<ParamSpec>,
+    /// The expectations on every PostgreSQL major, except where `when` replaces them.
+    pub checks: Vec<PhaseCheck>,
+    /// `[[queries.when]]`: expectations for some majors only.
+    pub when: Vec<VersionChecks>,
+}
+
+/// Expectations that hold on some PostgreSQL majors only: each phase and plan mode it sets
+/// replaces the query's own expectation of that phase and mode on those majors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionChecks {
+    pub versions: VersionSet,
+    /// Why these majors plan differently, shown in reports.
+    pub why: String,
+    pub at: Location,
+    pub checks: Vec<PhaseCheck>,
+}
+
+/// Where a bound parameter's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamSpec {
+    /// A value of `table.column` from the seeded rows (optionally only rows matching `filter`),
+    /// picked deterministically from the scenario's seed.
+    Sample { table: String, column: String, filter: Option<String>, at: Location },
+    /// A constant.
+    Value(Literal),
+}
+
+impl QuerySpec {
+    /// The expectations that hold on `major` (the server's major version; `None` when it is
+    /// unknown, which keeps the query's own), and the `when` entries that replaced some.
+    pub fn checks_for(&self, major: Option<u32>) -> (Vec<&PhaseCheck>, Vec<&VersionChecks>) {
+        let applied: Vec<&VersionChecks> = match major {
+            Some(m) => self.when.iter().filter(|w| w.versions.contains(m)).collect(),
+            None => Vec::new(),
+        };
+        let replaced =
+            |c: &PhaseCheck| applied.iter().any(|w| w.checks.iter().any(|o| o.phase == c.phase && o.mode == c.mode));
+        let mut checks: Vec<&PhaseCheck> = self.checks.iter().filter(|c| !replaced(c)).collect();
+        checks.extend(applied.iter().flat_map(|w| w.checks.iter()));
+        (checks, applied)
+    }
+
+    /// Every expectation, on whichever major (for checks of the scenario as a whole).
+    pub fn all_checks(&self) -> impl Iterator<Item = &PhaseCheck> {
+        self.checks.iter().chain(self.when.iter().flat_map(|w| w.checks.iter()))
+    }
+
+    /// The plan modes to capture in `phase` on `major`: the custom plan always, the generic
+    /// one when an expectation asks for it.
+    pub fn modes(&self, phase: Phase, major: Option<u32>) -> Vec<PlanMode> {
+        let mut modes = vec![PlanMode::Custom];
+        if self.checks_for(major).0.iter().any(|c| c.phase == phase && c.mode == PlanMode::Generic) {
+            modes.push(PlanMode::Generic);
+        }
+        modes
+    }
+}
+
+impl Validator<'_> {
+    pub(crate) fn query(&self, raw: Spanned<RawQuery>) -> Result<QuerySpec> {
+        let raw = raw.into_inner();
+        let at = self.at(raw.name.span());
+        let name = raw.name.get_ref().clone();
+        if name.trim().is_empty() {
+            return self.err(raw.name.span(), "empty query `name` (expected a short kebab-case name)");
+        }
+        let who = format!("query `{name}`");
+        let sql = raw.sql.get_ref().clone();
+        let placeholders = placeholders(&sql).or_else(|m| self.err(raw.sql.span(), format!("{who}: {m}")))?;
+        let max = placeholders.iter().copied().max().unwrap_or(0);
+        if max > raw.params.len() {
+            return self.err(
+                raw.sql.span(),
+                format!(
+                    "{who} uses `${max}` but `params` has {} entr{} (expected one `params` entry per placeholder)",
+                    raw.params.len(),
+                    if raw.params.len() == 1 { "y" } else { "ies" }
+                ),
+            );
+        }
+        if let Some(missing) = (1..=raw.params.len()).find(|i| !placeholders.contains(i)) {
+            return self.err(
+                raw.params[missing - 1].span(),
+                format!("{who}: `params` entry {missing} is never used (expected the SQL to use `${missing}`)"),
+            );
+        }
+        let mut params = Vec::new();
+        for p in raw.params {
+            params.push(self.param(&who, p)?);
+        }
+        let checks = self.phase_checks(&who, [raw.before, raw.after, raw.before_generic, raw.after_generic])?;
+        let mut when: Vec<VersionChecks> = Vec::new();
+        for w in raw.when {
+            let span = w.span();
+            let w = w.into_inner();
+            let items = w.postgres.get_ref().items(w.postgres.span());
+            let texts: Vec<String> = items.iter().map(|(text, _)| text.clone()).collect();
+            // An error about one item points at that item.
+            let versions = VersionSet::parse_items(&texts).or_else(|(item, m)| {
+                let at = item.map_or_else(|| w.postgres.span(), |i| items[i].1.clone());
+                self.err(at, format!("{who}: `when`: {m}"))
+            })?;
+            if w.why.get_ref().trim().is_empty() {
+                return self.err(
+                    w.why.span(),
+                    format!(
+                        "{who}: `when`: empty `why` (expected why PostgreSQL {versions} plans this query differently)"
+                    ),
+                );
+            }
+            let checks = self.phase_checks(&who, [w.before, w.after, w.before_generic, w.after_generic])?;
+            if checks.is_empty() {
+                return self.err(span, format!(
+                    "{who}: `when` for PostgreSQL {versions} sets no expectation (expected at least one of `before`, `after`, `before-generic`, `after-generic`)"
+                ));
+            }
+            // Two entries that both replace the same expectation on one major would make the
+            // verdict depend on their order in the file.
+            for earlier in &when {
+                let shared = earlier.versions.overlap(&versions);
+                let both =
+                    checks.iter().find(|c| earlier.checks.iter().any(|e| e.phase == c.phase && e.mode == c.mode));
+                if let (Some(first), Some(c)) = (shared.first(), both) {
+                    return self.err(w.postgres.span(), format!(
+                        "{who}: `when` entries for PostgreSQL {} and {versions} both set `{}` on PostgreSQL {first} (expected each major's expectation set once)",
+                        earlier.versions,
+                        phase_key(c.phase, c.mode)
+                    ));
+                }
+            }
+            when.push(VersionChecks { versions, why: w.why.into_inner(), at: self.at(span), checks });
+        }
+        Ok(QuerySpec { name, at, sql, params, checks, when })
+    }
+
+    /// The expectations of the four phase keys, in the order `before`, `after`,
+    /// `before-generic`, `after-generic`.
+    fn phase_checks(&self, who: &str, raws: [Option<Spanned<RawPhase>>; 4]) -> Result<Vec<PhaseCheck>> {
+        let keys = [
+            (Phase::Before, PlanMode::Custom),
+            (Phase::After, PlanMode::Custom),
+            (Phase::Before, PlanMode::Generic),
+            (Phase::After, PlanMode::Generic),
+        ];
+        let mut checks = Vec::new();
+        for ((phase, mode), raw) in keys.into_iter().zip(raws) {
+            if let Some(p) = raw {
+                let (expect, budgets) = self.phase(who, phase, p.into_inner())?;
+                checks.push(PhaseCheck { phase, mode, expect, budgets });
+            }
+        }
+        Ok(checks)
+    }
+
+    fn param(&self, who: &str, raw: Spanned<RawParam>) -> Result<ParamSpec> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        match (raw.sample, raw.value) {
+            (Some(sample), None) => match sample.get_ref().split_once('.') {
+                Some((t, c)) if !t.is_empty() && !c.is_empty() && !c.contains('.') => Ok(ParamSpec::Sample {
+                    table: t.to_string(),
+                    column: c.to_string(),
+                    filter: raw.filter,
+                    at: self.at(sample.span()),
+                }),
+                _ => self.err(sample.span(), format!("{who}: invalid `sample` `{}` (expected `table.column`)", sample.get_ref())),
+            },
+            (None, Some(value)) if raw.filter.is_none() => Ok(ParamSpec::Value(value.into_inner())),
+            (None, Some(_)) => self.err(span, format!("{who}: `where` applies only to `sample` (expected `{{ sample = \"table.column\", where = \"...\" }}`)")),
+            _ => self.err(span, format!("{who}: a parameter needs exactly one of `sample` or `value` (expected `{{ sample = \"table.column\" }}` or `{{ value = 42 }}`)")),
+        }
+    }
+}
+
+/// The `$N` placeholders a query uses, found with a real SQL tokenizer so that `$1` inside a
+/// string or a comment does not count.
+pub fn placeholders(sql: &str) -> std::result::Result<BTreeSet<usize>, String> {
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
+        .tokenize()
+        .map_err(|e| format!("cannot read the SQL: {e} (expected a single SQL statement)"))?;
+    let mut found = BTreeSet::new();
+    for token in tokens {
+        if let Token::Placeholder(p) = token {
+            if let Some(n) = p.strip_prefix('$').and_then(|n| n.parse::<usize>().ok()) {
+                if n == 0 {
+                    return Err("`$0` is not a placeholder (expected `$1`, `$2`, ...)".into());
+                }
+                found.insert(n);
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::section::expectations::{Budgets, PlanExpectation};
+
+    fn check(phase: Phase, mode: PlanMode, pattern: &str) -> PhaseCheck {
+        let expect = PlanExpectation { must: vec![pattern.parse().expect("a valid pattern")], ..Default::default() };
+        PhaseCheck { phase, mode, expect, budgets: Budgets::default() }
+    }
+
+    fn when(versions: &str, checks: Vec<PhaseCheck>) -> VersionChecks {
+        VersionChecks {
+            versions: VersionSet::parse(&[versions.to_string()]).expect("valid versions"),
+            why: "a reason".into(),
+            at: Location::default(),
+            checks,
+        }
+    }
+
+    fn query() -> QuerySpec {
+        QuerySpec {
+            name: "q".into(),
+            at: Location::default(),
+            sql: "SELECT 1".into(),
+            params: Vec::new(),
+            checks: vec![
+                check(Phase::Before, PlanMode::Custom, "seq-scan on t"),
+                check(Phase::After, PlanMode::Custom, "index ix_new"),
+            ],
+            when: vec![
+                when("<= 17", vec![check(Phase::After, PlanMode::Custom, "seq-scan on t")]),
+                when("13", vec![check(Phase::After, PlanMode::Generic, "bitmap-heap-scan on t")]),
+            ],
+        }
+    }
+
+    fn patterns(checks: &[&PhaseCheck]) -> Vec<String> {
+        checks.iter().map(|c| format!("{}{:?}: {}", c.phase.as_str(), c.mode, c.expect.must[0])).collect()
+    }
+
+    #[test]
+    fn a_matching_entry_replaces_only_the_phase_it_sets() {
+        let q = query();
+        let (checks, applied) = q.checks_for(Some(15));
+        assert_eq!(patterns(&checks), ["beforeCustom: seq-scan on t", "afterCustom: seq-scan on t"]);
+        assert_eq!(applied.len(), 1);
+    }
+
+    #[test]
+    fn other_majors_and_an_unknown_server_keep_the_query_s_own() {
+        let q = query();
+        for major in [Some(18), None] {
+            let (checks, applied) = q.checks_for(major);
+            assert_eq!(patterns(&checks), ["beforeCustom: seq-scan on t", "afterCustom: index ix_new"], "{major:?}");
+            assert!(applied.is_empty());
+        }
+    }
+
+    #[test]
+    fn entries_for_different_phases_combine_and_ask_for_the_generic_plan() {
+        let q = query();
+        let (checks, applied) = q.checks_for(Some(13));
+        assert_eq!(applied.len(), 2);
+        assert_eq!(checks.len(), 3);
+        assert_eq!(q.modes(Phase::After, Some(13)), [PlanMode::Custom, PlanMode::Generic]);
+        assert_eq!(q.modes(Phase::After, Some(15)), [PlanMode::Custom]);
+    }
+}

@@ -1,0 +1,117 @@
+//! `[tables.NAME]`: how many rows a table gets and the generator of each of its columns, and
+//! the order tables are seeded in (a referenced table before the tables that point at it). One
+//! column's keys are `column`'s; making the rows is the seed stage's business.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::column::{ColumnSpec, GenKind, RawColumn};
+use crate::scenario::error::{Location, ScenarioError};
+use crate::scenario::validate::{Result, Validator};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTable {
+    pub rows: Spanned<i64>,
+    #[serde(default)]
+    pub columns: BTreeMap<Spanned<String>, Spanned<RawColumn>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableSpec {
+    pub name: String,
+    pub at: Location,
+    pub rows: u64,
+    pub columns: Vec<ColumnEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnEntry {
+    pub spec: ColumnSpec,
+    pub at: Location,
+}
+
+impl Validator<'_> {
+    pub(crate) fn tables(&self, raw: BTreeMap<Spanned<String>, Spanned<RawTable>>) -> Result<Vec<TableSpec>> {
+        let mut tables = Vec::new();
+        for (name, table) in raw {
+            let at = self.at(name.span());
+            let table_name = name.into_inner();
+            check_identifier(&table_name).or_else(|m| self.err(table.span(), m))?;
+            let table = table.into_inner();
+            let rows = *table.rows.get_ref();
+            if !(0..=1_000_000_000).contains(&rows) {
+                return self.err(
+                    table.rows.span(),
+                    format!("invalid `rows` `{rows}` for table `{table_name}` (expected 0 to 1000000000)"),
+                );
+            }
+            let mut columns = Vec::new();
+            for (col, spec) in table.columns {
+                let col_at = self.at(col.span());
+                let col_name = col.into_inner();
+                check_identifier(&col_name).or_else(|m| self.err(spec.span(), m))?;
+                let spec = self.column(&table_name, col_name, spec)?;
+                columns.push(ColumnEntry { spec, at: col_at });
+            }
+            tables.push(TableSpec { name: table_name, at, rows: rows as u64, columns });
+        }
+        self.seeding_order(tables)
+    }
+
+    /// Orders tables so that every referenced table comes first; a cycle is an error.
+    fn seeding_order(&self, mut pending: Vec<TableSpec>) -> Result<Vec<TableSpec>> {
+        let names: BTreeSet<String> = pending.iter().map(|t| t.name.clone()).collect();
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        let mut ordered = Vec::new();
+        while !pending.is_empty() {
+            let ready = pending.iter().position(|t| {
+                t.columns.iter().all(|c| match &c.spec.gen {
+                    GenKind::Ref { table, .. } => table == &t.name || !names.contains(table) || done.contains(table),
+                    _ => true,
+                })
+            });
+            match ready {
+                Some(i) => {
+                    let t = pending.remove(i);
+                    if let Some(c) =
+                        t.columns.iter().find(|c| matches!(&c.spec.gen, GenKind::Ref { table, .. } if table == &t.name))
+                    {
+                        return Err(ScenarioError::Invalid {
+                            path: self.src.path.clone(),
+                            at: c.at,
+                            message: format!(
+                                "column `{}.{}` references its own table (expected a reference to another table)",
+                                t.name, c.spec.name
+                            ),
+                        });
+                    }
+                    done.insert(t.name.clone());
+                    ordered.push(t);
+                }
+                None => {
+                    let t = &pending[0];
+                    return Err(ScenarioError::Invalid {
+                        path: self.src.path.clone(),
+                        at: t.at,
+                        message: format!(
+                            "tables {} reference each other in a cycle (expected references that can be seeded parents first)",
+                            pending.iter().map(|t| format!("`{}`", t.name)).collect::<Vec<_>>().join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(ordered)
+    }
+}
+
+/// Table and column names are quoted when used in SQL; they must still be plain names.
+fn check_identifier(name: &str) -> std::result::Result<(), String> {
+    if name.is_empty() || name.len() > 63 || name.contains('"') || name.contains('\0') {
+        return Err(format!("invalid name `{name}` (expected a PostgreSQL identifier of 1 to 63 bytes without `\"`)"));
+    }
+    Ok(())
+}
