@@ -116,3 +116,70 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     let key: String = text[offset..line_end].chars().take_while(|c| is_key_char(*c)).collect();
     (!key.is_empty()).then_some(key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::validate::testing::describe;
+
+    /// The message toml and serde give for `text`, reshaped.
+    fn message(text: &str) -> String {
+        let path = std::path::Path::new("s.toml");
+        match parse(&SourceFile::new(path, text.to_string())) {
+            Ok(_) => "no error".into(),
+            Err(e) => describe(&e, path),
+        }
+    }
+
+    #[test]
+    fn toml_and_serde_messages_read_like_the_validator_s() {
+        let db = "name = \"t\"\n[database]\nmigrations = \".\"\nunder-test = \"x\"\n";
+        let cases = [
+            ("an integer as a string", "[tables.t]\nrows = \"ten\"", "6:8: `rows`: invalid value string \"ten\" (expected an integer)"),
+            ("a float as a string", "[tables.t]\nrows = 1\ncolumns.a = { gen = \"int\", null-fraction = \"x\" }", "7:44: `null-fraction`: invalid value string \"x\" (expected a number)"),
+            ("a boolean as a string", "[migration]\nreversible = \"yes\"", "6:14: `reversible`: invalid value string \"yes\" (expected `true` or `false`)"),
+            ("a table as a number", "[tables]\nt = 1", "6:5: `t`: invalid value integer `1` (expected a table like `{ ... }` of Table)"),
+            ("a table as a string", "[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n[queries.after]\nlatency = \"2ms\"", "9:11: `latency`: invalid value string \"2ms\" (expected a table like `{ ... }` of Latency)"),
+            ("a missing key", "[tables.t]\ncolumns.a = { gen = \"int\" }", "5:1: missing required key `rows`"),
+            ("an unknown key, two expected", "[tables.t]\nrows = 1\nrowz = 2", "7:1: unknown key `rowz` (expected `rows` or `columns`)"),
+            (
+                "an unknown key, several expected",
+                "[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n[queries.after]\nmax-buffer = 3",
+                "9:1: unknown key `max-buffer` (expected one of `plan`, `no`, `max-rows-removed`, `max-buffers`, `max-heap-fetches`, `max-rows-examined`, `latency`, `speedup`, `claimed-speedup`)",
+            ),
+            ("a duplicate key", "[tables.t]\nrows = 1\nrows = 2", "7:1: `rows`: duplicate key"),
+            ("broken TOML", "[tables.t\nrows = 1", "5:10: unclosed table, expected `]`"),
+            ("a list item of the wrong type", "[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n[queries.before]\nplan = [\"seq-scan\", 1]", "9:21: `1`: invalid value integer `1` (expected a string)"),
+            ("a string or a list", "[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n[queries.before]\nplan = 1", "9:8: `plan`: invalid value integer `1` (expected a string or a list of strings)"),
+            ("a list as a table", "[queries]\nname = \"q\"", "5:1: invalid value map (expected a sequence)"),
+            (
+                "a top-level key written under a table is that table's",
+                "seed = 1",
+                "5:1: unknown key `seed` (expected one of `postgres`, `schema`, `migrations`, `under-test`, `tool-timeout`, `transaction`, `tool`, `app`, `up-command`, `down-command`, `sql-command`, `previous`)",
+            ),
+        ];
+        for (name, extra, expected) in cases {
+            assert_eq!(message(&format!("{db}{extra}")), expected, "{name}");
+        }
+        assert_eq!(message("[database]\nmigrations = \".\"\nunder-test = \"x\""), "1:1: missing required key `name`");
+        assert_eq!(message("name = \"t\""), "1:1: missing required key `database`");
+        assert_eq!(
+            message(&db.replace("name = \"t\"\n", "name = \"t\"\nseed = 1.5\n")),
+            "2:8: `seed`: invalid value floating point `1.5` (expected an integer)"
+        );
+    }
+
+    #[test]
+    fn the_key_is_found_before_its_value_or_at_the_offset() {
+        let cases = [
+            ("a key before `=`", "rows = \"ten\"", 7, Some("rows")),
+            ("a dotted key", "columns.a = 1", 12, Some("columns.a")),
+            ("a quoted key", "\"a-b\" = 1", 8, Some("\"a-b\"")),
+            ("the key at the offset", "rowz = 2", 0, Some("rowz")),
+            ("no key", "[tables", 7, None),
+        ];
+        for (name, text, offset, expected) in cases {
+            assert_eq!(key_at(text, offset).as_deref(), expected, "{name}");
+        }
+    }
+}

@@ -144,3 +144,123 @@ impl Validator<'_> {
         })
     }
 }
+
+/// What the section tests share: a section read from a snippet of TOML and validated alone.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use serde::de::DeserializeOwned;
+    use toml::Spanned;
+
+    use super::{Result, Validator};
+    use crate::scenario::{ScenarioError, SourceFile};
+
+    /// Reads the value of `key` in `text` as a section's raw struct `T` and validates it with
+    /// `validate`, as a file at `path` would have it (relative paths resolve against its
+    /// folder): the model, or the error as `line:col: message`, the folder written `DIR`.
+    pub(crate) fn section<T: DeserializeOwned, M>(
+        path: &Path,
+        text: &str,
+        key: &str,
+        validate: impl FnOnce(&Validator<'_>, Spanned<T>) -> Result<M>,
+    ) -> std::result::Result<M, String> {
+        let src = SourceFile::new(path, text.to_string());
+        let mut doc: BTreeMap<String, Spanned<T>> =
+            toml::from_str(text).map_err(|e| format!("the test's TOML does not read: {e}"))?;
+        let raw = doc.remove(key).ok_or_else(|| format!("the test's TOML has no `{key}`"))?;
+        validate(&Validator { src: &src }, raw).map_err(|e| describe(&e, path))
+    }
+
+    /// `line:col: message` of an error in a file at `path`, its folder written `DIR`.
+    pub(crate) fn describe(e: &ScenarioError, path: &Path) -> String {
+        match e {
+            ScenarioError::Invalid { at, message, .. } => {
+                let dir = path.parent().map(|d| d.display().to_string()).unwrap_or_default();
+                let message = if dir.is_empty() { message.clone() } else { message.replace(&dir, "DIR") };
+                format!("{at}: {message}")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::describe;
+    use crate::scenario::{parse, Scenario, SourceFile};
+
+    /// `text` as a scenario file in a folder holding `m/` (SQL migrations), `alembic/` (an
+    /// Alembic project) and `down.sql`.
+    fn scenario(text: &str) -> std::result::Result<Scenario, String> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        for folder in ["m", "alembic"] {
+            std::fs::create_dir(dir.path().join(folder)).expect("a folder");
+        }
+        for file in ["alembic/alembic.ini", "down.sql"] {
+            std::fs::write(dir.path().join(file), "").expect("a file");
+        }
+        let path = dir.path().join("s.toml");
+        parse(&SourceFile::new(&path, text.to_string())).map_err(|e| describe(&e, &path))
+    }
+
+    /// A scenario of SQL migrations in `m/`, then `extra` from line 5 on.
+    fn with(extra: &str) -> std::result::Result<Scenario, String> {
+        scenario(&format!("name = \"t\"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"\n{extra}"))
+    }
+
+    const QUERY: &str = "[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n";
+
+    #[test]
+    fn top_level_keys_are_read() {
+        let s = scenario(
+            "name = \"t\"\nseed = 42\ndescription = \"d\"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"",
+        )
+        .expect("a valid scenario");
+        assert_eq!((s.name.as_str(), s.seed, s.description.as_str()), ("t", 42, "d"));
+        let s = with("").expect("the least scenario");
+        assert_eq!((s.seed, s.description.as_str(), s.queries.len(), s.tables.len(), s.matrix.len()), (0, "", 0, 0, 0));
+        assert!(s.load.is_none() && s.indexes.is_empty());
+        let fails =
+            with(&format!("{QUERY}[queries.before]\nplan = \"seq-scan\"\n[migration]\nexpect-error = \"boom\""));
+        assert!(fails.is_ok(), "a migration expected to fail may have `before` expectations: {fails:?}");
+    }
+
+    #[test]
+    fn checks_across_sections_say_what_was_expected() {
+        let cases = [
+            ("an empty name", "name = \" \"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"".to_string(), "1:8: empty scenario `name` (expected a short kebab-case name)"),
+            ("a seed below 0", "name = \"t\"\nseed = -1\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"".into(), "2:8: invalid `seed` `-1` (expected an integer >= 0)"),
+            ("two queries of one name", format!("name = \"t\"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"\n{QUERY}{QUERY}"), "9:8: duplicate query name `q` (expected each query to have its own name)"),
+            (
+                "after expectations on a migration that fails",
+                format!("name = \"t\"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"\n{QUERY}[queries.after]\nplan = \"seq-scan\"\n[migration]\nexpect-error = \"boom\""),
+                "6:8: query `q` has `after` expectations, but `expect-error` says the migration fails (expected only `before` expectations; check the fixed migration in a scenario of its own)",
+            ),
+            (
+                "and in a when entry",
+                format!("name = \"t\"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"\n{QUERY}[[queries.when]]\npostgres = \"16\"\nwhy = \"w\"\nafter = {{ plan = \"seq-scan\" }}\n[migration]\nexpect-error = \"boom\""),
+                "6:8: query `q` has `after` expectations, but `expect-error` says the migration fails (expected only `before` expectations; check the fixed migration in a scenario of its own)",
+            ),
+            (
+                "an index twice, names trimmed",
+                "name = \"t\"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"\n[[indexes]]\nname = \"i\"\n[[indexes]]\nname = \" i \"".into(),
+                "8:8: duplicate `[[indexes]]` entry `i` (expected each index once)",
+            ),
+            (
+                "indexes on a migration that fails",
+                "name = \"t\"\n[database]\nmigrations = \"m\"\nunder-test = \"001_x\"\n[[indexes]]\nname = \"i\"\n[migration]\nexpect-error = \"boom\"".into(),
+                "6:8: index `i` is described under `[[indexes]]`, but `expect-error` says the migration fails (expected no `[[indexes]]`: they are checked after a migration that applied)",
+            ),
+            (
+                "a SQL down file beside a tool",
+                "name = \"t\"\n[database]\nmigrations = \"alembic\"\nunder-test = \"001_x\"\ntool = \"alembic\"\n[migration]\nreversible = true\ndown = \"down.sql\"".into(),
+                "8:8: migration: `down` names a SQL file, but `alembic` runs the migrations (expected no `down`: the tool's own down step runs, and it keeps the tool's record of what is applied)",
+            ),
+        ];
+        for (name, text, expected) in cases {
+            assert_eq!(scenario(&text).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
+    }
+}

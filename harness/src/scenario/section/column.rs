@@ -305,3 +305,109 @@ fn generator_keys(raw: &RawColumn, whole: &Range<usize>) -> Vec<(&'static str, R
     .filter_map(|(k, s)| s.map(|s| (k, s)))
     .collect()
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::validate::testing::section;
+
+    /// Column `t.a` written as `spec` (an inline table), validated; errors are on line 1, the
+    /// spec starting at column 5.
+    pub(crate) fn column(spec: &str) -> std::result::Result<ColumnSpec, String> {
+        section(Path::new("s.toml"), &format!("a = {spec}"), "a", |v, raw| v.column("t", "a".into(), raw))
+    }
+
+    #[test]
+    fn sources_other_than_gen_validate_into_their_kind() {
+        let cases = [
+            (
+                "one-of without weights weighs each value 1",
+                "{ one-of = [\"a\", \"b\"] }",
+                GenKind::OneOf {
+                    values: vec![Literal::Text("a".into()), Literal::Text("b".into())],
+                    weights: vec![1, 1],
+                },
+            ),
+            (
+                "one-of of mixed values with weights",
+                "{ one-of = [\"a\", 1, 1.5, true], weights = [1, 2, 3, 4294967295] }",
+                GenKind::OneOf {
+                    values: vec![Literal::Text("a".into()), Literal::Int(1), Literal::Float(1.5), Literal::Bool(true)],
+                    weights: vec![1, 2, 3, u32::MAX],
+                },
+            ),
+            (
+                "references",
+                "{ references = \"users.id\" }",
+                GenKind::Ref { table: "users".into(), column: "id".into() },
+            ),
+        ];
+        for (name, spec, expected) in cases {
+            assert_eq!(column(spec).map(|c| c.gen), Ok(expected), "{name}");
+        }
+    }
+
+    #[test]
+    fn modifiers_default_to_none_and_take_what_is_written() {
+        type Modifiers = (f64, bool, Option<u64>, Option<f64>);
+        let cases: &[(&str, &str, Modifiers)] = &[
+            ("defaults", "{ gen = \"int\" }", (0.0, false, None, None)),
+            (
+                "null-fraction and unique",
+                "{ gen = \"int\", unique = true, null-fraction = 1 }",
+                (1.0, true, None, None),
+            ),
+            ("a skewed pool", "{ gen = \"word\", distinct = 40, skew = 1.1 }", (0.0, false, Some(40), Some(1.1))),
+            ("the largest pool", "{ gen = \"word\", distinct = 10000000 }", (0.0, false, Some(10_000_000), None)),
+            ("skew over a reference", "{ references = \"x.y\", skew = 0 }", (0.0, false, None, Some(0.0))),
+            (
+                "a pool of references",
+                "{ references = \"x.y\", distinct = 3, skew = 10 }",
+                (0.0, false, Some(3), Some(10.0)),
+            ),
+        ];
+        for (name, spec, expected) in cases {
+            let c = column(spec).unwrap_or_else(|m| panic!("{name}: {m}"));
+            assert_eq!((c.null_fraction, c.unique, c.distinct, c.skew), *expected, "{name}");
+            assert_eq!(c.name, "a", "{name}");
+        }
+    }
+
+    #[test]
+    fn invalid_columns_say_what_was_expected() {
+        let sources = "(generators: `uuid`, `sha256-hex`, `token`, `first-name`, `last-name`, `name`, `email`, `word`, `sentence`, `company`, `int`, `float`, `sequence`, `timestamp`, `bool` (or `one-of = [...]`, or `references = \"table.column\"`))";
+        let cases = [
+            ("no source", "{ null-fraction = 0.1 }", format!("1:5: column `t.a`: expected exactly one of `gen`, `one-of` or `references` {sources}")),
+            ("two sources", "{ gen = \"int\", one-of = [1] }", format!("1:5: column `t.a`: expected exactly one of `gen`, `one-of` or `references` {sources}")),
+            ("three sources", "{ gen = \"int\", one-of = [1], references = \"x.y\" }", format!("1:5: column `t.a`: expected exactly one of `gen`, `one-of` or `references` {sources}")),
+            ("empty one-of", "{ one-of = [] }", "1:16: column `t.a`: empty `one-of` (expected at least one value)".into()),
+            ("fewer weights than values", "{ one-of = [1, 2], weights = [1] }", "1:34: column `t.a`: 1 weights for 2 values (expected one weight per `one-of` value)".into()),
+            ("a weight of 0", "{ one-of = [1, 2], weights = [1, 0] }", "1:34: column `t.a`: invalid weight `0` (expected integers from 1 to 4294967295)".into()),
+            ("a negative weight", "{ one-of = [1, 2], weights = [1, -3] }", "1:34: column `t.a`: invalid weight `-3` (expected integers from 1 to 4294967295)".into()),
+            ("a weight past u32", "{ one-of = [1, 2], weights = [1, 4294967296] }", "1:34: column `t.a`: invalid weight `4294967296` (expected integers from 1 to 4294967295)".into()),
+            ("a generator key on one-of", "{ one-of = [1, 2], min = 1 }", "1:30: column `t.a`: `min` does not apply to `one-of` (expected only `weights`)".into()),
+            ("references without a dot", "{ references = \"xy\" }", "1:20: column `t.a`: invalid `references` `xy` (expected `table.column`)".into()),
+            ("references with two dots", "{ references = \"x.y.z\" }", "1:20: column `t.a`: invalid `references` `x.y.z` (expected `table.column`)".into()),
+            ("references without a table", "{ references = \".y\" }", "1:20: column `t.a`: invalid `references` `.y` (expected `table.column`)".into()),
+            ("a generator key on references", "{ references = \"x.y\", min = 1 }", "1:33: column `t.a`: `min` does not apply to `references` (expected only the common keys `null-fraction`, `unique`, `distinct`, `skew`)".into()),
+            ("prefix on references points at the column", "{ references = \"x.y\", prefix = \"p\" }", "1:5: column `t.a`: `prefix` does not apply to `references` (expected only the common keys `null-fraction`, `unique`, `distinct`, `skew`)".into()),
+            ("null-fraction above 1", "{ gen = \"int\", null-fraction = 2 }", "1:36: column `t.a`: invalid `null-fraction` `2` (expected a fraction from 0.0 to 1.0)".into()),
+            ("null-fraction below 0", "{ gen = \"int\", null-fraction = -0.1 }", "1:36: column `t.a`: invalid `null-fraction` `-0.1` (expected a fraction from 0.0 to 1.0)".into()),
+            ("a pool of 0", "{ gen = \"int\", distinct = 0 }", "1:31: column `t.a`: invalid `distinct` `0` (expected a count from 1 to 10000000)".into()),
+            ("a pool too large", "{ gen = \"int\", distinct = 10000001 }", "1:31: column `t.a`: invalid `distinct` `10000001` (expected a count from 1 to 10000000)".into()),
+            ("a pool of a sequence", "{ gen = \"sequence\", distinct = 5 }", "1:36: column `t.a`: `distinct` does not apply to this generator (expected it only on generators with an open range of values)".into()),
+            ("a pool of one-of", "{ one-of = [1], distinct = 5 }", "1:32: column `t.a`: `distinct` does not apply to this generator (expected it only on generators with an open range of values)".into()),
+            ("a pool of bool", "{ gen = \"bool\", distinct = 2 }", "1:32: column `t.a`: `distinct` does not apply to this generator (expected it only on generators with an open range of values)".into()),
+            ("unique and skew", "{ gen = \"int\", unique = true, skew = 1.0 }", "1:5: column `t.a`: `unique` and `skew` contradict each other (expected one of them)".into()),
+            ("unique and distinct", "{ gen = \"int\", unique = true, distinct = 4 }", "1:5: column `t.a`: `unique` and `distinct` contradict each other (expected one of them)".into()),
+            ("skew above 10", "{ gen = \"int\", distinct = 4, skew = 11 }", "1:41: column `t.a`: invalid `skew` `11` (expected a Zipf exponent from 0 to 10, e.g. 1.1)".into()),
+            ("skew below 0", "{ gen = \"int\", distinct = 4, skew = -1 }", "1:41: column `t.a`: invalid `skew` `-1` (expected a Zipf exponent from 0 to 10, e.g. 1.1)".into()),
+            ("skew without a pool", "{ gen = \"int\", skew = 1 }", "1:27: column `t.a`: `skew` needs a pool to skew over (expected `distinct = N` or `references`)".into()),
+        ];
+        for (name, spec, expected) in cases {
+            assert_eq!(column(spec).map(|_| ()), Err(expected), "{name}");
+        }
+    }
+}

@@ -15,6 +15,7 @@ use crate::scenario::error::Location;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::{OneOrMany, Version};
 
+/// `[database]`: where the schema and the migrations are, and which migration is under test.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawDatabase {
@@ -43,6 +44,7 @@ pub struct RawDatabase {
     pub previous: Option<Spanned<String>>,
 }
 
+/// `[database]`, validated: paths resolved against the scenario file's folder and checked.
 #[derive(Debug, Clone)]
 pub struct DatabaseSpec {
     /// The PostgreSQL major version the scenario is written for, if it says.
@@ -141,5 +143,136 @@ impl Validator<'_> {
             }),
         };
         Ok(DatabaseSpec { postgres, schema, migrations, under_test, under_test_at, transaction, tool, tool_timeout })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::scenario::validate::testing::section;
+
+    /// `[database]` of a scenario file in a folder holding `m/` (SQL migrations), `schema.sql`,
+    /// `alembic/alembic.ini` and `django/manage.py`; `keys` follow `migrations` and
+    /// `under-test`, from line 4 on, unless they set those themselves.
+    pub(crate) fn database(keys: &str) -> std::result::Result<DatabaseSpec, String> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        for folder in ["m", "alembic", "django"] {
+            std::fs::create_dir(dir.path().join(folder)).expect("a folder");
+        }
+        for file in ["schema.sql", "m/001_x.sql", "alembic/alembic.ini", "django/manage.py"] {
+            std::fs::write(dir.path().join(file), "").expect("a file");
+        }
+        let text = if keys.contains("migrations =") {
+            format!("[database]\n{keys}")
+        } else {
+            format!("[database]\nmigrations = \"m\"\nunder-test = \"001_x\"\n{keys}")
+        };
+        section(&dir.path().join("s.toml"), &text, "database", |v, raw| {
+            let d = v.database(raw)?;
+            let schema = d.schema.iter().map(|p| strip(p, dir.path())).collect();
+            Ok(DatabaseSpec { schema, migrations: strip(&d.migrations, dir.path()), ..d })
+        })
+    }
+
+    /// `path` relative to the test's folder.
+    fn strip(path: &std::path::Path, dir: &std::path::Path) -> PathBuf {
+        path.strip_prefix(dir).map_or_else(|_| path.to_path_buf(), std::path::Path::to_path_buf)
+    }
+
+    #[test]
+    fn keys_are_read_into_the_model() {
+        let d = database("").expect("the required keys only");
+        assert_eq!(
+            (
+                d.postgres,
+                d.schema,
+                d.migrations,
+                d.under_test.as_str(),
+                d.under_test_at,
+                d.transaction,
+                d.tool,
+                d.tool_timeout
+            ),
+            (
+                None,
+                vec![],
+                PathBuf::from("m"),
+                "001_x",
+                Location { line: 3, col: 14 },
+                None,
+                None,
+                DEFAULT_TOOL_TIMEOUT
+            )
+        );
+        // Name, keys, and the major, schema files and transaction mode they give.
+        type Case =
+            (&'static str, &'static str, Option<&'static str>, &'static [&'static str], Option<TransactionMode>);
+        let cases: &[Case] = &[
+            ("a major as a string", "postgres = \"17\"", Some("17"), &[], None),
+            ("a major as an integer", "postgres = 13", Some("13"), &[], None),
+            ("a major with a leading zero", "postgres = \"016\"", Some("16"), &[], None),
+            ("one schema file", "schema = \"schema.sql\"", None, &["schema.sql"], None),
+            (
+                "schema files, `./` folded",
+                "schema = [\"schema.sql\", \"./schema.sql\"]",
+                None,
+                &["schema.sql", "schema.sql"],
+                None,
+            ),
+            ("per-file", "transaction = \"per-file\"", None, &[], Some(TransactionMode::PerFile)),
+            ("none", "transaction = \"none\"", None, &[], Some(TransactionMode::None)),
+        ];
+        for (name, keys, postgres, schema, transaction) in cases {
+            let d = database(keys).unwrap_or_else(|m| panic!("{name}: {m}"));
+            assert_eq!(d.postgres.as_deref(), *postgres, "{name}");
+            assert_eq!(d.schema, schema.iter().map(PathBuf::from).collect::<Vec<_>>(), "{name}");
+            assert_eq!(d.transaction, *transaction, "{name}");
+        }
+        let tool =
+            database("migrations = \"alembic\"\nunder-test = \"001_x\"\ntool = \"alembic\"\ntool-timeout = \"90s\"");
+        assert_eq!(tool.map(|d| (d.tool, d.tool_timeout)), Ok((Some(ToolSpec::Alembic), Duration::from_secs(90))));
+    }
+
+    #[test]
+    fn invalid_database_tables_say_what_was_expected() {
+        let cases = [
+            (
+                "tool-timeout without a tool",
+                "tool-timeout = \"1m\"",
+                "4:16: `tool-timeout` applies only to migrations a tool runs (expected `tool = \"alembic\"`, `\"django\"` or `\"command\"` beside it)",
+            ),
+            (
+                "tool-timeout not a duration",
+                "migrations = \"alembic\"\nunder-test = \"001_x\"\ntool = \"alembic\"\ntool-timeout = \"soon\"",
+                "5:16: `tool-timeout`: invalid duration `soon` (expected a duration like `250ms`, `1s` or `2m`)",
+            ),
+            ("postgres a word", "postgres = \"abc\"", "4:12: invalid `postgres` version `abc` (expected a major version like \"16\")"),
+            ("postgres below 10", "postgres = 9", "4:12: invalid `postgres` version `9` (expected a major version like \"16\")"),
+            ("postgres past 99", "postgres = \"100\"", "4:12: invalid `postgres` version `100` (expected a major version like \"16\")"),
+            ("a schema file missing", "schema = \"nope.sql\"", "4:10: schema file `nope.sql` not found (looked for `DIR/nope.sql`)"),
+            (
+                "the second schema file missing",
+                "schema = [\"schema.sql\", \"nope.sql\"]",
+                "4:25: schema file `nope.sql` not found (looked for `DIR/nope.sql`)",
+            ),
+            (
+                "the migrations folder missing",
+                "migrations = \"nope\"\nunder-test = \"001_x\"",
+                "2:14: migrations folder `nope` not found (looked for `DIR/nope`)",
+            ),
+            (
+                "migrations a file",
+                "migrations = \"schema.sql\"\nunder-test = \"001_x\"",
+                "2:14: migrations folder `schema.sql` not found (looked for `DIR/schema.sql`)",
+            ),
+            (
+                "transaction not a mode",
+                "transaction = \"tool\"",
+                "4:15: invalid `transaction` `tool` (expected `per-file` or `none`)",
+            ),
+        ];
+        for (name, keys, expected) in cases {
+            assert_eq!(database(keys).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
     }
 }

@@ -15,6 +15,7 @@ use crate::scenario::pattern::PlanPattern;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::OneOrMany;
 
+/// `before`, `after`, `before-generic` or `after-generic`: what one phase's plan must show.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawPhase {
@@ -38,6 +39,7 @@ pub struct RawPhase {
     pub claimed_speedup: Option<Spanned<String>>,
 }
 
+/// `latency = { … }`: timing budgets of a phase.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawLatency {
@@ -93,6 +95,7 @@ impl PlanMode {
     }
 }
 
+/// What one phase table expects, for its phase and plan mode.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhaseCheck {
     pub phase: Phase,
@@ -167,7 +170,26 @@ impl Budgets {
 }
 
 impl Validator<'_> {
-    pub(crate) fn phase(&self, who: &str, phase: Phase, raw: RawPhase) -> Result<(PlanExpectation, Budgets)> {
+    /// The expectations of the four phase keys, in the order `before`, `after`,
+    /// `before-generic`, `after-generic`.
+    pub(crate) fn phase_checks(&self, who: &str, raws: [Option<Spanned<RawPhase>>; 4]) -> Result<Vec<PhaseCheck>> {
+        let keys = [
+            (Phase::Before, PlanMode::Custom),
+            (Phase::After, PlanMode::Custom),
+            (Phase::Before, PlanMode::Generic),
+            (Phase::After, PlanMode::Generic),
+        ];
+        let mut checks = Vec::new();
+        for ((phase, mode), raw) in keys.into_iter().zip(raws) {
+            if let Some(p) = raw {
+                let (expect, budgets) = self.phase(who, phase, p.into_inner())?;
+                checks.push(PhaseCheck { phase, mode, expect, budgets });
+            }
+        }
+        Ok(checks)
+    }
+
+    fn phase(&self, who: &str, phase: Phase, raw: RawPhase) -> Result<(PlanExpectation, Budgets)> {
         let mut budgets = Budgets::default();
         for (value, target, key) in [
             (&raw.max_heap_fetches, &mut budgets.max_heap_fetches, "max-heap-fetches"),
@@ -276,7 +298,149 @@ fn parse_ratio(text: &str) -> std::result::Result<f64, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::scenario::validate::testing::section;
+
+    /// The phase table `[{key}]` of `keys`, validated as `phase` of query `q`.
+    fn phase(key: &str, phase: Phase, keys: &str) -> std::result::Result<(PlanExpectation, Budgets), String> {
+        let text = format!("[{key}]\n{keys}");
+        section(Path::new("s.toml"), &text, key, |v, raw: Spanned<RawPhase>| {
+            v.phase("query `q`", phase, raw.into_inner())
+        })
+    }
+
+    fn after(keys: &str) -> std::result::Result<(PlanExpectation, Budgets), String> {
+        phase("after", Phase::After, keys)
+    }
+
+    fn patterns(list: &[&str]) -> Vec<PlanPattern> {
+        list.iter().map(|p| p.parse().expect("a valid pattern")).collect()
+    }
+
+    #[test]
+    fn plan_expectations_are_read_into_patterns_and_counts() {
+        let cases = [
+            ("nothing", "", PlanExpectation::default()),
+            ("one pattern", "plan = \"index i\"", PlanExpectation { must: patterns(&["index i"]), ..Default::default() }),
+            (
+                "lists and counts",
+                "plan = [\"index i\", \"index-scan using i on t backward\"]\nno = \"sort\"\nmax-rows-removed = 10\nmax-buffers = 100.5",
+                PlanExpectation {
+                    must: patterns(&["index i", "index-scan using i on t backward"]),
+                    must_not: patterns(&["sort"]),
+                    max_rows_removed_by_filter: Some(10.0),
+                    max_shared_blocks: Some(100.5),
+                },
+            ),
+        ];
+        for (name, keys, expected) in cases {
+            assert_eq!(after(keys).map(|(e, _)| e), Ok(expected), "{name}");
+        }
+    }
+
+    #[test]
+    fn budgets_are_read_with_their_measure() {
+        let ms = Duration::from_millis;
+        let cases = [
+            ("none", "", Budgets::default()),
+            (
+                "every budget",
+                "max-heap-fetches = 0\nmax-rows-examined = 5\nlatency = { measure = \"server\", p50 = \"1ms\", p95 = \"2ms\", max = \"1.5s\", planning = \"250us\" }\nspeedup = \"2.5x\"\nclaimed-speedup = \" 10 x \"",
+                Budgets {
+                    measure: Measure::Server,
+                    latency: vec![(Statistic::P50, ms(1)), (Statistic::P95, ms(2)), (Statistic::Max, ms(1500))],
+                    planning: Some(Duration::from_micros(250)),
+                    speedup: Some(2.5),
+                    claimed_speedup: Some(10.0),
+                    max_heap_fetches: Some(0.0),
+                    max_rows_examined: Some(5.0),
+                },
+            ),
+            (
+                "the client's round trip by default",
+                "latency = { max = \"2m\" }",
+                Budgets { latency: vec![(Statistic::Max, ms(120_000))], ..Budgets::default() },
+            ),
+            (
+                "planning alone",
+                "latency = { measure = \"client\", planning = \"1ms\" }",
+                Budgets { planning: Some(ms(1)), ..Budgets::default() },
+            ),
+        ];
+        for (name, keys, expected) in cases {
+            assert_eq!(after(keys).map(|(_, b)| b), Ok(expected), "{name}");
+        }
+        let before = phase("before", Phase::Before, "latency = { p95 = \"3ms\" }").map(|(_, b)| b.latency);
+        assert_eq!(before, Ok(vec![(Statistic::P95, ms(3))]), "a latency budget before the migration");
+    }
+
+    #[test]
+    fn invalid_phase_tables_say_what_was_expected() {
+        let forms = "expected `index NAME` (any index scan using that index), or a node kind such as `seq-scan`, `index-scan`, `index-only-scan`, `bitmap-index-scan`, `bitmap-heap-scan`, `sort`, `hash-join` or `nested-loop` (kebab-case, or as PostgreSQL prints it: `Index Only Scan`), optionally followed by `using INDEX` (index scans), `on TABLE` (scans) and `backward` or `forward` (index scans and index-only scans)";
+        let cases = [
+            ("after", "max-heap-fetches = -1", "2:20: query `q`: invalid `max-heap-fetches` `-1` (expected a count >= 0)".to_string()),
+            ("before", "max-rows-examined = nan", "2:21: query `q`: invalid `max-rows-examined` `NaN` (expected a count >= 0)".into()),
+            ("after", "max-rows-removed = -2.5", "2:20: query `q`: invalid `max-rows-removed` `-2.5` (expected a count >= 0)".into()),
+            ("after-generic", "max-buffers = nan", "2:15: query `q`: invalid `max-buffers` `NaN` (expected a count >= 0)".into()),
+            ("after", "latency = { measure = \"wall\", p50 = \"1ms\" }", "2:23: query `q`: invalid `measure` `wall` (expected `client` or `server`)".into()),
+            ("after", "latency = { p50 = \"1\" }", "2:19: query `q`: `p50`: invalid duration `1` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("after", "latency = { p95 = \"fast\" }", "2:19: query `q`: `p95`: invalid duration `fast` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("before", "latency = { max = \"1 parsec\" }", "2:19: query `q`: `max`: invalid duration `1 parsec` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("after", "latency = { planning = \"x\" }", "2:24: query `q`: `planning`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("after", "latency = { measure = \"server\" }", "2:11: query `q`: empty `latency` (expected at least one of `p50`, `p95`, `max`, `planning`)".into()),
+            ("after", "latency = {}", "2:11: query `q`: empty `latency` (expected at least one of `p50`, `p95`, `max`, `planning`)".into()),
+            ("before", "speedup = \"2x\"", "2:11: query `q`: `speedup` applies only after the migration (expected it in `after` or `after-generic`)".into()),
+            ("before-generic", "claimed-speedup = \"2x\"", "2:19: query `q`: `claimed-speedup` applies only after the migration (expected it in `after` or `after-generic`)".into()),
+            ("after", "speedup = \"2\"", "2:11: query `q`: `speedup`: invalid ratio `2` (expected a factor like `10x`)".into()),
+            ("after", "speedup = \"0x\"", "2:11: query `q`: `speedup`: invalid ratio `0x` (expected a factor like `10x`)".into()),
+            ("after-generic", "claimed-speedup = \"fast\"", "2:19: query `q`: `claimed-speedup`: invalid ratio `fast` (expected a factor like `10x`)".into()),
+            ("after", "plan = \"index-scna\"", "2:8: query `q`: invalid plan pattern `index-scna`: unknown node kind `index-scna` (did you mean `index-scan`?)".into()),
+            (
+                "after",
+                "plan = [\"seq-scan\", \"index-scan backward forward\"]",
+                format!("2:21: query `q`: invalid plan pattern `index-scan backward forward`: `backward/forward` is given twice; {forms}"),
+            ),
+            (
+                "before",
+                "no = \"sort using x\"",
+                format!("2:6: query `q`: invalid plan pattern `sort using x`: `using` applies only to index scans, not to `sort`; {forms}"),
+            ),
+        ];
+        for (key, keys, expected) in cases {
+            let p = if key.starts_with("before") { Phase::Before } else { Phase::After };
+            assert_eq!(phase(key, p, keys).map(|_| ()), Err(expected), "{key}: {keys}");
+        }
+    }
+
+    #[test]
+    fn the_four_phase_keys_become_checks_in_their_order() {
+        let text = "[q]\nafter-generic = { plan = \"sort\" }\nbefore = { plan = \"seq-scan\" }";
+        #[derive(Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        struct Q {
+            before: Option<Spanned<RawPhase>>,
+            after: Option<Spanned<RawPhase>>,
+            before_generic: Option<Spanned<RawPhase>>,
+            after_generic: Option<Spanned<RawPhase>>,
+        }
+        let checks = section(Path::new("s.toml"), text, "q", |v, q: Spanned<Q>| {
+            let q = q.into_inner();
+            v.phase_checks("query `q`", [q.before, q.after, q.before_generic, q.after_generic])
+        })
+        .expect("valid phases");
+        let keys: Vec<String> = checks.iter().map(|c| phase_key(c.phase, c.mode)).collect();
+        assert_eq!(keys, ["before", "after-generic"]);
+    }
+
+    #[test]
+    fn ratios() {
+        let cases = [("10x", Ok(10.0)), (" 2.5 x ", Ok(2.5)), ("10", Err(())), ("-1x", Err(())), ("infx", Err(()))];
+        for (text, expected) in cases {
+            assert_eq!(parse_ratio(text).map_err(|_| ()), expected, "{text}");
+        }
+    }
 
     #[test]
     fn expectations_default_to_nothing_expected() {

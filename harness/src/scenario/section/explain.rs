@@ -101,3 +101,90 @@ impl Validator<'_> {
         Ok(n as u32)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::validate::testing::section;
+
+    /// The `[explain]` table of `keys`, validated.
+    fn explain(keys: &str) -> std::result::Result<ExplainSpec, String> {
+        section(Path::new("s.toml"), &format!("[explain]\n{keys}"), "explain", |v, raw| v.explain(Some(raw)))
+    }
+
+    #[test]
+    fn counts_default_and_take_what_is_written() {
+        let cases = [
+            ("defaults", "", (2, 10, 30, 2)),
+            ("every count", "warmup = 0\nruns = 3\nsamples = 5\nmax-repeats = 0", (0, 3, 5, 0)),
+            (
+                "the highest counts",
+                "warmup = 10000\nruns = 10000\nsamples = 10000\nmax-repeats = 10000",
+                (10000, 10000, 10000, 10000),
+            ),
+        ];
+        for (name, keys, expected) in cases {
+            let e = explain(keys).unwrap_or_else(|m| panic!("{name}: {m}"));
+            assert_eq!((e.warmup, e.runs, e.samples, e.max_repeats), expected, "{name}");
+        }
+        assert_eq!(
+            section(Path::new("s.toml"), "x = 1", "x", |v, _: Spanned<i64>| v.explain(None)).map(|e| e.runs),
+            Ok(10),
+            "no [explain] at all"
+        );
+    }
+
+    #[test]
+    fn settings_merge_over_the_pinned_defaults_as_postgres_text() {
+        let e = explain("settings.random_page_cost = 1.1\nsettings.work_mem = \"64MB\"\nsettings.jit = true\nsettings.seq_page_cost = 2\nsettings.\"auto_explain.log_min_duration\" = 0\nsettings.synchronize_seqscans = false")
+            .expect("valid settings");
+        let settings: Vec<(&str, &str)> = e.settings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            settings,
+            [
+                ("auto_explain.log_min_duration", "0"),
+                ("jit", "on"),
+                ("max_parallel_workers_per_gather", "0"),
+                ("random_page_cost", "1.1"),
+                ("seq_page_cost", "2"),
+                ("synchronize_seqscans", "off"),
+                ("work_mem", "64MB"),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_explain_tables_say_what_was_expected() {
+        let cases = [
+            ("warmup below 0", "warmup = -1", "2:10: invalid `warmup` `-1` (expected an integer from 0 to 10000)"),
+            ("no runs", "runs = 0", "2:8: invalid `runs` `0` (expected an integer from 1 to 10000)"),
+            ("too many samples", "samples = 10001", "2:11: invalid `samples` `10001` (expected an integer from 1 to 10000)"),
+            ("max-repeats below 0", "max-repeats = -1", "2:15: invalid `max-repeats` `-1` (expected an integer from 0 to 10000)"),
+            (
+                "a planner switch",
+                "settings.enable_seqscan = false",
+                "2:10: setting `enable_seqscan` is not allowed (expected settings production runs with: planner method switches prove what a plan can be, never what it will be)",
+            ),
+            (
+                "plan_cache_mode",
+                "settings.plan_cache_mode = \"force_generic_plan\"",
+                "2:10: setting `plan_cache_mode` is not allowed (expected `before-generic`/`after-generic` expectations, which pin it per capture)",
+            ),
+            (
+                "a name that is no setting",
+                "settings.\"a-b\" = 1",
+                "2:10: invalid setting name `a-b` (expected a PostgreSQL setting like `random_page_cost`)",
+            ),
+            (
+                "an empty name",
+                "settings.\"\" = 1",
+                "2:10: invalid setting name `` (expected a PostgreSQL setting like `random_page_cost`)",
+            ),
+        ];
+        for (name, keys, expected) in cases {
+            assert_eq!(explain(keys).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
+    }
+}

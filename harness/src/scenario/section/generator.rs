@@ -39,7 +39,7 @@ impl Generator {
 }
 
 /// Every generator, in the order the reference and the error messages list them.
-const GENERATORS: [Generator; 15] = [
+static GENERATORS: [Generator; 15] = [
     Generator { name: "uuid", keys: &[], build: |_, _| Ok(GenKind::Uuid) },
     Generator { name: "sha256-hex", keys: &[], build: |_, _| Ok(GenKind::Sha256Hex) },
     Generator { name: "token", keys: &["length", "prefix"], build: token },
@@ -178,5 +178,173 @@ fn literal_text(l: &Literal) -> String {
         Literal::Int(i) => i.to_string(),
         Literal::Float(f) => f.to_string(),
         Literal::Bool(b) => b.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::scenario::section::column::tests::column;
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("a valid instant")
+    }
+
+    #[test]
+    fn every_generator_validates_its_keys_into_its_kind() {
+        let cases = [
+            ("uuid", "{ gen = \"uuid\" }", GenKind::Uuid),
+            ("sha256-hex", "{ gen = \"sha256-hex\" }", GenKind::Sha256Hex),
+            ("token by default", "{ gen = \"token\" }", GenKind::Token { length: 32, prefix: String::new() }),
+            (
+                "token with its keys",
+                "{ gen = \"token\", length = 12, prefix = \"agent-\" }",
+                GenKind::Token { length: 12, prefix: "agent-".into() },
+            ),
+            ("first-name", "{ gen = \"first-name\" }", GenKind::FirstName),
+            ("last-name", "{ gen = \"last-name\" }", GenKind::LastName),
+            ("name", "{ gen = \"name\" }", GenKind::FullName),
+            ("email", "{ gen = \"email\" }", GenKind::Email),
+            ("word", "{ gen = \"word\" }", GenKind::Word),
+            ("sentence", "{ gen = \"sentence\" }", GenKind::Sentence),
+            ("company", "{ gen = \"company\" }", GenKind::CompanyName),
+            ("int by default", "{ gen = \"int\" }", GenKind::Int { min: 0, max: 1_000_000 }),
+            ("int with bounds", "{ gen = \"int\", min = -5, max = -5 }", GenKind::Int { min: -5, max: -5 }),
+            ("float by default", "{ gen = \"float\" }", GenKind::Float { min: 0.0, max: 1.0 }),
+            ("float from an integer", "{ gen = \"float\", min = 1, max = 2.5 }", GenKind::Float { min: 1.0, max: 2.5 }),
+            ("sequence by default", "{ gen = \"sequence\" }", GenKind::Sequence { start: 1 }),
+            ("sequence from min", "{ gen = \"sequence\", min = 1000 }", GenKind::Sequence { start: 1000 }),
+            (
+                "timestamp by default",
+                "{ gen = \"timestamp\" }",
+                GenKind::Timestamp { start: at(2024, 1, 1, 0), end: at(2026, 1, 1, 0) },
+            ),
+            (
+                "timestamp in RFC 3339 with an offset",
+                "{ gen = \"timestamp\", start = \"2025-01-01T12:00:00+02:00\", end = \"2025-02-01\" }",
+                GenKind::Timestamp { start: at(2025, 1, 1, 10), end: at(2025, 2, 1, 0) },
+            ),
+            ("bool by default", "{ gen = \"bool\" }", GenKind::Bool { true_ratio: 0.5 }),
+            ("bool with a ratio", "{ gen = \"bool\", true-ratio = 1 }", GenKind::Bool { true_ratio: 1.0 }),
+        ];
+        for (name, spec, expected) in cases {
+            assert_eq!(column(spec).map(|c| c.gen), Ok(expected), "{name}");
+        }
+    }
+
+    #[test]
+    fn invalid_generator_keys_say_what_was_expected() {
+        let cases = [
+            ("token length 0", "{ gen = \"token\", length = 0 }", "1:31: column `t.a`: invalid `length` `0` (expected 1 to 1024)"),
+            (
+                "token length over 1024",
+                "{ gen = \"token\", length = 2000 }",
+                "1:31: column `t.a`: invalid `length` `2000` (expected 1 to 1024)",
+            ),
+            (
+                "int bounds the wrong way round, at max",
+                "{ gen = \"int\", min = 5, max = 1 }",
+                "1:35: column `t.a`: `min` 5 is above `max` 1 (expected min <= max)",
+            ),
+            (
+                "int min above the default max, at min",
+                "{ gen = \"int\", min = 2000000 }",
+                "1:26: column `t.a`: `min` 2000000 is above `max` 1000000 (expected min <= max)",
+            ),
+            ("int min a float", "{ gen = \"int\", min = 1.5 }", "1:26: column `t.a`: invalid `min` `1.5` (expected an integer)"),
+            ("int max a word", "{ gen = \"int\", max = \"ten\" }", "1:26: column `t.a`: invalid `max` `ten` (expected an integer)"),
+            ("int max a boolean", "{ gen = \"int\", max = true }", "1:26: column `t.a`: invalid `max` `true` (expected an integer)"),
+            ("sequence min a word", "{ gen = \"sequence\", min = \"a\" }", "1:31: column `t.a`: invalid `min` `a` (expected an integer)"),
+            (
+                "float bounds equal",
+                "{ gen = \"float\", min = 1.0, max = 1 }",
+                "1:39: column `t.a`: `min` 1 is not below `max` 1 (expected min < max)",
+            ),
+            (
+                "float min above the default max",
+                "{ gen = \"float\", min = 5 }",
+                "1:28: column `t.a`: `min` 5 is not below `max` 1 (expected min < max)",
+            ),
+            ("float min a word", "{ gen = \"float\", min = \"a\" }", "1:28: column `t.a`: invalid `min` `a` (expected a number)"),
+            ("float max nan", "{ gen = \"float\", max = nan }", "1:28: column `t.a`: invalid `max` `NaN` (expected a number)"),
+            ("float max infinite", "{ gen = \"float\", max = inf }", "1:28: column `t.a`: invalid `max` `inf` (expected a number)"),
+            (
+                "timestamp start a word",
+                "{ gen = \"timestamp\", start = \"yesterday\" }",
+                "1:34: column `t.a`: invalid instant `yesterday` (expected a date like `2025-01-31` or RFC 3339 like `2025-01-31T12:00:00Z`)",
+            ),
+            (
+                "timestamp end not a date",
+                "{ gen = \"timestamp\", end = \"2024-13-01\" }",
+                "1:32: column `t.a`: invalid instant `2024-13-01` (expected a date like `2025-01-31` or RFC 3339 like `2025-01-31T12:00:00Z`)",
+            ),
+            (
+                "timestamp window the wrong way round, at end",
+                "{ gen = \"timestamp\", start = \"2025-01-01\", end = \"2024-01-01\" }",
+                "1:54: column `t.a`: `start` is not before `end` (expected a window start < end)",
+            ),
+            (
+                "timestamp start past the default end, at start",
+                "{ gen = \"timestamp\", start = \"2027-01-01\" }",
+                "1:34: column `t.a`: `start` is not before `end` (expected a window start < end)",
+            ),
+            (
+                "bool ratio above 1",
+                "{ gen = \"bool\", true-ratio = 1.5 }",
+                "1:34: column `t.a`: invalid `true-ratio` `1.5` (expected a fraction from 0.0 to 1.0)",
+            ),
+        ];
+        for (name, spec, expected) in cases {
+            assert_eq!(column(spec).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_key_of_another_generator_names_the_keys_this_one_takes() {
+        let cases = [
+            ("no keys of its own", "{ gen = \"uuid\", length = 3 }", "1:30: column `t.a`: `length` does not apply to `uuid` (expected only the common keys `null-fraction`, `unique`, `distinct`, `skew`)"),
+            ("one key", "{ gen = \"bool\", min = 1 }", "1:27: column `t.a`: `min` does not apply to `bool` (expected only `true-ratio`)"),
+            ("two keys", "{ gen = \"int\", start = \"2024-01-01\" }", "1:28: column `t.a`: `start` does not apply to `int` (expected only `min`, `max`)"),
+            ("the first misplaced key is named", "{ gen = \"int\", start = \"x\", length = 3 }", "1:28: column `t.a`: `start` does not apply to `int` (expected only `min`, `max`)"),
+            ("prefix points at the column", "{ gen = \"int\", prefix = \"x\" }", "1:5: column `t.a`: `prefix` does not apply to `int` (expected only `min`, `max`)"),
+            ("sequence has min but no max", "{ gen = \"sequence\", max = 10 }", "1:31: column `t.a`: `max` does not apply to `sequence` (expected only `min`)"),
+            ("token takes no bounds", "{ gen = \"token\", min = 1 }", "1:28: column `t.a`: `min` does not apply to `token` (expected only `length`, `prefix`)"),
+            ("weights belong to one-of", "{ gen = \"uuid\", weights = [1] }", "1:31: column `t.a`: `weights` does not apply to `uuid` (expected only the common keys `null-fraction`, `unique`, `distinct`, `skew`)"),
+        ];
+        for (name, spec, expected) in cases {
+            assert_eq!(column(spec).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_generators_list_the_registry() {
+        let cases = [
+            ("a typo", "{ gen = \"uuid4\" }", "1:13: column `t.a`: unknown generator `uuid4` (expected one of `uuid`, `sha256-hex`, `token`, `first-name`, `last-name`, `name`, `email`, `word`, `sentence`, `company`, `int`, `float`, `sequence`, `timestamp`, `bool` (or `one-of = [...]`, or `references = \"table.column\"`))"),
+            ("empty", "{ gen = \"\" }", "1:13: column `t.a`: unknown generator `` (expected one of `uuid`, `sha256-hex`, `token`, `first-name`, `last-name`, `name`, `email`, `word`, `sentence`, `company`, `int`, `float`, `sequence`, `timestamp`, `bool` (or `one-of = [...]`, or `references = \"table.column\"`))"),
+        ];
+        for (name, spec, expected) in cases {
+            assert_eq!(column(spec).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_registry_names_each_generator_once_and_its_keys_are_column_keys() {
+        let names: Vec<&str> = generator_names().collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for g in &GENERATORS {
+            assert!(find(g.name).is_some_and(|found| std::ptr::eq(found, g)), "{}", g.name);
+            for key in g.keys {
+                let spec = format!("{{ gen = \"{}\", {key} = 1 }}", g.name);
+                // Each key reads as a key of the column (whatever its value's type), so no
+                // row names a key the raw struct does not have.
+                let e = column(&spec).err().unwrap_or_default();
+                assert!(!e.contains("unknown key") && !e.contains("does not apply"), "{}: {key}: {e}", g.name);
+            }
+        }
     }
 }

@@ -173,7 +173,82 @@ impl Validator<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::scenario::validate::testing::section;
+
+    /// One `[[indexes]]` entry of `keys`, validated.
+    fn index(keys: &str) -> std::result::Result<IndexSpec, String> {
+        let text = format!("[[indexes]]\n{keys}");
+        section(Path::new("s.toml"), &text, "indexes", |v, mut raw: Spanned<Vec<Spanned<RawIndex>>>| {
+            v.index(raw.get_mut().remove(0))
+        })
+    }
+
+    #[test]
+    fn every_fact_but_the_name_is_optional() {
+        let only_name = index("name = \" idx_a \"").expect("a name is enough");
+        assert_eq!(only_name, IndexSpec { name: "idx_a".into(), at: only_name.at, ..IndexSpec::default() });
+        assert_eq!(only_name.at, Location { line: 2, col: 8 });
+
+        let all = index(
+            "name = \"i\"\ntable = \"t\"\ncolumns = [\"a\", \"b desc nulls last\"]\ninclude = [\"c\"]\nwhere = \"a > 0\"\nunique = true\nmethod = \"BTREE\"\nmax-size = \"2MB\"",
+        )
+        .expect("every fact");
+        let columns: Vec<String> = all.columns.iter().flatten().map(ToString::to_string).collect();
+        assert_eq!(columns, ["a", "b DESC NULLS LAST"]);
+        assert_eq!(
+            (
+                all.table.as_deref(),
+                all.include,
+                all.predicate.as_deref(),
+                all.unique,
+                all.method.as_deref(),
+                all.max_size
+            ),
+            (Some("t"), Some(vec!["c".to_string()]), Some("a > 0"), Some(true), Some("btree"), Some(2 << 20))
+        );
+    }
+
+    #[test]
+    fn invalid_entries_say_what_was_expected() {
+        let cases = [
+            (
+                "an empty name",
+                "name = \"  \"",
+                "2:8: empty index `name` (expected the index's name, as `CREATE INDEX` gives it)",
+            ),
+            (
+                "empty columns",
+                "name = \"i\"\ncolumns = []",
+                "3:11: index `i`: empty `columns` (expected the key columns in order, like [\"customer_id\", \"created_at DESC\"])",
+            ),
+            (
+                "a column that is only an ordering",
+                "name = \"i\"\ncolumns = [\"a\", \"DESC\"]",
+                "3:17: index `i`: invalid index column `DESC` (expected a column or expression, then optionally `ASC`/`DESC` and `NULLS FIRST`/`NULLS LAST`)",
+            ),
+            (
+                "an empty where",
+                "name = \"i\"\nwhere = \" \"",
+                "3:9: index `i`: empty `where` (expected the partial index's predicate, like \"deleted_at IS NULL\")",
+            ),
+            (
+                "an unknown method",
+                "name = \"i\"\nmethod = \"bree\"",
+                "3:10: index `i`: unknown `method` `bree` (expected one of btree, hash, gist, gin, spgist, brin)",
+            ),
+            (
+                "a size without a unit",
+                "name = \"i\"\nmax-size = \"big\"",
+                "3:12: index `i`: `max-size`: invalid size `big` (expected a size like `512kB`, `10MB` or `1GB`, in PostgreSQL's 1024-based units)",
+            ),
+        ];
+        for (name, keys, expected) in cases {
+            assert_eq!(index(keys).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
+    }
 
     fn column(text: &str) -> String {
         text.parse::<IndexColumn>().map_or_else(|e| e, |c| c.to_string())

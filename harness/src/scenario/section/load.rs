@@ -22,6 +22,7 @@ pub const MAX_WORKERS: i64 = 16;
 
 /// `[load]`: the concurrent workload run while the migration under test runs, and the write
 /// series measured before and after it.
+/// `[load]`: the workers run during the migration, and the write series.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawLoad {
@@ -289,75 +290,158 @@ pub fn parse_percentage(text: &str) -> std::result::Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{parse, SourceFile};
+    use crate::scenario::validate::testing::describe;
+    use crate::scenario::{parse, Scenario, SourceFile};
 
-    fn scenario(extra: &str) -> std::result::Result<crate::scenario::Scenario, String> {
+    /// A scenario with table `agents` and query `q`, then `extra` from line 11 on: `[load]` is
+    /// checked against the tables, queries and budgets beside it, so it is read whole.
+    fn scenario(extra: &str) -> std::result::Result<Scenario, String> {
         let text = format!(
-            r#"name = "t"
-[database]
-migrations = "."
-under-test = "x"
-[tables.agents]
-rows = 10
-columns.id = {{ gen = "sequence" }}
-[[queries]]
-name = "q"
-sql = "SELECT 1"
-{extra}"#
+            "name = \"t\"\n[database]\nmigrations = \".\"\nunder-test = \"x\"\n[tables.agents]\nrows = 10\ncolumns.id = {{ gen = \"sequence\" }}\n[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n{extra}"
         );
-        let src = SourceFile::new(std::env::temp_dir().join("t.toml"), text);
-        parse(&src).map_err(|e| e.to_string())
+        let path = std::env::temp_dir().join("t.toml");
+        parse(&SourceFile::new(&path, text)).map_err(|e| describe(&e, &path))
     }
 
     #[test]
     fn no_load_without_the_table_or_a_budget() {
-        assert_eq!(scenario("").unwrap().load, None);
+        assert_eq!(scenario("").map(|s| s.load), Ok(None));
     }
 
     #[test]
     fn a_budget_alone_implies_the_default_workload() {
-        let s = scenario("[migration]\nmax-write-stall = \"100ms\"\nmax-write-slowdown = \"15%\"").unwrap();
-        let load = s.load.unwrap();
+        let s =
+            scenario("[migration]\nmax-write-stall = \"100ms\"\nmax-write-slowdown = \"15%\"").expect("valid budgets");
+        let load = s.load.expect("a workload");
         assert_eq!((load.writers, load.readers, load.rate, load.tables.clone()), (1, 0, 100, None));
+        assert_eq!(load.at, Location { line: 12, col: 19 }, "at the first budget");
         assert_eq!(s.migration.load.max_write_slowdown, Some(0.15));
         assert_eq!(load.write_series(&s.migration.load), Some(DEFAULT_OVERHEAD_WRITES));
     }
 
     #[test]
     fn a_read_budget_brings_a_reader() {
-        let s = scenario("[migration]\nmax-read-stall = \"1s\"").unwrap();
-        assert_eq!(s.load.unwrap().readers, 1);
+        assert_eq!(scenario("[migration]\nmax-read-stall = \"1s\"").map(|s| s.load.map(|l| l.readers)), Ok(Some(1)));
+    }
+
+    #[test]
+    fn every_key_is_read_into_the_model() {
+        let load = scenario("[load]\nwriters = 2\nreaders = 3\ntables = [\"agents\"]\nupdates = 0.25\nrate = 50\nbaseline = \"1s\"\nmax-time = \"30s\"\nmax-operations = 1000\noverhead-writes = 100")
+            .expect("every key")
+            .load
+            .expect("a workload");
+        assert_eq!(
+            load,
+            LoadSpec {
+                writers: 2,
+                readers: 3,
+                tables: Some(vec!["agents".into()]),
+                updates: 0.25,
+                rate: 50,
+                baseline: Duration::from_secs(1),
+                max_time: Duration::from_secs(30),
+                max_operations: 1000,
+                overhead_writes: Some(100),
+                at: Location { line: 11, col: 1 },
+            }
+        );
+        let defaults = scenario("[load]").expect("an empty [load]").load.expect("a workload");
+        assert_eq!(
+            (defaults.updates, defaults.baseline, defaults.max_time, defaults.max_operations, defaults.overhead_writes),
+            (0.5, Duration::from_millis(500), Duration::from_secs(600), 100_000, None)
+        );
+    }
+
+    #[test]
+    fn budgets_are_read_with_their_positions() {
+        let b = scenario(
+            "[migration]\nmax-write-stall = \"250ms\"\nmax-read-stall = \"1s\"\nmax-write-slowdown = \" 15 %\"",
+        )
+        .expect("valid budgets")
+        .migration
+        .load;
+        assert_eq!(
+            b,
+            LoadBudgets {
+                max_write_stall: Some(Duration::from_millis(250)),
+                max_read_stall: Some(Duration::from_secs(1)),
+                max_write_slowdown: Some(0.15),
+                max_write_stall_at: Location { line: 12, col: 19 },
+                max_read_stall_at: Location { line: 13, col: 18 },
+                max_write_slowdown_at: Location { line: 14, col: 22 },
+            }
+        );
     }
 
     #[test]
     fn errors_name_the_key_and_what_was_expected() {
-        for (extra, fragment) in [
-            ("[load]\nwriters = 0", "no worker"),
-            ("[load]\nwriters = 99", "invalid `writers` `99` (expected an integer from 0 to 16)"),
-            ("[load]\ntables = [\"nope\"]", "table `nope` is not under `[tables]` (expected one of `agents`"),
-            ("[load]\nupdates = 2.0", "invalid `updates` `2`"),
-            ("[load]\nbaseline = \"2s\"\nmax-time = \"1s\"", "leaves no time for the migration"),
-            ("[migration]\nmax-write-slowdown = \"15\"", "invalid percentage `15` (expected a percentage like `15%`)"),
-            ("[migration]\nmax-write-stall = \"soon\"", "`max-write-stall`: invalid duration `soon`"),
+        let no_worker = "load: no worker (expected `writers` or `readers` of at least 1)";
+        let cases = [
+            ("no writer", "[load]\nwriters = 0", format!("11:1: {no_worker}")),
+            ("no worker at all", "[load]\nwriters = 0\nreaders = 0", format!("11:1: {no_worker}")),
+            ("no worker with budgets only", "[migration]\nmax-write-slowdown = \"5%\"\n[load]\nwriters = 0", format!("13:1: {no_worker}")),
+            ("too many writers", "[load]\nwriters = 99", "12:11: load: invalid `writers` `99` (expected an integer from 0 to 16)".into()),
+            ("readers below 0", "[load]\nreaders = -1", "12:11: load: invalid `readers` `-1` (expected an integer from 0 to 16)".into()),
+            ("an unknown table", "[load]\ntables = [\"nope\"]", "12:10: load: table `nope` is not under `[tables]` (expected one of `agents`: the workload writes rows made by a table's generators)".into()),
+            ("a table twice", "[load]\ntables = [\"agents\", \"agents\"]", "12:10: load: table `agents` is listed twice in `tables` (expected each table once)".into()),
+            ("no tables", "[load]\ntables = []", "12:10: load: empty `tables` (expected table names from `[tables]`, or no `tables` for the tables the migration indexes)".into()),
+            ("updates above 1", "[load]\nupdates = 2.0", "12:11: load: invalid `updates` `2` (expected a fraction from 0.0 to 1.0)".into()),
+            ("no rate", "[load]\nrate = 0", "12:8: load: invalid `rate` `0` (expected an integer from 1 to 10000)".into()),
+            ("baseline not a duration", "[load]\nbaseline = \"x\"", "12:12: load: `baseline`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("max-time not a duration", "[load]\nmax-time = \"x\"", "12:12: load: `max-time`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("max-time within baseline", "[load]\nbaseline = \"2s\"\nmax-time = \"1s\"", "13:12: load: `max-time` 1000ms leaves no time for the migration after the 2000ms `baseline` (expected `max-time` longer than `baseline`)".into()),
+            ("the default max-time within baseline", "[load]\nbaseline = \"11m\"", "11:1: load: `max-time` 600000ms leaves no time for the migration after the 660000ms `baseline` (expected `max-time` longer than `baseline`)".into()),
+            ("no operations", "[load]\nmax-operations = 0", "12:18: load: invalid `max-operations` `0` (expected an integer from 1 to 10000000)".into()),
+            ("too few writes per series", "[load]\noverhead-writes = 5", "12:19: load: invalid `overhead-writes` `5` (expected an integer from 10 to 100000)".into()),
+            ("a percentage without %", "[migration]\nmax-write-slowdown = \"15\"", "12:22: migration: `max-write-slowdown`: invalid percentage `15` (expected a percentage like `15%`)".into()),
+            ("a write stall not a duration", "[migration]\nmax-write-stall = \"soon\"", "12:19: migration: `max-write-stall`: invalid duration `soon` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("a read stall not a duration", "[migration]\nmax-read-stall = \"x\"", "12:18: migration: `max-read-stall`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)".into()),
             (
+                "a write budget without writers",
                 "[load]\nwriters = 0\nreaders = 1\n[migration]\nmax-write-stall = \"1s\"",
-                "`max-write-stall` needs writers",
+                "15:19: migration: `max-write-stall` needs writers (expected `writers = 1` or more under `[load]`)".into(),
             ),
             (
-                "[migration]\nexpect-error = \"x\"\nmax-write-slowdown = \"10%\"",
-                "`expect-error` says the migration fails",
+                "a read budget without readers",
+                "[load]\nreaders = 0\n[migration]\nmax-read-stall = \"1s\"",
+                "14:18: migration: `max-read-stall` needs readers (expected `readers = 1` or more under `[load]`)".into(),
             ),
-        ] {
-            let e = scenario(extra).expect_err(extra);
-            assert!(e.contains(fragment), "{extra}: {e}");
+            (
+                "a slowdown budget on a migration that fails",
+                "[migration]\nexpect-error = \"x\"\nmax-write-slowdown = \"10%\"",
+                "13:22: migration: `max-write-slowdown` compares writes after the migration with writes before, but `expect-error` says the migration fails (expected it in a scenario of the fixed migration)".into(),
+            ),
+        ];
+        for (name, extra, expected) in cases {
+            assert_eq!(scenario(extra).map(|_| ()), Err(expected), "{name}");
         }
     }
 
     #[test]
+    fn readers_need_queries() {
+        let text = "name = \"t\"\n[database]\nmigrations = \".\"\nunder-test = \"x\"\n[load]\nreaders = 1\n";
+        let path = std::env::temp_dir().join("t.toml");
+        let e = parse(&SourceFile::new(&path, text.into())).map(|_| ()).map_err(|e| describe(&e, &path));
+        assert_eq!(e, Err("6:11: load: `readers` run the scenario's queries, and it has none (expected `[[queries]]`, or `readers = 0`)".into()));
+        let e = parse(&SourceFile::new(&path, text.replace("[load]\nreaders = 1", "[load]\ntables = [\"u\"]")))
+            .map(|_| ())
+            .map_err(|e| describe(&e, &path));
+        assert_eq!(e, Err("6:10: load: table `u` is not under `[tables]` (expected one of none declared: the workload writes rows made by a table's generators)".into()), "without tables");
+    }
+
+    #[test]
     fn percentages() {
-        assert_eq!(parse_percentage("15%"), Ok(0.15));
-        assert_eq!(parse_percentage(" 2.5 %"), Ok(0.025));
-        assert!(parse_percentage("-1%").is_err());
-        assert!(parse_percentage("0.15").is_err());
+        let cases = [
+            ("15%", Ok(0.15)),
+            (" 2.5 %", Ok(0.025)),
+            ("0%", Ok(0.0)),
+            ("1000%", Ok(10.0)),
+            ("-1%", Err(())),
+            ("1001%", Err(())),
+            ("0.15", Err(())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_percentage(text).map_err(|_| ()), expected, "{text}");
+        }
     }
 }

@@ -14,6 +14,7 @@ use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
 use crate::scenario::validate::{Result, Validator};
 
+/// `[migration]`: what the migration under test must do, and how it is reversed.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawMigration {
@@ -37,6 +38,7 @@ pub struct RawMigration {
     pub max_write_slowdown: Option<Spanned<String>>,
 }
 
+/// `[migration]`, validated.
 #[derive(Debug, Clone, Default)]
 pub struct MigrationSpec {
     pub max_duration: Option<Duration>,
@@ -134,5 +136,103 @@ impl Validator<'_> {
             }
         };
         Ok(MigrationSpec { max_duration, expect_error, reversible, load })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::validate::testing::section;
+
+    /// `[migration]` of `keys`, in a folder holding `down.sql`; `down` paths are given relative
+    /// to it.
+    fn migration(keys: &str) -> std::result::Result<MigrationSpec, String> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("down.sql"), "").expect("a file");
+        let text = format!("[migration]\n{keys}");
+        let m = section(&dir.path().join("s.toml"), &text, "migration", |v, raw: Spanned<RawMigration>| {
+            v.migration(raw.into_inner())
+        })?;
+        let strip = |p: PathBuf| p.strip_prefix(dir.path()).map(std::path::Path::to_path_buf).unwrap_or(p);
+        let reversible = m.reversible.map(|r| Reversibility { down: r.down.map(strip), ..r });
+        Ok(MigrationSpec { reversible, ..m })
+    }
+
+    #[test]
+    fn keys_are_read_into_the_model() {
+        let m = migration("").expect("no keys");
+        assert_eq!((m.max_duration, m.expect_error, m.reversible.is_none()), (None, None, true));
+
+        let m = migration("max-duration = \"2s\"\nexpect-error = \"deadlock\"").expect("a failing migration");
+        assert_eq!((m.max_duration, m.expect_error.as_deref()), (Some(Duration::from_secs(2)), Some("deadlock")));
+
+        let r = migration("reversible = true").expect("reversible").reversible.expect("a reversibility");
+        assert_eq!(
+            (r.at, r.down, r.down_at, r.max_down_duration),
+            (Location { line: 2, col: 14 }, None, Location::default(), None)
+        );
+        assert!(r.expect_leftovers.is_empty());
+
+        let r = migration("reversible = true\ndown = \"down.sql\"\nmax-down-duration = \"1s\"\nexpect-rollback-leftovers = [\"a\", \"b\"]")
+            .expect("every reversibility key")
+            .reversible
+            .expect("a reversibility");
+        assert_eq!(
+            (r.down, r.down_at, r.max_down_duration, r.expect_leftovers),
+            (
+                Some(PathBuf::from("down.sql")),
+                Location { line: 3, col: 8 },
+                Some(Duration::from_secs(1)),
+                vec!["a".into(), "b".into()]
+            )
+        );
+        assert!(migration("reversible = false").expect("not reversible").reversible.is_none());
+    }
+
+    #[test]
+    fn invalid_migration_tables_say_what_was_expected() {
+        let cases = [
+            ("max-duration not a duration", "max-duration = \"long\"", "2:16: migration: invalid duration `long` (expected a duration like `250ms`, `1s` or `2m`)"),
+            ("an empty expect-error", "expect-error = \"  \"", "2:16: migration: empty `expect-error` (expected text the error message contains)"),
+            (
+                "reversible and expected to fail",
+                "expect-error = \"boom\"\nreversible = true",
+                "3:14: migration: `reversible = true` with `expect-error = \"boom\"` (expected one or the other: a migration that fails has no down step to check)",
+            ),
+            ("a down file missing", "reversible = true\ndown = \"nope.sql\"", "3:8: migration: down file `nope.sql` not found (looked for `DIR/nope.sql`)"),
+            (
+                "max-down-duration not a duration",
+                "reversible = true\nmax-down-duration = \"x\"",
+                "3:21: migration: `max-down-duration`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)",
+            ),
+            (
+                "an empty leftover",
+                "reversible = true\nexpect-rollback-leftovers = [\"a\", \"\"]",
+                "3:29: migration: `expect-rollback-leftovers` holds an empty name (expected object names like \"idx_orders_status\")",
+            ),
+            (
+                "down without reversible",
+                "down = \"down.sql\"",
+                "2:8: migration: `down` applies only to a reversible migration (expected `reversible = true` beside it)",
+            ),
+            (
+                "max-down-duration on a migration that is not reversible",
+                "reversible = false\nmax-down-duration = \"1s\"",
+                "3:21: migration: `max-down-duration` applies only to a reversible migration (expected `reversible = true` beside it)",
+            ),
+            (
+                "leftovers without reversible",
+                "expect-rollback-leftovers = []",
+                "2:29: migration: `expect-rollback-leftovers` applies only to a reversible migration (expected `reversible = true` beside it)",
+            ),
+            (
+                "a load budget, checked first",
+                "max-duration = \"long\"\nmax-write-stall = \"x\"",
+                "3:19: migration: `max-write-stall`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)",
+            ),
+        ];
+        for (name, keys, expected) in cases {
+            assert_eq!(migration(keys).map(|_| ()), Err(expected.to_string()), "{name}");
+        }
     }
 }

@@ -16,6 +16,7 @@ use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::{Literal, Versions};
 use crate::scenario::version::VersionSet;
 
+/// `[[queries]]`: a query, its parameters and its expectations.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawQuery {
@@ -51,6 +52,7 @@ pub struct RawWhen {
     pub after_generic: Option<Spanned<RawPhase>>,
 }
 
+/// One of `params`: `{ sample = "table.column", where = "..." }` or `{ value = 42 }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawParam {
@@ -62,6 +64,7 @@ pub struct RawParam {
     pub value: Option<Spanned<Literal>>,
 }
 
+/// A query, validated: its placeholders match its parameters.
 #[derive(Debug, Clone)]
 pub struct QuerySpec {
     pub name: String,
@@ -203,25 +206,6 @@ impl Validator<'_> {
         Ok(QuerySpec { name, at, sql, params, checks, when })
     }
 
-    /// The expectations of the four phase keys, in the order `before`, `after`,
-    /// `before-generic`, `after-generic`.
-    fn phase_checks(&self, who: &str, raws: [Option<Spanned<RawPhase>>; 4]) -> Result<Vec<PhaseCheck>> {
-        let keys = [
-            (Phase::Before, PlanMode::Custom),
-            (Phase::After, PlanMode::Custom),
-            (Phase::Before, PlanMode::Generic),
-            (Phase::After, PlanMode::Generic),
-        ];
-        let mut checks = Vec::new();
-        for ((phase, mode), raw) in keys.into_iter().zip(raws) {
-            if let Some(p) = raw {
-                let (expect, budgets) = self.phase(who, phase, p.into_inner())?;
-                checks.push(PhaseCheck { phase, mode, expect, budgets });
-            }
-        }
-        Ok(checks)
-    }
-
     fn param(&self, who: &str, raw: Spanned<RawParam>) -> Result<ParamSpec> {
         let span = raw.span();
         let raw = raw.into_inner();
@@ -264,15 +248,138 @@ pub fn placeholders(sql: &str) -> std::result::Result<BTreeSet<usize>, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::scenario::section::expectations::{Budgets, PlanExpectation};
+    use crate::scenario::validate::testing::section;
+
+    /// Query `q` with `keys` after its name (line 3 on), validated; `keys` that start with
+    /// `[[queries]]` are the whole text.
+    fn query(keys: &str) -> std::result::Result<QuerySpec, String> {
+        let text = if keys.starts_with("[[queries]]") {
+            keys.to_string()
+        } else {
+            format!("[[queries]]\nname = \"q\"\n{keys}")
+        };
+        section(Path::new("s.toml"), &text, "queries", |v, mut raw: Spanned<Vec<Spanned<RawQuery>>>| {
+            v.query(raw.get_mut().remove(0))
+        })
+    }
+
+    /// Query `q` on `SELECT 1` with the `[[queries.when]]` entries of `entries`.
+    fn when(entries: &str) -> std::result::Result<Vec<(String, String, usize)>, String> {
+        query(&format!("sql = \"SELECT 1\"\n{entries}"))
+            .map(|q| q.when.into_iter().map(|w| (w.versions.to_string(), w.why, w.checks.len())).collect())
+    }
+
+    #[test]
+    fn params_are_read_in_placeholder_order() {
+        let q = query("sql = \"SELECT $1, $2, $3\"\nparams = [{ value = \"x\" }, { sample = \"t.a\", where = \"a > 0\" }, { sample = \"t.b\" }]")
+            .expect("valid params");
+        assert_eq!(
+            q.params,
+            [
+                ParamSpec::Value(Literal::Text("x".into())),
+                ParamSpec::Sample {
+                    table: "t".into(),
+                    column: "a".into(),
+                    filter: Some("a > 0".into()),
+                    at: Location { line: 4, col: 39 }
+                },
+                ParamSpec::Sample {
+                    table: "t".into(),
+                    column: "b".into(),
+                    filter: None,
+                    at: Location { line: 4, col: 76 }
+                },
+            ]
+        );
+        assert_eq!((q.name.as_str(), q.at, q.sql.as_str()), ("q", Location { line: 2, col: 8 }, "SELECT $1, $2, $3"));
+    }
+
+    #[test]
+    fn placeholders_are_found_with_a_tokenizer() {
+        type Case = (&'static str, &'static str, std::result::Result<&'static [usize], &'static str>);
+        let cases: &[Case] = &[
+            ("none", "SELECT 1", Ok(&[])),
+            ("in order, once each", "SELECT $2, $1, $2", Ok(&[1, 2])),
+            ("not in strings or comments", "SELECT '$1' -- $2\n, $3", Ok(&[3])),
+            ("$0", "SELECT $0", Err("`$0` is not a placeholder (expected `$1`, `$2`, ...)")),
+            (
+                "an unterminated string",
+                "SELECT 'abc",
+                Err("cannot read the SQL: Unterminated string literal at Line: 1, Column: 8 (expected a single SQL statement)"),
+            ),
+        ];
+        for (name, sql, expected) in cases {
+            let found = placeholders(sql).map(|p| p.into_iter().collect::<Vec<_>>());
+            assert_eq!(found, expected.map(<[usize]>::to_vec).map_err(str::to_string), "{name}");
+        }
+    }
+
+    #[test]
+    fn when_entries_are_read_with_their_versions() {
+        let entries = "[queries.after]\nplan = \"index i\"\n[[queries.when]]\npostgres = \"<= 15\"\nwhy = \"w\"\nafter = { plan = \"seq-scan\" }\n[[queries.when]]\npostgres = [\">= 16\", 13]\nwhy = \"w2\"\nbefore-generic = { plan = \"sort\" }\nbefore = { plan = \"sort\" }";
+        assert_eq!(when(entries), Ok(vec![("<= 15".into(), "w".into(), 1), (">= 16, 13".into(), "w2".into(), 2)]));
+    }
+
+    #[test]
+    fn invalid_queries_say_what_was_expected() {
+        let forms = "(expected `{ sample = \"table.column\" }` or `{ value = 42 }`)";
+        let cases = [
+            ("an empty name", "[[queries]]\nname = \"\"\nsql = \"SELECT 1\"", "2:8: empty query `name` (expected a short kebab-case name)".to_string()),
+            ("SQL that does not tokenize", "sql = \"SELECT 'abc\"", "3:7: query `q`: cannot read the SQL: Unterminated string literal at Line: 1, Column: 8 (expected a single SQL statement)".into()),
+            ("$0", "sql = \"SELECT $0\"", "3:7: query `q`: `$0` is not a placeholder (expected `$1`, `$2`, ...)".into()),
+            ("a placeholder and no params", "sql = \"SELECT $1\"", "3:7: query `q` uses `$1` but `params` has 0 entries (expected one `params` entry per placeholder)".into()),
+            ("two placeholders and one param", "sql = \"SELECT $1, $2\"\nparams = [{ value = 1 }]", "3:7: query `q` uses `$2` but `params` has 1 entry (expected one `params` entry per placeholder)".into()),
+            ("$3 and two params", "sql = \"SELECT $3\"\nparams = [{ value = 1 }, { value = 2 }]", "3:7: query `q` uses `$3` but `params` has 2 entries (expected one `params` entry per placeholder)".into()),
+            ("a param never used", "sql = \"SELECT $2\"\nparams = [{ value = 1 }, { value = 2 }]", "4:11: query `q`: `params` entry 1 is never used (expected the SQL to use `$1`)".into()),
+            ("a placeholder in a string does not count", "sql = \"SELECT '$1'\"\nparams = [{ value = 1 }]", "4:11: query `q`: `params` entry 1 is never used (expected the SQL to use `$1`)".into()),
+            ("sample without a dot", "sql = \"SELECT $1\"\nparams = [{ sample = \"t\" }]", "4:22: query `q`: invalid `sample` `t` (expected `table.column`)".into()),
+            ("sample with two dots", "sql = \"SELECT $1\"\nparams = [{ sample = \"a.b.c\" }]", "4:22: query `q`: invalid `sample` `a.b.c` (expected `table.column`)".into()),
+            ("where on a value", "sql = \"SELECT $1\"\nparams = [{ value = 1, where = \"x\" }]", "4:11: query `q`: `where` applies only to `sample` (expected `{ sample = \"table.column\", where = \"...\" }`)".into()),
+            ("neither sample nor value", "sql = \"SELECT $1\"\nparams = [{ where = \"x\" }]", format!("4:11: query `q`: a parameter needs exactly one of `sample` or `value` {forms}")),
+            ("both sample and value", "sql = \"SELECT $1\"\nparams = [{ value = 1, sample = \"t.a\" }]", format!("4:11: query `q`: a parameter needs exactly one of `sample` or `value` {forms}")),
+        ];
+        for (name, keys, expected) in cases {
+            assert_eq!(query(keys).map(|_| ()), Err(expected), "{name}");
+        }
+    }
+
+    #[test]
+    fn invalid_when_entries_say_what_was_expected() {
+        let versions = "(expected a major like \"17\", a range like \"13-16\" or a bound like \"<= 17\")";
+        let cases = [
+            ("a bad item points at it", "[[queries.when]]\npostgres = [\"16\", \"latest\"]\nwhy = \"w\"\nafter = { plan = \"seq-scan\" }", format!("5:19: query `q`: `when`: invalid version `latest` {versions}")),
+            ("a range the wrong way round", "[[queries.when]]\npostgres = \"16-13\"\nwhy = \"w\"\nafter = { plan = \"seq-scan\" }", "5:12: query `q`: `when`: invalid version range `16-13` (expected the lower major first, like \"13-16\")".into()),
+            ("no versions", "[[queries.when]]\npostgres = []\nwhy = \"w\"\nafter = { plan = \"seq-scan\" }", format!("5:12: query `q`: `when`: empty list of versions {versions}")),
+            ("an empty why", "[[queries.when]]\npostgres = \"<= 15\"\nwhy = \" \"\nafter = { plan = \"seq-scan\" }", "6:7: query `q`: `when`: empty `why` (expected why PostgreSQL <= 15 plans this query differently)".into()),
+            ("no expectation", "[[queries.when]]\npostgres = \"13-15\"\nwhy = \"w\"", "4:1: query `q`: `when` for PostgreSQL 13-15 sets no expectation (expected at least one of `before`, `after`, `before-generic`, `after-generic`)".into()),
+            (
+                "two entries set one phase on one major",
+                "[[queries.when]]\npostgres = \"<= 15\"\nwhy = \"w\"\nafter = { plan = \"seq-scan\" }\n[[queries.when]]\npostgres = [\"14\", \"17\"]\nwhy = \"w2\"\nafter = { plan = \"sort\" }",
+                "9:12: query `q`: `when` entries for PostgreSQL <= 15 and 14, 17 both set `after` on PostgreSQL 14 (expected each major's expectation set once)".into(),
+            ),
+            (
+                "and the generic plan",
+                "[[queries.when]]\npostgres = \"<= 15\"\nwhy = \"w\"\nafter-generic = { plan = \"seq-scan\" }\n[[queries.when]]\npostgres = \">= 15\"\nwhy = \"w2\"\nafter-generic = { plan = \"sort\" }",
+                "9:12: query `q`: `when` entries for PostgreSQL <= 15 and >= 15 both set `after-generic` on PostgreSQL 15 (expected each major's expectation set once)".into(),
+            ),
+        ];
+        for (name, entries, expected) in cases {
+            assert_eq!(when(entries), Err(expected), "{name}");
+        }
+        let apart = "[[queries.when]]\npostgres = \"<= 15\"\nwhy = \"w\"\nafter = { plan = \"seq-scan\" }\n[[queries.when]]\npostgres = \"16\"\nwhy = \"w2\"\nafter = { plan = \"sort\" }";
+        assert!(when(apart).is_ok(), "entries on different majors may set the same phase");
+    }
 
     fn check(phase: Phase, mode: PlanMode, pattern: &str) -> PhaseCheck {
         let expect = PlanExpectation { must: vec![pattern.parse().expect("a valid pattern")], ..Default::default() };
         PhaseCheck { phase, mode, expect, budgets: Budgets::default() }
     }
 
-    fn when(versions: &str, checks: Vec<PhaseCheck>) -> VersionChecks {
+    fn entry(versions: &str, checks: Vec<PhaseCheck>) -> VersionChecks {
         VersionChecks {
             versions: VersionSet::parse(&[versions.to_string()]).expect("valid versions"),
             why: "a reason".into(),
@@ -281,7 +388,7 @@ mod tests {
         }
     }
 
-    fn query() -> QuerySpec {
+    fn spec() -> QuerySpec {
         QuerySpec {
             name: "q".into(),
             at: Location::default(),
@@ -292,8 +399,8 @@ mod tests {
                 check(Phase::After, PlanMode::Custom, "index ix_new"),
             ],
             when: vec![
-                when("<= 17", vec![check(Phase::After, PlanMode::Custom, "seq-scan on t")]),
-                when("13", vec![check(Phase::After, PlanMode::Generic, "bitmap-heap-scan on t")]),
+                entry("<= 17", vec![check(Phase::After, PlanMode::Custom, "seq-scan on t")]),
+                entry("13", vec![check(Phase::After, PlanMode::Generic, "bitmap-heap-scan on t")]),
             ],
         }
     }
@@ -304,7 +411,7 @@ mod tests {
 
     #[test]
     fn a_matching_entry_replaces_only_the_phase_it_sets() {
-        let q = query();
+        let q = spec();
         let (checks, applied) = q.checks_for(Some(15));
         assert_eq!(patterns(&checks), ["beforeCustom: seq-scan on t", "afterCustom: seq-scan on t"]);
         assert_eq!(applied.len(), 1);
@@ -312,7 +419,7 @@ mod tests {
 
     #[test]
     fn other_majors_and_an_unknown_server_keep_the_query_s_own() {
-        let q = query();
+        let q = spec();
         for major in [Some(18), None] {
             let (checks, applied) = q.checks_for(major);
             assert_eq!(patterns(&checks), ["beforeCustom: seq-scan on t", "afterCustom: index ix_new"], "{major:?}");
@@ -322,7 +429,7 @@ mod tests {
 
     #[test]
     fn entries_for_different_phases_combine_and_ask_for_the_generic_plan() {
-        let q = query();
+        let q = spec();
         let (checks, applied) = q.checks_for(Some(13));
         assert_eq!(applied.len(), 2);
         assert_eq!(checks.len(), 3);

@@ -11,6 +11,7 @@ use super::column::{ColumnSpec, GenKind, RawColumn};
 use crate::scenario::error::{Location, ScenarioError};
 use crate::scenario::validate::{Result, Validator};
 
+/// `[tables.NAME]`: the rows to seed and one generator per column.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawTable {
@@ -19,6 +20,7 @@ pub struct RawTable {
     pub columns: BTreeMap<Spanned<String>, Spanned<RawColumn>>,
 }
 
+/// A table to seed, validated.
 #[derive(Debug, Clone)]
 pub struct TableSpec {
     pub name: String,
@@ -27,6 +29,7 @@ pub struct TableSpec {
     pub columns: Vec<ColumnEntry>,
 }
 
+/// A column's generator and where the file names the column.
 #[derive(Debug, Clone)]
 pub struct ColumnEntry {
     pub spec: ColumnSpec,
@@ -114,4 +117,99 @@ fn check_identifier(name: &str) -> std::result::Result<(), String> {
         return Err(format!("invalid name `{name}` (expected a PostgreSQL identifier of 1 to 63 bytes without `\"`)"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::validate::testing::section;
+
+    /// The `[tables]` of `text`, validated: each table's name, rows and column names, in
+    /// seeding order.
+    fn tables(text: &str) -> std::result::Result<Vec<(String, u64, Vec<String>)>, String> {
+        section(Path::new("s.toml"), text, "tables", |v, raw: Spanned<BTreeMap<Spanned<String>, Spanned<RawTable>>>| {
+            v.tables(raw.into_inner())
+        })
+        .map(|tables| {
+            tables.into_iter().map(|t| (t.name, t.rows, t.columns.into_iter().map(|c| c.spec.name).collect())).collect()
+        })
+    }
+
+    #[test]
+    fn tables_are_ordered_parents_first() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("no references: by name", "[tables.b]\nrows = 1\n[tables.a]\nrows = 2", &["a", "b"]),
+            (
+                "a chain",
+                "[tables.a]\nrows = 1\ncolumns.x = { references = \"b.x\" }\n[tables.b]\nrows = 1\ncolumns.x = { references = \"c.x\" }\n[tables.c]\nrows = 1\ncolumns.x = { gen = \"sequence\" }",
+                &["c", "b", "a"],
+            ),
+            (
+                "a table the scenario does not seed is no parent",
+                "[tables.a]\nrows = 1\ncolumns.x = { references = \"elsewhere.x\" }",
+                &["a"],
+            ),
+        ];
+        for (name, text, expected) in cases {
+            let order: Vec<String> =
+                tables(text).unwrap_or_else(|m| panic!("{name}: {m}")).into_iter().map(|t| t.0).collect();
+            assert_eq!(order, *expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn rows_and_columns_are_kept() {
+        let t = tables("[tables.t]\nrows = 1000000000\ncolumns.b = { gen = \"int\" }\ncolumns.a = { gen = \"uuid\" }");
+        assert_eq!(t, Ok(vec![("t".into(), 1_000_000_000, vec!["a".into(), "b".into()])]));
+        assert_eq!(tables("[tables.t]\nrows = 0"), Ok(vec![("t".into(), 0, vec![])]));
+    }
+
+    #[test]
+    fn invalid_tables_say_what_was_expected() {
+        let long = "a".repeat(64);
+        let cases = [
+            (
+                "a quote in a table name",
+                "[tables.\"a\\\"b\"]\nrows = 1".to_string(),
+                "1:1: invalid name `a\"b` (expected a PostgreSQL identifier of 1 to 63 bytes without `\"`)".to_string(),
+            ),
+            (
+                "a table name over 63 bytes",
+                format!("[tables.{long}]\nrows = 1"),
+                format!("1:1: invalid name `{long}` (expected a PostgreSQL identifier of 1 to 63 bytes without `\"`)"),
+            ),
+            (
+                "rows below 0",
+                "[tables.t]\nrows = -1".into(),
+                "2:8: invalid `rows` `-1` for table `t` (expected 0 to 1000000000)".into(),
+            ),
+            (
+                "rows over a billion",
+                "[tables.t]\nrows = 1000000001".into(),
+                "2:8: invalid `rows` `1000000001` for table `t` (expected 0 to 1000000000)".into(),
+            ),
+            (
+                "a quote in a column name",
+                "[tables.t]\nrows = 1\ncolumns.\"a\\\"b\" = { gen = \"int\" }".into(),
+                "3:18: invalid name `a\"b` (expected a PostgreSQL identifier of 1 to 63 bytes without `\"`)".into(),
+            ),
+            (
+                "a column that references its own table",
+                "[tables.t]\nrows = 1\ncolumns.a = { gen = \"int\" }\ncolumns.b = { references = \"t.a\" }".into(),
+                "4:9: column `t.b` references its own table (expected a reference to another table)".into(),
+            ),
+            (
+                // `a` only points into the cycle, and is named with it: every table left
+                // unseeded is listed.
+                "a cycle",
+                "[tables.a]\nrows = 1\ncolumns.x = { references = \"b.x\" }\n[tables.b]\nrows = 1\ncolumns.x = { references = \"c.x\" }\n[tables.c]\nrows = 1\ncolumns.x = { references = \"b.x\" }".into(),
+                "1:9: tables `a`, `b`, `c` reference each other in a cycle (expected references that can be seeded parents first)".into(),
+            ),
+        ];
+        for (name, text, expected) in cases {
+            assert_eq!(tables(&text), Err(expected), "{name}");
+        }
+    }
 }
