@@ -193,6 +193,36 @@ fn the_reference_mentions_every_key_the_format_accepts() {
     );
 }
 
+/// The table rows of the reference's `### Generators` section.
+fn generator_rows(readme: &str) -> Vec<&str> {
+    let section = readme.split("\n### Generators\n").nth(1).and_then(|s| s.split("\n#").next()).unwrap_or_default();
+    section.lines().filter(|l| l.starts_with('|')).collect()
+}
+
+#[test]
+fn the_reference_documents_every_generator_and_its_keys() {
+    let path = readme_path();
+    let readme = read(&path);
+    let rows = generator_rows(&readme);
+    let names: Vec<&str> = scenario::generator_names().collect();
+    assert!(names.contains(&"uuid") && names.contains(&"timestamp"), "the registry lists no generators: {names:?}");
+    let mut missing = Vec::new();
+    for name in names {
+        // The row whose first cell names the generator, as `gen = "name"` or `"name"`.
+        let quoted = format!("\"{name}\"");
+        let Some(row) = rows.iter().find(|r| r.split('|').nth(1).is_some_and(|cell| cell.contains(&quoted))) else {
+            missing.push(format!("  `gen = {quoted}`: no row of the `### Generators` table"));
+            continue;
+        };
+        for key in scenario::generator_keys(name).unwrap_or_default() {
+            if !row.contains(&format!("`{key}`")) {
+                missing.push(format!("  `gen = {quoted}`: its key `{key}` is not in its row"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "`{}` is behind the generator registry:\n{}", path.display(), missing.join("\n"));
+}
+
 #[test]
 fn fenced_blocks_are_found_with_their_lines() {
     let markdown = "intro\n```toml\na = 1\n```\ntext\n  ````toml-fragment x\nb = 2\n```\n````\n~~~\nc\n";

@@ -34,7 +34,7 @@ pub use section::column::{ColumnSpec, GenKind, Literal};
 pub use section::database::{DatabaseSpec, TransactionMode, DEFAULT_TOOL_TIMEOUT};
 pub use section::expectations::{Budgets, Measure, Phase, PhaseCheck, PlanMode, Statistic};
 pub use section::explain::{ExplainSpec, DEFAULT_SETTINGS};
-pub use section::generator::generator_names;
+pub use section::generator::{generator_keys, generator_names};
 pub use section::index::{IndexColumn, IndexSpec, METHODS};
 pub use section::load::{LoadBudgets, LoadSpec};
 pub use section::migration::{MigrationSpec, Reversibility};

@@ -176,12 +176,7 @@ impl fmt::Display for PlanPattern {
 mod tests {
     use super::*;
 
-    fn node(
-        kind: NodeKind,
-        index: Option<&str>,
-        table: Option<&str>,
-        direction: Option<ScanDirection>,
-    ) -> PlanPattern {
+    fn node(kind: NodeKind, index: Option<&str>, table: Option<&str>, direction: Option<ScanDirection>) -> PlanPattern {
         PlanPattern::Node { kind, index: index.map(str::to_owned), table: table.map(str::to_owned), direction }
     }
 

@@ -67,6 +67,11 @@ pub fn generator_names() -> impl Iterator<Item = &'static str> {
     GENERATORS.iter().map(|g| g.name)
 }
 
+/// The keys generator `name` takes beyond the common modifiers, if `name` is a generator.
+pub fn generator_keys(name: &str) -> Option<&'static [&'static str]> {
+    find(name).map(|g| g.keys)
+}
+
 /// The list messages quote where a generator is expected, with the other two sources.
 pub(crate) fn generators_text() -> String {
     let names: Vec<String> = generator_names().map(|n| format!("`{n}`")).collect();
