@@ -5,8 +5,11 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema};
 use serde::Deserialize;
-use toml::Spanned;
+use serde_json::Value;
 
 use super::model::Scenario;
 use super::section::database::RawDatabase;
@@ -19,10 +22,12 @@ use super::section::query::RawQuery;
 use super::section::table::RawTable;
 use super::source::SourceFile;
 use super::validate::{Result, Validator};
+use crate::scenario::span::Spanned;
 
-/// The file as a whole: the top-level keys and one field per section.
-#[derive(Debug, Deserialize)]
+/// A planproof scenario file: the top-level keys and one table per section.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Scenario")]
 pub struct RawScenario {
     pub name: Spanned<String>,
     #[serde(default)]
@@ -44,6 +49,39 @@ pub struct RawScenario {
     pub indexes: Vec<Spanned<RawIndex>>,
     #[serde(default)]
     pub load: Option<Spanned<RawLoad>>,
+}
+
+/// The JSON Schema of the scenario format, derived from the raw structs the parser reads: keys
+/// kebab-case as in the file, unknown keys refused (`additionalProperties: false`), required
+/// keys required. It says what shapes the file may take; what the values must be (ranges,
+/// patterns, paths that exist) is the validator's.
+pub fn json_schema() -> serde_json::Value {
+    let settings = SchemaSettings::draft2020_12().with_transform(RecursiveTransform(no_null));
+    settings.into_generator().into_root_schema_for::<RawScenario>().to_value()
+}
+
+/// TOML has no null: an optional key is one left out. schemars describes an `Option` as "the
+/// value or null"; this leaves only the value.
+fn no_null(schema: &mut Schema) {
+    let Some(object) = schema.as_object_mut() else { return };
+    if object.get("default") == Some(&Value::Null) {
+        object.remove("default");
+    }
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            object.insert("type".into(), only);
+        }
+    }
+    if let Some(Value::Array(options)) = object.get_mut("anyOf") {
+        options.retain(|o| o != &serde_json::json!({ "type": "null" }));
+        if let [Value::Object(only)] = options.as_slice() {
+            let only = only.clone();
+            object.remove("anyOf");
+            object.extend(only);
+        }
+    }
 }
 
 /// Parses and validates one scenario file's text.
@@ -167,6 +205,22 @@ mod tests {
             message(&db.replace("name = \"t\"\n", "name = \"t\"\nseed = 1.5\n")),
             "2:8: `seed`: invalid value floating point `1.5` (expected an integer)"
         );
+    }
+
+    #[test]
+    fn the_json_schema_is_closed_and_offers_no_null() {
+        let schema = json_schema();
+        assert_eq!(schema["required"], serde_json::json!(["name", "database"]));
+        assert_eq!(schema["properties"]["database"], serde_json::json!({ "$ref": "#/$defs/Database" }));
+        assert!(schema["$defs"]["Param"]["properties"]["where"].is_object(), "renames are honoured");
+        // Every object the schema describes refuses unknown keys, as `deny_unknown_fields` does.
+        let mut objects = vec![&schema];
+        objects.extend(schema["$defs"].as_object().into_iter().flat_map(|d| d.values()));
+        for object in objects.into_iter().filter(|o| o.get("properties").is_some()) {
+            assert_eq!(object["additionalProperties"], Value::Bool(false), "{object}");
+        }
+        let text = schema.to_string();
+        assert!(!text.contains("\"null\""), "TOML has no null: {text}");
     }
 
     #[test]

@@ -151,8 +151,8 @@ pub(crate) mod testing {
     use std::collections::BTreeMap;
     use std::path::Path;
 
+    use crate::scenario::span::Spanned;
     use serde::de::DeserializeOwned;
-    use toml::Spanned;
 
     use super::{Result, Validator};
     use crate::scenario::{ScenarioError, SourceFile};

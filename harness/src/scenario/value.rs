@@ -2,13 +2,22 @@
 //! or a list of strings ([`OneOrMany`]), a PostgreSQL major ([`Version`]) or several
 //! ([`Versions`]), and a constant of any TOML scalar type ([`Literal`]). Each has its own visitor
 //! whose `expecting` text is what the user reads: `#[serde(untagged)]` would only say "did not
-//! match any variant". What a value means is its section's business.
+//! match any variant". Their JSON Schemas are written by hand to accept the same shapes, and
+//! carry the same text as their description. What a value means is its section's business.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
+
+/// What each visitor expects, in serde's errors and in the schema's descriptions.
+const ONE_OR_MANY: &str = "a string or a list of strings";
+const VERSION: &str = "a PostgreSQL major version like \"16\"";
+const VERSIONS: &str = "PostgreSQL majors like \"17\", \"13-16\", \"<= 17\", or a list of them";
+const LITERAL: &str = "a string, integer, float or boolean";
 
 /// A constant written in the scenario file.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +46,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
         impl<'de> Visitor<'de> for V {
             type Value = OneOrMany;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or a list of strings")
+                f.write_str(ONE_OR_MANY)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
                 Ok(OneOrMany(vec![(v.to_string(), None)]))
@@ -65,7 +74,7 @@ impl<'de> Deserialize<'de> for Version {
         impl<'de> Visitor<'de> for V {
             type Value = Version;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a PostgreSQL major version like \"16\"")
+                f.write_str(VERSION)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Version, E> {
                 Ok(Version(v.to_string()))
@@ -96,7 +105,7 @@ impl<'de> Deserialize<'de> for Versions {
         impl<'de> Visitor<'de> for V {
             type Value = Versions;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("PostgreSQL majors like \"17\", \"13-16\", \"<= 17\", or a list of them")
+                f.write_str(VERSIONS)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Versions, E> {
                 Ok(Versions(vec![(v.to_string(), None)]))
@@ -123,7 +132,7 @@ impl<'de> Deserialize<'de> for Literal {
         impl<'de> Visitor<'de> for V {
             type Value = Literal;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, integer, float or boolean")
+                f.write_str(LITERAL)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Literal, E> {
                 Ok(Literal::Text(v.to_string()))
@@ -142,6 +151,55 @@ impl<'de> Deserialize<'de> for Literal {
             }
         }
         deserializer.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for OneOrMany {
+    fn schema_name() -> Cow<'static, str> {
+        "OneOrMany".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": ONE_OR_MANY,
+            "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }],
+        })
+    }
+}
+
+impl JsonSchema for Version {
+    fn schema_name() -> Cow<'static, str> {
+        "Version".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "description": VERSION, "type": ["string", "integer"] })
+    }
+}
+
+impl JsonSchema for Versions {
+    fn schema_name() -> Cow<'static, str> {
+        "Versions".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": VERSIONS,
+            "anyOf": [
+                { "type": ["string", "integer"] },
+                { "type": "array", "items": { "description": VERSION, "type": ["string", "integer"] } },
+            ],
+        })
+    }
+}
+
+impl JsonSchema for Literal {
+    fn schema_name() -> Cow<'static, str> {
+        "Literal".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "description": LITERAL, "type": ["string", "integer", "number", "boolean"] })
     }
 }
 

@@ -6,17 +6,19 @@
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use toml::Spanned;
 
 use super::generator::{find, generators_text};
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 pub use crate::scenario::value::Literal;
 
 /// `columns.NAME = { … }`: the source of the values (one of `gen`, `one-of`, `references`), the
 /// keys of the generator, and the modifiers common to all.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Column")]
 pub struct RawColumn {
     #[serde(default)]
     pub gen: Option<Spanned<String>>,
@@ -246,7 +248,7 @@ impl Validator<'_> {
         };
         if distinct.is_some() && matches!(gen, GenKind::Sequence { .. } | GenKind::OneOf { .. } | GenKind::Bool { .. })
         {
-            let span = raw.distinct.as_ref().map_or(whole.clone(), toml::Spanned::span);
+            let span = raw.distinct.as_ref().map_or(whole.clone(), Spanned::span);
             return self.err(span, format!("{who}: `distinct` does not apply to this generator (expected it only on generators with an open range of values)"));
         }
         if unique && raw.skew.is_some() {
@@ -292,14 +294,14 @@ impl Validator<'_> {
 /// has no position of its own: an error about it points at the column.
 fn generator_keys(raw: &RawColumn, whole: &Range<usize>) -> Vec<(&'static str, Range<usize>)> {
     [
-        ("min", raw.min.as_ref().map(toml::Spanned::span)),
-        ("max", raw.max.as_ref().map(toml::Spanned::span)),
-        ("start", raw.start.as_ref().map(toml::Spanned::span)),
-        ("end", raw.end.as_ref().map(toml::Spanned::span)),
-        ("length", raw.length.as_ref().map(toml::Spanned::span)),
+        ("min", raw.min.as_ref().map(Spanned::span)),
+        ("max", raw.max.as_ref().map(Spanned::span)),
+        ("start", raw.start.as_ref().map(Spanned::span)),
+        ("end", raw.end.as_ref().map(Spanned::span)),
+        ("length", raw.length.as_ref().map(Spanned::span)),
         ("prefix", raw.prefix.as_ref().map(|_| whole.clone())),
-        ("true-ratio", raw.true_ratio.as_ref().map(toml::Spanned::span)),
-        ("weights", raw.weights.as_ref().map(toml::Spanned::span)),
+        ("true-ratio", raw.true_ratio.as_ref().map(Spanned::span)),
+        ("weights", raw.weights.as_ref().map(Spanned::span)),
     ]
     .into_iter()
     .filter_map(|(k, s)| s.map(|s| (k, s)))

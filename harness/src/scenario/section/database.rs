@@ -6,18 +6,20 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use super::tool::{tool_spec, ToolSpec};
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::{OneOrMany, Version};
 
 /// `[database]`: where the schema and the migrations are, and which migration is under test.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Database")]
 pub struct RawDatabase {
     #[serde(default)]
     pub postgres: Option<Spanned<Version>>,

@@ -7,17 +7,19 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::scenario::duration::parse_duration;
 use crate::scenario::pattern::PlanPattern;
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::OneOrMany;
 
 /// `before`, `after`, `before-generic` or `after-generic`: what one phase's plan must show.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Phase")]
 pub struct RawPhase {
     #[serde(default)]
     pub plan: Option<Spanned<OneOrMany>>,
@@ -40,8 +42,9 @@ pub struct RawPhase {
 }
 
 /// `latency = { … }`: timing budgets of a phase.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Latency")]
 pub struct RawLatency {
     #[serde(default)]
     pub measure: Option<Spanned<String>>,

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use toml::Spanned;
 
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::Literal;
 
@@ -16,8 +17,9 @@ use crate::scenario::value::Literal;
 pub const DEFAULT_SETTINGS: [(&str, &str); 3] =
     [("jit", "off"), ("max_parallel_workers_per_gather", "0"), ("synchronize_seqscans", "off")];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Explain")]
 pub struct RawExplain {
     #[serde(default)]
     pub runs: Option<Spanned<i64>>,

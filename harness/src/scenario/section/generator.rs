@@ -8,9 +8,9 @@
 use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use toml::Spanned;
 
 use super::column::{GenKind, Literal, RawColumn};
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 
 /// What a generator's validation reads: who is asking (for messages), the column's keys, and
@@ -95,7 +95,7 @@ fn int(v: &Validator<'_>, a: &GenArgs<'_>) -> Result<GenKind> {
     let max = v.int_bound(who, raw.max.as_ref(), "max", 1_000_000)?;
     if min > max {
         // At the bound written last in the pair: `max` if given, else `min`.
-        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(a.at.clone(), toml::Spanned::span);
+        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(a.at.clone(), Spanned::span);
         return v.err(at, format!("{who}: `min` {min} is above `max` {max} (expected min <= max)"));
     }
     Ok(GenKind::Int { min, max })
@@ -110,7 +110,7 @@ fn float(v: &Validator<'_>, a: &GenArgs<'_>) -> Result<GenKind> {
     let min = v.float_bound(who, raw.min.as_ref(), "min", 0.0)?;
     let max = v.float_bound(who, raw.max.as_ref(), "max", 1.0)?;
     if min >= max {
-        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(a.at.clone(), toml::Spanned::span);
+        let at = raw.max.as_ref().or(raw.min.as_ref()).map_or(a.at.clone(), Spanned::span);
         return v.err(at, format!("{who}: `min` {min} is not below `max` {max} (expected min < max)"));
     }
     Ok(GenKind::Float { min, max })
@@ -121,7 +121,7 @@ fn timestamp(v: &Validator<'_>, a: &GenArgs<'_>) -> Result<GenKind> {
     let start = v.instant(who, raw.start.as_ref(), "2024-01-01")?;
     let end = v.instant(who, raw.end.as_ref(), "2026-01-01")?;
     if start >= end {
-        let at = raw.end.as_ref().or(raw.start.as_ref()).map_or(a.at.clone(), toml::Spanned::span);
+        let at = raw.end.as_ref().or(raw.start.as_ref()).map_or(a.at.clone(), Spanned::span);
         return v.err(at, format!("{who}: `start` is not before `end` (expected a window start < end)"));
     }
     Ok(GenKind::Timestamp { start, end })

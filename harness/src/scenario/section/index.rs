@@ -5,16 +5,18 @@
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use toml::Spanned;
 
 use crate::scenario::error::Location;
 use crate::scenario::size::parse_size;
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 
 /// `[[indexes]]`: what the catalog must say of an index after the migration.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Index")]
 pub struct RawIndex {
     pub name: Spanned<String>,
     #[serde(default)]
@@ -181,8 +183,8 @@ mod tests {
     /// One `[[indexes]]` entry of `keys`, validated.
     fn index(keys: &str) -> std::result::Result<IndexSpec, String> {
         let text = format!("[[indexes]]\n{keys}");
-        section(Path::new("s.toml"), &text, "indexes", |v, mut raw: Spanned<Vec<Spanned<RawIndex>>>| {
-            v.index(raw.get_mut().remove(0))
+        section(Path::new("s.toml"), &text, "indexes", |v, raw: Spanned<Vec<Spanned<RawIndex>>>| {
+            v.index(raw.into_inner().remove(0))
         })
     }
 

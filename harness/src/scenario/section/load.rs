@@ -6,14 +6,15 @@
 
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use toml::Spanned;
 
 use super::migration::{MigrationSpec, RawMigration};
 use super::query::QuerySpec;
 use super::table::TableSpec;
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::{Location, ScenarioError};
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 
 /// Most workers of each kind: each holds a connection, and the machine running the migration
@@ -23,8 +24,9 @@ pub const MAX_WORKERS: i64 = 16;
 /// `[load]`: the concurrent workload run while the migration under test runs, and the write
 /// series measured before and after it.
 /// `[load]`: the workers run during the migration, and the write series.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Load")]
 pub struct RawLoad {
     #[serde(default)]
     pub writers: Option<Spanned<i64>>,
@@ -177,7 +179,7 @@ impl Validator<'_> {
             return self.err(span, "load: no worker (expected `writers` or `readers` of at least 1)");
         }
         if readers > 0 && queries.is_empty() {
-            let span = r.readers.as_ref().map_or(span.clone(), toml::Spanned::span);
+            let span = r.readers.as_ref().map_or(span.clone(), Spanned::span);
             return self.err(span, "load: `readers` run the scenario's queries, and it has none (expected `[[queries]]`, or `readers = 0`)");
         }
         let no_worker = |key: &str, at: Location, kind: &str| ScenarioError::Invalid {
@@ -237,7 +239,7 @@ impl Validator<'_> {
         let baseline = duration(&r.baseline, "baseline", Duration::from_millis(500))?;
         let max_time = duration(&r.max_time, "max-time", Duration::from_secs(600))?;
         if max_time <= baseline {
-            let span = r.max_time.as_ref().map_or(span.clone(), toml::Spanned::span);
+            let span = r.max_time.as_ref().map_or(span.clone(), Spanned::span);
             return self.err(span, format!(
                 "load: `max-time` {}ms leaves no time for the migration after the {}ms `baseline` (expected `max-time` longer than `baseline`)",
                 max_time.as_millis(),

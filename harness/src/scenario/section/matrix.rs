@@ -2,15 +2,17 @@
 //! majors only, each once, and among them the scenario's own `[database] postgres`; ranges and
 //! bounds belong in `[[queries.when]]`. Running on each major is the suite's business.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use toml::Spanned;
 
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::Versions;
 
 /// `[matrix]`: the majors to run on.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Matrix")]
 pub struct RawMatrix {
     pub postgres: Spanned<Versions>,
 }

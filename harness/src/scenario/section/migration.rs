@@ -6,17 +6,19 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use toml::Spanned;
 
 use super::load::LoadBudgets;
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 
 /// `[migration]`: what the migration under test must do, and how it is reversed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Migration")]
 pub struct RawMigration {
     #[serde(default)]
     pub max_duration: Option<Spanned<String>>,

@@ -5,20 +5,22 @@
 
 use std::collections::BTreeSet;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
-use toml::Spanned;
 
 use super::expectations::{phase_key, Phase, PhaseCheck, PlanMode, RawPhase};
 use crate::scenario::error::Location;
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::{Literal, Versions};
 use crate::scenario::version::VersionSet;
 
 /// `[[queries]]`: a query, its parameters and its expectations.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Query")]
 pub struct RawQuery {
     pub name: Spanned<String>,
     pub sql: Spanned<String>,
@@ -37,8 +39,9 @@ pub struct RawQuery {
 }
 
 /// `[[queries.when]]`: expectations that replace the query's own on some PostgreSQL majors.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "When")]
 pub struct RawWhen {
     pub postgres: Spanned<Versions>,
     pub why: Spanned<String>,
@@ -53,8 +56,9 @@ pub struct RawWhen {
 }
 
 /// One of `params`: `{ sample = "table.column", where = "..." }` or `{ value = 42 }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Param")]
 pub struct RawParam {
     #[serde(default)]
     pub sample: Option<Spanned<String>>,
@@ -262,8 +266,8 @@ mod tests {
         } else {
             format!("[[queries]]\nname = \"q\"\n{keys}")
         };
-        section(Path::new("s.toml"), &text, "queries", |v, mut raw: Spanned<Vec<Spanned<RawQuery>>>| {
-            v.query(raw.get_mut().remove(0))
+        section(Path::new("s.toml"), &text, "queries", |v, raw: Spanned<Vec<Spanned<RawQuery>>>| {
+            v.query(raw.into_inner().remove(0))
         })
     }
 

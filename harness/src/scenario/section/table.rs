@@ -4,16 +4,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use toml::Spanned;
 
 use super::column::{ColumnSpec, GenKind, RawColumn};
 use crate::scenario::error::{Location, ScenarioError};
+use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 
 /// `[tables.NAME]`: the rows to seed and one generator per column.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Table")]
 pub struct RawTable {
     pub rows: Spanned<i64>,
     #[serde(default)]

@@ -6,11 +6,10 @@
 
 use std::path::Path;
 
-use toml::Spanned;
-
 use super::database::RawDatabase;
 use crate::scenario::error::ScenarioError;
 use crate::scenario::source::SourceFile;
+use crate::scenario::span::Spanned;
 
 /// The placeholder of `up-command`/`down-command`/`sql-command` replaced by the migration to
 /// go to.
