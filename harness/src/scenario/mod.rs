@@ -19,12 +19,11 @@ mod value;
 mod version;
 
 /// The column model the seed stage turns into values, at the path it has always had.
-pub mod column {
+pub(crate) mod column {
     pub use super::section::column::{ColumnSpec, GenKind, Literal};
 }
 
 pub use catalog::{catalog_of, check_against, Catalog};
-pub use duration::parse_duration;
 pub use error::{Location, ScenarioError};
 pub use files::{load_file, scenario_files};
 pub use model::Scenario;
@@ -32,16 +31,16 @@ pub use parse::{json_schema, parse};
 pub use partition::Partition;
 pub use pattern::{PlanExpectation, PlanPattern};
 pub use section::column::{ColumnSpec, GenKind, Literal};
-pub use section::database::{DatabaseSpec, TransactionMode, DEFAULT_TOOL_TIMEOUT};
+pub use section::database::{DatabaseSpec, TransactionMode};
 pub use section::expectations::{Budgets, Measure, Phase, PhaseCheck, PlanMode, Statistic};
-pub use section::explain::{ExplainSpec, DEFAULT_SETTINGS};
+pub use section::explain::ExplainSpec;
 pub use section::generator::{generator_keys, generator_names};
-pub use section::index::{IndexColumn, IndexSpec, METHODS};
+pub use section::index::{IndexColumn, IndexSpec};
 pub use section::load::{LoadBudgets, LoadSpec};
 pub use section::migration::{MigrationSpec, Reversibility};
-pub use section::query::{placeholders, ParamSpec, QuerySpec, VersionChecks};
+pub use section::query::{ParamSpec, QuerySpec, VersionChecks};
 pub use section::table::{ColumnEntry, TableSpec};
-pub use section::tool::{ToolSpec, TARGET};
-pub use size::parse_size;
+pub use section::tool::ToolSpec;
+pub(crate) use section::tool::TARGET;
 pub use source::SourceFile;
 pub use version::VersionSet;

@@ -28,27 +28,27 @@ use crate::scenario::span::Spanned;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Scenario")]
-pub struct RawScenario {
-    pub name: Spanned<String>,
+pub(crate) struct RawScenario {
+    pub(crate) name: Spanned<String>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[serde(default)]
-    pub seed: Option<Spanned<i64>>,
-    pub database: Spanned<RawDatabase>,
+    pub(crate) seed: Option<Spanned<i64>>,
+    pub(crate) database: Spanned<RawDatabase>,
     #[serde(default)]
-    pub explain: Option<Spanned<RawExplain>>,
+    pub(crate) explain: Option<Spanned<RawExplain>>,
     #[serde(default)]
-    pub tables: BTreeMap<Spanned<String>, Spanned<RawTable>>,
+    pub(crate) tables: BTreeMap<Spanned<String>, Spanned<RawTable>>,
     #[serde(default)]
-    pub queries: Vec<Spanned<RawQuery>>,
+    pub(crate) queries: Vec<Spanned<RawQuery>>,
     #[serde(default)]
-    pub migration: Option<Spanned<RawMigration>>,
+    pub(crate) migration: Option<Spanned<RawMigration>>,
     #[serde(default)]
-    pub matrix: Option<Spanned<RawMatrix>>,
+    pub(crate) matrix: Option<Spanned<RawMatrix>>,
     #[serde(default)]
-    pub indexes: Vec<Spanned<RawIndex>>,
+    pub(crate) indexes: Vec<Spanned<RawIndex>>,
     #[serde(default)]
-    pub load: Option<Spanned<RawLoad>>,
+    pub(crate) load: Option<Spanned<RawLoad>>,
 }
 
 /// The JSON Schema of the scenario format, derived from the raw structs the parser reads: keys

@@ -16,19 +16,19 @@ use serde::{Deserialize, Deserializer};
 
 /// A `T` and the byte range of the file it was read from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Spanned<T>(toml::Spanned<T>);
+pub(crate) struct Spanned<T>(toml::Spanned<T>);
 
 impl<T> Spanned<T> {
     /// The byte range the value was read from.
-    pub fn span(&self) -> Range<usize> {
+    pub(crate) fn span(&self) -> Range<usize> {
         self.0.span()
     }
 
-    pub fn get_ref(&self) -> &T {
+    pub(crate) fn get_ref(&self) -> &T {
         self.0.get_ref()
     }
 
-    pub fn into_inner(self) -> T {
+    pub(crate) fn into_inner(self) -> T {
         self.0.into_inner()
     }
 }

@@ -31,11 +31,11 @@ pub enum Literal {
 /// A string or a list of strings (`plan = "x"` or `plan = ["x", "y"]`). Items of a list keep
 /// their own position, so an error about one points at it; a lone string has the key's.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OneOrMany(pub Vec<(String, Option<std::ops::Range<usize>>)>);
+pub(crate) struct OneOrMany(pub(crate) Vec<(String, Option<std::ops::Range<usize>>)>);
 
 impl OneOrMany {
     /// Each item with its position, or `whole` (the key's value) when it has none of its own.
-    pub fn items(self, whole: std::ops::Range<usize>) -> impl Iterator<Item = (String, std::ops::Range<usize>)> {
+    pub(crate) fn items(self, whole: std::ops::Range<usize>) -> impl Iterator<Item = (String, std::ops::Range<usize>)> {
         self.0.into_iter().map(move |(text, span)| (text, span.unwrap_or_else(|| whole.clone())))
     }
 }
@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
 
 /// A PostgreSQL major version written as `"16"` or `16`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Version(pub String);
+pub(crate) struct Version(pub(crate) String);
 
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -90,11 +90,11 @@ impl<'de> Deserialize<'de> for Version {
 /// PostgreSQL majors: `"17"`, `17`, `"<= 17"`, `"13-16"`, or a list of those. Items of a list
 /// keep their own position, as [`OneOrMany`]'s do.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Versions(pub Vec<(String, Option<std::ops::Range<usize>>)>);
+pub(crate) struct Versions(pub(crate) Vec<(String, Option<std::ops::Range<usize>>)>);
 
 impl Versions {
     /// Each item with its position, or `whole` when it has none of its own.
-    pub fn items(&self, whole: std::ops::Range<usize>) -> Vec<(String, std::ops::Range<usize>)> {
+    pub(crate) fn items(&self, whole: std::ops::Range<usize>) -> Vec<(String, std::ops::Range<usize>)> {
         self.0.iter().map(|(text, span)| (text.clone(), span.clone().unwrap_or_else(|| whole.clone()))).collect()
     }
 }

@@ -14,24 +14,24 @@ macro_rules! node_kinds {
 
         impl NodeKind {
             /// Every kind, in the order the reference lists them.
-            pub const ALL: &'static [NodeKind] = &[$(NodeKind::$variant,)*];
+            pub(crate) const ALL: &'static [NodeKind] = &[$(NodeKind::$variant,)*];
 
             /// The canonical, kebab-case name: `index-only-scan`.
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self {
                     $(NodeKind::$variant => $kebab,)*
                 }
             }
 
             /// The name PostgreSQL's TEXT format prints: `Index Only Scan`, `HashAggregate`.
-            pub fn label(self) -> &'static str {
+            pub(crate) fn label(self) -> &'static str {
                 match self {
                     $(NodeKind::$variant => $label,)*
                 }
             }
 
             /// The `Node Type` value in EXPLAIN JSON: `Aggregate` for `HashAggregate`.
-            pub fn node_type(self) -> &'static str {
+            pub(crate) fn node_type(self) -> &'static str {
                 match self {
                     $(NodeKind::$variant => $node_type,)*
                 }
@@ -90,7 +90,7 @@ node_kinds! {
 impl NodeKind {
     /// Whether a node with this `Node Type` (and Aggregate `Strategy`) is of this kind.
     /// `sort` also matches Incremental Sort: both are a sort the query pays for.
-    pub fn matches(self, node_type: &str, strategy: Option<&str>) -> bool {
+    pub(crate) fn matches(self, node_type: &str, strategy: Option<&str>) -> bool {
         match self {
             NodeKind::Sort => matches!(node_type, "Sort" | "Incremental Sort"),
             NodeKind::HashAggregate => node_type == "Aggregate" && strategy == Some("Hashed"),
@@ -100,17 +100,17 @@ impl NodeKind {
     }
 
     /// Index Scan, Index Only Scan and Bitmap Index Scan: the kinds that name an index.
-    pub fn reads_index(self) -> bool {
+    pub(crate) fn reads_index(self) -> bool {
         matches!(self, NodeKind::IndexScan | NodeKind::IndexOnlyScan | NodeKind::BitmapIndexScan)
     }
 
     /// Index Scan and Index Only Scan: the kinds that have a scan direction.
-    pub fn has_direction(self) -> bool {
+    pub(crate) fn has_direction(self) -> bool {
         matches!(self, NodeKind::IndexScan | NodeKind::IndexOnlyScan)
     }
 
     /// Kinds that read a table (a Bitmap Index Scan's table is its Bitmap Heap Scan's).
-    pub fn is_scan(self) -> bool {
+    pub(crate) fn is_scan(self) -> bool {
         self.label().ends_with("Scan")
     }
 

@@ -20,7 +20,7 @@ pub enum PlanPattern {
 
 impl PlanPattern {
     /// The index the pattern names, if any.
-    pub fn index_name(&self) -> Option<&str> {
+    pub(crate) fn index_name(&self) -> Option<&str> {
         match self {
             PlanPattern::Index(name) => Some(name),
             PlanPattern::Node { index, .. } => index.as_deref(),
@@ -28,7 +28,7 @@ impl PlanPattern {
     }
 
     /// The table the pattern names, if any.
-    pub fn table(&self) -> Option<&str> {
+    pub(crate) fn table(&self) -> Option<&str> {
         match self {
             PlanPattern::Index(_) => None,
             PlanPattern::Node { table, .. } => table.as_deref(),
@@ -36,7 +36,7 @@ impl PlanPattern {
     }
 
     /// Whether the pattern asks for an index to be read: `index NAME` or an index-scan kind.
-    pub fn is_about_index_use(&self) -> bool {
+    pub(crate) fn is_about_index_use(&self) -> bool {
         match self {
             PlanPattern::Index(_) => true,
             PlanPattern::Node { kind, .. } => kind.reads_index(),
@@ -53,7 +53,7 @@ pub enum ScanDirection {
 
 impl ScanDirection {
     /// The word scenario files use, which is also PostgreSQL's `Scan Direction` lowercased.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ScanDirection::Forward => "forward",
             ScanDirection::Backward => "backward",
@@ -61,7 +61,7 @@ impl ScanDirection {
     }
 
     /// Whether PostgreSQL's `Scan Direction` value (`Forward`, `Backward`) is this direction.
-    pub fn matches(self, scan_direction: &str) -> bool {
+    pub(crate) fn matches(self, scan_direction: &str) -> bool {
         scan_direction.eq_ignore_ascii_case(self.as_str())
     }
 }

@@ -19,37 +19,37 @@ pub use crate::scenario::value::Literal;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Column")]
-pub struct RawColumn {
+pub(crate) struct RawColumn {
     #[serde(default)]
-    pub gen: Option<Spanned<String>>,
+    pub(crate) gen: Option<Spanned<String>>,
     #[serde(default)]
-    pub one_of: Option<Spanned<Vec<Literal>>>,
+    pub(crate) one_of: Option<Spanned<Vec<Literal>>>,
     #[serde(default)]
-    pub weights: Option<Spanned<Vec<i64>>>,
+    pub(crate) weights: Option<Spanned<Vec<i64>>>,
     #[serde(default)]
-    pub references: Option<Spanned<String>>,
+    pub(crate) references: Option<Spanned<String>>,
     #[serde(default)]
-    pub min: Option<Spanned<Literal>>,
+    pub(crate) min: Option<Spanned<Literal>>,
     #[serde(default)]
-    pub max: Option<Spanned<Literal>>,
+    pub(crate) max: Option<Spanned<Literal>>,
     #[serde(default)]
-    pub start: Option<Spanned<String>>,
+    pub(crate) start: Option<Spanned<String>>,
     #[serde(default)]
-    pub end: Option<Spanned<String>>,
+    pub(crate) end: Option<Spanned<String>>,
     #[serde(default)]
-    pub length: Option<Spanned<i64>>,
+    pub(crate) length: Option<Spanned<i64>>,
     #[serde(default)]
-    pub prefix: Option<String>,
+    pub(crate) prefix: Option<String>,
     #[serde(default)]
-    pub true_ratio: Option<Spanned<f64>>,
+    pub(crate) true_ratio: Option<Spanned<f64>>,
     #[serde(default)]
-    pub null_fraction: Option<Spanned<f64>>,
+    pub(crate) null_fraction: Option<Spanned<f64>>,
     #[serde(default)]
-    pub unique: Option<bool>,
+    pub(crate) unique: Option<bool>,
     #[serde(default)]
-    pub distinct: Option<Spanned<i64>>,
+    pub(crate) distinct: Option<Spanned<i64>>,
     #[serde(default)]
-    pub skew: Option<Spanned<f64>>,
+    pub(crate) skew: Option<Spanned<f64>>,
 }
 
 /// One column's generator, validated: ranges are ordered, fractions are in `0..=1`, weights

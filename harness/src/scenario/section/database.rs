@@ -20,30 +20,30 @@ use crate::scenario::value::{OneOrMany, Version};
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Database")]
-pub struct RawDatabase {
+pub(crate) struct RawDatabase {
     #[serde(default)]
-    pub postgres: Option<Spanned<Version>>,
+    pub(crate) postgres: Option<Spanned<Version>>,
     #[serde(default)]
-    pub schema: Option<Spanned<OneOrMany>>,
-    pub migrations: Spanned<String>,
-    pub under_test: Spanned<String>,
+    pub(crate) schema: Option<Spanned<OneOrMany>>,
+    pub(crate) migrations: Spanned<String>,
+    pub(crate) under_test: Spanned<String>,
     #[serde(default)]
-    pub tool_timeout: Option<Spanned<String>>,
+    pub(crate) tool_timeout: Option<Spanned<String>>,
     #[serde(default)]
-    pub transaction: Option<Spanned<String>>,
+    pub(crate) transaction: Option<Spanned<String>>,
     // Migrations run by the project's own tool (see `tool.rs`).
     #[serde(default)]
-    pub tool: Option<Spanned<String>>,
+    pub(crate) tool: Option<Spanned<String>>,
     #[serde(default)]
-    pub app: Option<Spanned<String>>,
+    pub(crate) app: Option<Spanned<String>>,
     #[serde(default)]
-    pub up_command: Option<Spanned<String>>,
+    pub(crate) up_command: Option<Spanned<String>>,
     #[serde(default)]
-    pub down_command: Option<Spanned<String>>,
+    pub(crate) down_command: Option<Spanned<String>>,
     #[serde(default)]
-    pub sql_command: Option<Spanned<String>>,
+    pub(crate) sql_command: Option<Spanned<String>>,
     #[serde(default)]
-    pub previous: Option<Spanned<String>>,
+    pub(crate) previous: Option<Spanned<String>>,
 }
 
 /// `[database]`, validated: paths resolved against the scenario file's folder and checked.
@@ -66,7 +66,7 @@ pub struct DatabaseSpec {
 
 /// `tool-timeout` when the scenario sets none: long enough for a real index build on seeded
 /// data, short enough that a tool stuck on a lock or a prompt does not hold CI for hours.
-pub const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// How a migration file is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -20,42 +20,42 @@ use crate::scenario::value::OneOrMany;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Phase")]
-pub struct RawPhase {
+pub(crate) struct RawPhase {
     #[serde(default)]
-    pub plan: Option<Spanned<OneOrMany>>,
+    pub(crate) plan: Option<Spanned<OneOrMany>>,
     #[serde(default)]
-    pub no: Option<Spanned<OneOrMany>>,
+    pub(crate) no: Option<Spanned<OneOrMany>>,
     #[serde(default)]
-    pub max_rows_removed: Option<Spanned<f64>>,
+    pub(crate) max_rows_removed: Option<Spanned<f64>>,
     #[serde(default)]
-    pub max_buffers: Option<Spanned<f64>>,
+    pub(crate) max_buffers: Option<Spanned<f64>>,
     #[serde(default)]
-    pub max_heap_fetches: Option<Spanned<f64>>,
+    pub(crate) max_heap_fetches: Option<Spanned<f64>>,
     #[serde(default)]
-    pub max_rows_examined: Option<Spanned<f64>>,
+    pub(crate) max_rows_examined: Option<Spanned<f64>>,
     #[serde(default)]
-    pub latency: Option<Spanned<RawLatency>>,
+    pub(crate) latency: Option<Spanned<RawLatency>>,
     #[serde(default)]
-    pub speedup: Option<Spanned<String>>,
+    pub(crate) speedup: Option<Spanned<String>>,
     #[serde(default)]
-    pub claimed_speedup: Option<Spanned<String>>,
+    pub(crate) claimed_speedup: Option<Spanned<String>>,
 }
 
 /// `latency = { … }`: timing budgets of a phase.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Latency")]
-pub struct RawLatency {
+pub(crate) struct RawLatency {
     #[serde(default)]
-    pub measure: Option<Spanned<String>>,
+    pub(crate) measure: Option<Spanned<String>>,
     #[serde(default)]
-    pub p50: Option<Spanned<String>>,
+    pub(crate) p50: Option<Spanned<String>>,
     #[serde(default)]
-    pub p95: Option<Spanned<String>>,
+    pub(crate) p95: Option<Spanned<String>>,
     #[serde(default)]
-    pub max: Option<Spanned<String>>,
+    pub(crate) max: Option<Spanned<String>>,
     #[serde(default)]
-    pub planning: Option<Spanned<String>>,
+    pub(crate) planning: Option<Spanned<String>>,
 }
 
 /// Before or after the migration under test, or after it was run down again.
@@ -70,7 +70,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Phase::Before => "before",
             Phase::After => "after",
@@ -141,7 +141,7 @@ pub enum Statistic {
 }
 
 impl Statistic {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Statistic::P50 => "p50",
             Statistic::P95 => "p95",

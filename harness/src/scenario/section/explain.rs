@@ -14,23 +14,23 @@ use crate::scenario::value::Literal;
 /// Session settings pinned before every EXPLAIN unless the scenario overrides them, so that
 /// plans and timings repeat: no JIT compile times, no parallel workers, and no synchronised
 /// scans that start a Seq Scan wherever another scan happens to be.
-pub const DEFAULT_SETTINGS: [(&str, &str); 3] =
+pub(crate) const DEFAULT_SETTINGS: [(&str, &str); 3] =
     [("jit", "off"), ("max_parallel_workers_per_gather", "0"), ("synchronize_seqscans", "off")];
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Explain")]
-pub struct RawExplain {
+pub(crate) struct RawExplain {
     #[serde(default)]
-    pub runs: Option<Spanned<i64>>,
+    pub(crate) runs: Option<Spanned<i64>>,
     #[serde(default)]
-    pub warmup: Option<Spanned<i64>>,
+    pub(crate) warmup: Option<Spanned<i64>>,
     #[serde(default)]
-    pub samples: Option<Spanned<i64>>,
+    pub(crate) samples: Option<Spanned<i64>>,
     #[serde(default)]
-    pub max_repeats: Option<Spanned<i64>>,
+    pub(crate) max_repeats: Option<Spanned<i64>>,
     #[serde(default)]
-    pub settings: BTreeMap<Spanned<String>, Spanned<Literal>>,
+    pub(crate) settings: BTreeMap<Spanned<String>, Spanned<Literal>>,
 }
 
 #[derive(Debug, Clone)]

@@ -17,22 +17,22 @@ use crate::scenario::validate::{Result, Validator};
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Index")]
-pub struct RawIndex {
-    pub name: Spanned<String>,
+pub(crate) struct RawIndex {
+    pub(crate) name: Spanned<String>,
     #[serde(default)]
-    pub table: Option<String>,
+    pub(crate) table: Option<String>,
     #[serde(default)]
-    pub columns: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(crate) columns: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
-    pub include: Option<Vec<String>>,
+    pub(crate) include: Option<Vec<String>>,
     #[serde(default, rename = "where")]
-    pub predicate: Option<Spanned<String>>,
+    pub(crate) predicate: Option<Spanned<String>>,
     #[serde(default)]
-    pub unique: Option<bool>,
+    pub(crate) unique: Option<bool>,
     #[serde(default)]
-    pub method: Option<Spanned<String>>,
+    pub(crate) method: Option<Spanned<String>>,
     #[serde(default)]
-    pub max_size: Option<Spanned<String>>,
+    pub(crate) max_size: Option<Spanned<String>>,
 }
 
 /// One `[[indexes]]` entry; every fact but the name is optional.
@@ -100,7 +100,7 @@ impl fmt::Display for IndexColumn {
 }
 
 /// Index access methods PostgreSQL ships.
-pub const METHODS: [&str; 6] = ["btree", "hash", "gist", "gin", "spgist", "brin"];
+pub(crate) const METHODS: [&str; 6] = ["btree", "hash", "gist", "gin", "spgist", "brin"];
 
 impl Validator<'_> {
     pub(crate) fn index(&self, raw: Spanned<RawIndex>) -> Result<IndexSpec> {

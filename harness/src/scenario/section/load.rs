@@ -19,7 +19,7 @@ use crate::scenario::validate::{Result, Validator};
 
 /// Most workers of each kind: each holds a connection, and the machine running the migration
 /// is the one running them.
-pub const MAX_WORKERS: i64 = 16;
+pub(crate) const MAX_WORKERS: i64 = 16;
 
 /// `[load]`: the concurrent workload run while the migration under test runs, and the write
 /// series measured before and after it.
@@ -27,25 +27,25 @@ pub const MAX_WORKERS: i64 = 16;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Load")]
-pub struct RawLoad {
+pub(crate) struct RawLoad {
     #[serde(default)]
-    pub writers: Option<Spanned<i64>>,
+    pub(crate) writers: Option<Spanned<i64>>,
     #[serde(default)]
-    pub readers: Option<Spanned<i64>>,
+    pub(crate) readers: Option<Spanned<i64>>,
     #[serde(default)]
-    pub tables: Option<Spanned<Vec<String>>>,
+    pub(crate) tables: Option<Spanned<Vec<String>>>,
     #[serde(default)]
-    pub updates: Option<Spanned<f64>>,
+    pub(crate) updates: Option<Spanned<f64>>,
     #[serde(default)]
-    pub rate: Option<Spanned<i64>>,
+    pub(crate) rate: Option<Spanned<i64>>,
     #[serde(default)]
-    pub baseline: Option<Spanned<String>>,
+    pub(crate) baseline: Option<Spanned<String>>,
     #[serde(default)]
-    pub max_time: Option<Spanned<String>>,
+    pub(crate) max_time: Option<Spanned<String>>,
     #[serde(default)]
-    pub max_operations: Option<Spanned<i64>>,
+    pub(crate) max_operations: Option<Spanned<i64>>,
     #[serde(default)]
-    pub overhead_writes: Option<Spanned<i64>>,
+    pub(crate) overhead_writes: Option<Spanned<i64>>,
 }
 
 /// The workload, validated. Present when the file has `[load]` or any load budget.
@@ -75,11 +75,11 @@ pub struct LoadSpec {
 }
 
 /// Writes per table and phase when `max-write-slowdown` is set without `overhead-writes`.
-pub const DEFAULT_OVERHEAD_WRITES: u32 = 300;
+pub(crate) const DEFAULT_OVERHEAD_WRITES: u32 = 300;
 
 impl LoadSpec {
     /// Writes per table in each write series, if write series are measured at all.
-    pub fn write_series(&self, budgets: &LoadBudgets) -> Option<u32> {
+    pub(crate) fn write_series(&self, budgets: &LoadBudgets) -> Option<u32> {
         self.overhead_writes.or(budgets.max_write_slowdown.map(|_| DEFAULT_OVERHEAD_WRITES))
     }
 }
@@ -280,7 +280,7 @@ fn budgets_at(b: &LoadBudgets) -> Location {
 }
 
 /// A relative budget like `15%` as a fraction (0.15).
-pub fn parse_percentage(text: &str) -> std::result::Result<f64, String> {
+pub(crate) fn parse_percentage(text: &str) -> std::result::Result<f64, String> {
     text.trim()
         .strip_suffix('%')
         .and_then(|n| n.trim().parse::<f64>().ok())

@@ -13,8 +13,8 @@ use crate::scenario::value::Versions;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Matrix")]
-pub struct RawMatrix {
-    pub postgres: Spanned<Versions>,
+pub(crate) struct RawMatrix {
+    pub(crate) postgres: Spanned<Versions>,
 }
 
 impl Validator<'_> {

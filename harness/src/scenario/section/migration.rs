@@ -19,25 +19,25 @@ use crate::scenario::validate::{Result, Validator};
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Migration")]
-pub struct RawMigration {
+pub(crate) struct RawMigration {
     #[serde(default)]
-    pub max_duration: Option<Spanned<String>>,
+    pub(crate) max_duration: Option<Spanned<String>>,
     #[serde(default)]
-    pub expect_error: Option<Spanned<String>>,
+    pub(crate) expect_error: Option<Spanned<String>>,
     #[serde(default)]
-    pub reversible: Option<Spanned<bool>>,
+    pub(crate) reversible: Option<Spanned<bool>>,
     #[serde(default)]
-    pub down: Option<Spanned<String>>,
+    pub(crate) down: Option<Spanned<String>>,
     #[serde(default)]
-    pub max_down_duration: Option<Spanned<String>>,
+    pub(crate) max_down_duration: Option<Spanned<String>>,
     #[serde(default)]
-    pub expect_rollback_leftovers: Option<Spanned<Vec<String>>>,
+    pub(crate) expect_rollback_leftovers: Option<Spanned<Vec<String>>>,
     #[serde(default)]
-    pub max_write_stall: Option<Spanned<String>>,
+    pub(crate) max_write_stall: Option<Spanned<String>>,
     #[serde(default)]
-    pub max_read_stall: Option<Spanned<String>>,
+    pub(crate) max_read_stall: Option<Spanned<String>>,
     #[serde(default)]
-    pub max_write_slowdown: Option<Spanned<String>>,
+    pub(crate) max_write_slowdown: Option<Spanned<String>>,
 }
 
 /// `[migration]`, validated.

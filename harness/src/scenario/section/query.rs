@@ -21,51 +21,51 @@ use crate::scenario::version::VersionSet;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Query")]
-pub struct RawQuery {
-    pub name: Spanned<String>,
-    pub sql: Spanned<String>,
+pub(crate) struct RawQuery {
+    pub(crate) name: Spanned<String>,
+    pub(crate) sql: Spanned<String>,
     #[serde(default)]
-    pub params: Vec<Spanned<RawParam>>,
+    pub(crate) params: Vec<Spanned<RawParam>>,
     #[serde(default)]
-    pub before: Option<Spanned<RawPhase>>,
+    pub(crate) before: Option<Spanned<RawPhase>>,
     #[serde(default)]
-    pub after: Option<Spanned<RawPhase>>,
+    pub(crate) after: Option<Spanned<RawPhase>>,
     #[serde(default)]
-    pub before_generic: Option<Spanned<RawPhase>>,
+    pub(crate) before_generic: Option<Spanned<RawPhase>>,
     #[serde(default)]
-    pub after_generic: Option<Spanned<RawPhase>>,
+    pub(crate) after_generic: Option<Spanned<RawPhase>>,
     #[serde(default)]
-    pub when: Vec<Spanned<RawWhen>>,
+    pub(crate) when: Vec<Spanned<RawWhen>>,
 }
 
 /// `[[queries.when]]`: expectations that replace the query's own on some PostgreSQL majors.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "When")]
-pub struct RawWhen {
-    pub postgres: Spanned<Versions>,
-    pub why: Spanned<String>,
+pub(crate) struct RawWhen {
+    pub(crate) postgres: Spanned<Versions>,
+    pub(crate) why: Spanned<String>,
     #[serde(default)]
-    pub before: Option<Spanned<RawPhase>>,
+    pub(crate) before: Option<Spanned<RawPhase>>,
     #[serde(default)]
-    pub after: Option<Spanned<RawPhase>>,
+    pub(crate) after: Option<Spanned<RawPhase>>,
     #[serde(default)]
-    pub before_generic: Option<Spanned<RawPhase>>,
+    pub(crate) before_generic: Option<Spanned<RawPhase>>,
     #[serde(default)]
-    pub after_generic: Option<Spanned<RawPhase>>,
+    pub(crate) after_generic: Option<Spanned<RawPhase>>,
 }
 
 /// One of `params`: `{ sample = "table.column", where = "..." }` or `{ value = 42 }`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Param")]
-pub struct RawParam {
+pub(crate) struct RawParam {
     #[serde(default)]
-    pub sample: Option<Spanned<String>>,
+    pub(crate) sample: Option<Spanned<String>>,
     #[serde(default, rename = "where")]
-    pub filter: Option<String>,
+    pub(crate) filter: Option<String>,
     #[serde(default)]
-    pub value: Option<Spanned<Literal>>,
+    pub(crate) value: Option<Spanned<Literal>>,
 }
 
 /// A query, validated: its placeholders match its parameters.
@@ -105,7 +105,7 @@ pub enum ParamSpec {
 impl QuerySpec {
     /// The expectations that hold on `major` (the server's major version; `None` when it is
     /// unknown, which keeps the query's own), and the `when` entries that replaced some.
-    pub fn checks_for(&self, major: Option<u32>) -> (Vec<&PhaseCheck>, Vec<&VersionChecks>) {
+    pub(crate) fn checks_for(&self, major: Option<u32>) -> (Vec<&PhaseCheck>, Vec<&VersionChecks>) {
         let applied: Vec<&VersionChecks> = match major {
             Some(m) => self.when.iter().filter(|w| w.versions.contains(m)).collect(),
             None => Vec::new(),
@@ -118,13 +118,13 @@ impl QuerySpec {
     }
 
     /// Every expectation, on whichever major (for checks of the scenario as a whole).
-    pub fn all_checks(&self) -> impl Iterator<Item = &PhaseCheck> {
+    pub(crate) fn all_checks(&self) -> impl Iterator<Item = &PhaseCheck> {
         self.checks.iter().chain(self.when.iter().flat_map(|w| w.checks.iter()))
     }
 
     /// The plan modes to capture in `phase` on `major`: the custom plan always, the generic
     /// one when an expectation asks for it.
-    pub fn modes(&self, phase: Phase, major: Option<u32>) -> Vec<PlanMode> {
+    pub(crate) fn modes(&self, phase: Phase, major: Option<u32>) -> Vec<PlanMode> {
         let mut modes = vec![PlanMode::Custom];
         if self.checks_for(major).0.iter().any(|c| c.phase == phase && c.mode == PlanMode::Generic) {
             modes.push(PlanMode::Generic);
@@ -232,7 +232,7 @@ impl Validator<'_> {
 
 /// The `$N` placeholders a query uses, found with a real SQL tokenizer so that `$1` inside a
 /// string or a comment does not count.
-pub fn placeholders(sql: &str) -> std::result::Result<BTreeSet<usize>, String> {
+pub(crate) fn placeholders(sql: &str) -> std::result::Result<BTreeSet<usize>, String> {
     let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
         .tokenize()
         .map_err(|e| format!("cannot read the SQL: {e} (expected a single SQL statement)"))?;

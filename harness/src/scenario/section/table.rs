@@ -16,10 +16,10 @@ use crate::scenario::validate::{Result, Validator};
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Table")]
-pub struct RawTable {
-    pub rows: Spanned<i64>,
+pub(crate) struct RawTable {
+    pub(crate) rows: Spanned<i64>,
     #[serde(default)]
-    pub columns: BTreeMap<Spanned<String>, Spanned<RawColumn>>,
+    pub(crate) columns: BTreeMap<Spanned<String>, Spanned<RawColumn>>,
 }
 
 /// A table to seed, validated.

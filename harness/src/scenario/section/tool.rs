@@ -13,7 +13,7 @@ use crate::scenario::span::Spanned;
 
 /// The placeholder of `up-command`/`down-command`/`sql-command` replaced by the migration to
 /// go to.
-pub const TARGET: &str = "{target}";
+pub(crate) const TARGET: &str = "{target}";
 
 /// The tool that runs a scenario's migrations, when it is not planproof reading SQL files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub enum ToolSpec {
 }
 
 impl ToolSpec {
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             ToolSpec::Alembic => "alembic",
             ToolSpec::Django { .. } => "django",
