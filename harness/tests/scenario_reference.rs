@@ -1,13 +1,17 @@
 //! Keeps the scenario format reference, `scenarios/README.md`, true to the code. Every
 //! ` ```toml ` block in it must be a complete scenario that parses and validates, with its
 //! relative paths resolved from `scenarios/` as a scenario file's would be; blocks meant as
-//! fragments are fenced with another info string (` ```toml-fragment `) and skipped. And every
-//! key the format accepts, read from the `Raw*` structs of `src/scenario/raw.rs`, must appear
-//! in the reference in backticks.
+//! fragments are fenced with another info string (` ```toml-fragment `) and skipped. Every key
+//! the format accepts, read from its JSON Schema (`scenario::json_schema()`, derived from the
+//! raw structs the parser reads), must appear in the reference in backticks, and so must every
+//! generator of the registry. And every valid scenario file of the repository must match that
+//! schema, so that the schema cannot drift from the parser.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use planproof::scenario::{self, ScenarioError, SourceFile};
+use serde_json::Value;
 
 /// The reference, as a scenario file in `scenarios/` would be addressed.
 fn readme_path() -> PathBuf {
@@ -122,68 +126,190 @@ fn every_toml_block_of_the_reference_is_a_valid_scenario() {
     );
 }
 
-/// The keys a scenario file accepts: the `pub` fields of every `Raw*` struct in `raw.rs`, in
-/// kebab-case (the structs say `rename_all = "kebab-case"`) unless a field is renamed, each
-/// with the struct it belongs to.
-fn accepted_keys(raw_rs: &str) -> Vec<(String, String)> {
+/// The keys a scenario file accepts, read from its JSON Schema: every property of every object
+/// the schema describes, following `$ref`s into `$defs`, each with the definition it belongs to
+/// (`Scenario` for the top level).
+fn schema_keys(schema: &Value) -> Vec<(String, String)> {
     let mut keys = Vec::new();
-    let mut current: Option<String> = None;
-    let mut rename: Option<String> = None;
-    for line in raw_rs.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("pub struct Raw") {
-            if line.ends_with('{') {
-                let name = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
-                current = Some(format!("Raw{name}"));
-                rename = None;
-            }
-            continue;
-        }
-        let Some(strukt) = &current else { continue };
-        if line == "}" {
-            current = None;
-        } else if line.starts_with("#[serde(") {
-            if let Some((_, after)) = line.split_once("rename = \"") {
-                rename = after.split('"').next().map(str::to_string);
-            }
-        } else if let Some(field) = line.strip_prefix("pub ") {
-            if let Some((name, _)) = field.split_once(':') {
-                let key = rename.take().unwrap_or_else(|| name.trim().replace('_', "-"));
-                keys.push((key, strukt.clone()));
-            }
-        }
-    }
+    let mut visited = BTreeSet::new();
+    walk(schema, schema, "Scenario", &mut keys, &mut visited);
     keys
+}
+
+fn walk(root: &Value, node: &Value, owner: &str, keys: &mut Vec<(String, String)>, visited: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    // Reached through the `$ref`s that use them, to know whose keys they are.
+                    ("$defs", _) => {}
+                    ("$ref", Value::String(reference)) => {
+                        let name = reference.rsplit('/').next().unwrap_or_default();
+                        if visited.insert(name.to_string()) {
+                            let definition = root.pointer(&format!("/$defs/{name}")).unwrap_or(&Value::Null);
+                            walk(root, definition, name, keys, visited);
+                        }
+                    }
+                    ("properties", Value::Object(properties)) => {
+                        for (property, schema) in properties {
+                            keys.push((property.clone(), owner.to_string()));
+                            walk(root, schema, owner, keys, visited);
+                        }
+                    }
+                    (_, value) => walk(root, value, owner, keys, visited),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| walk(root, item, owner, keys, visited)),
+        _ => {}
+    }
 }
 
 #[test]
 fn the_reference_mentions_every_key_the_format_accepts() {
-    let raw_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scenario/raw.rs");
-    let keys = accepted_keys(&read(&raw_path));
-    // Guard the extraction itself, so that a change in how raw.rs is written cannot make this
+    let keys = schema_keys(&scenario::json_schema());
+    // Guard the walk itself, so that a change in how the schema is written cannot make this
     // test pass by finding nothing.
-    for expected in ["name", "under-test", "null-fraction", "where", "max-duration"] {
+    for expected in ["name", "under-test", "null-fraction", "where", "max-duration", "p95", "postgres", "why"] {
         assert!(
             keys.iter().any(|(k, _)| k == expected),
-            "key `{expected}` not found in `{}` (found {keys:?}): update `accepted_keys`",
-            raw_path.display()
+            "key `{expected}` not found in the JSON Schema (found {keys:?}): update `schema_keys`"
         );
     }
     assert!(!keys.iter().any(|(k, _)| k == "filter"), "`rename = \"where\"` was not honoured: {keys:?}");
+    assert!(!keys.iter().any(|(k, _)| k.contains('_')), "a key is not kebab-case: {keys:?}");
 
     let path = readme_path();
     let readme = read(&path);
     let missing: Vec<String> = keys
         .iter()
         .filter(|(key, _)| !readme.contains(&format!("`{key}`")))
-        .map(|(key, strukt)| format!("  `{key}` ({strukt})"))
+        .map(|(key, owner)| format!("  `{key}` ({owner})"))
         .collect();
     assert!(
         missing.is_empty(),
-        "`{}` does not document these keys of `{}` (each must appear as `key` in backticks):\n{}",
+        "`{}` does not document these keys of the scenario format (each must appear as `key` in backticks):\n{}",
         path.display(),
-        raw_path.display(),
         missing.join("\n")
     );
+}
+
+/// Every scenario file of the repository that is meant to be valid: `scenarios/*.toml` and
+/// `fixtures/**/*.toml` but the broken ones of `fixtures/invalid-scenarios/`.
+fn valid_scenario_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("cannot list `{}`: {e}", dir.display()))
+            .map(|e| e.unwrap_or_else(|e| panic!("cannot list `{}`: {e}", dir.display())).path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() && !path.ends_with("invalid-scenarios") {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    walk(&root.join("scenarios"), &mut files);
+    walk(&root.join("fixtures"), &mut files);
+    files
+}
+
+/// Why `text` (a TOML document) does not match `validator`, one line per error.
+fn schema_errors(validator: &jsonschema::Validator, text: &str) -> Result<(), String> {
+    let document: Value = toml::from_str(text).map_err(|e| format!("not TOML: {e}"))?;
+    let errors: Vec<String> = validator.iter_errors(&document).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+#[test]
+fn every_valid_scenario_matches_the_json_schema() {
+    let validator = jsonschema::validator_for(&scenario::json_schema()).expect("the schema is a valid JSON Schema");
+    let files = valid_scenario_files();
+    assert!(files.len() >= 10, "found only {files:?}");
+    let mut failures = Vec::new();
+    for path in &files {
+        let text = read(path);
+        // The parser accepts it: the schema must too, or it has drifted from the parser.
+        if let Err(e) = scenario::parse(&SourceFile::new(path, text.clone())) {
+            failures.push(format!("  {}: does not parse: {e}", path.display()));
+        } else if let Err(e) = schema_errors(&validator, &text) {
+            failures.push(format!("  {}: {e}", path.display()));
+        }
+    }
+    let readme = read(&readme_path());
+    for block in fenced_blocks(&readme).iter().filter(|b| b.info == "toml") {
+        if let Err(e) = schema_errors(&validator, &block.text) {
+            failures.push(format!("  scenarios/README.md line {}: {e}", block.fence_line));
+        }
+    }
+    assert!(failures.is_empty(), "valid scenarios the JSON Schema refuses:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_json_schema_refuses_what_the_parser_refuses_before_validating() {
+    let validator = jsonschema::validator_for(&scenario::json_schema()).expect("the schema is a valid JSON Schema");
+    let valid = "name = \"t\"\n[database]\nmigrations = \"m\"\nunder-test = \"x\"\n";
+    assert_eq!(schema_errors(&validator, valid), Ok(()));
+    let cases = [
+        ("an unknown top-level key", format!("{valid}[tables.t]\nrows = 1\nrowz = 2")),
+        (
+            "an unknown key of a column",
+            format!("{valid}[tables.t]\nrows = 1\ncolumns.a = {{ gen = \"int\", minimum = 1 }}"),
+        ),
+        ("a missing required key", valid.replace("under-test = \"x\"\n", "")),
+        ("a string for an integer", format!("{valid}[tables.t]\nrows = \"ten\"")),
+        (
+            "a number for a string or a list",
+            format!("{valid}[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\nbefore = {{ plan = 1 }}"),
+        ),
+        ("a boolean for a version", format!("{valid}[matrix]\npostgres = [\"16\", true]")),
+        ("a list for a literal", format!("{valid}[explain]\nsettings.work_mem = [1]")),
+    ];
+    for (name, text) in cases {
+        assert!(
+            scenario::parse(&SourceFile::new(readme_path(), text.clone())).is_err(),
+            "{name}: the parser accepts it"
+        );
+        assert!(schema_errors(&validator, &text).is_err(), "{name}: the schema accepts it");
+    }
+}
+
+/// The table rows of the reference's `### Generators` section.
+fn generator_rows(readme: &str) -> Vec<&str> {
+    let section = readme.split("\n### Generators\n").nth(1).and_then(|s| s.split("\n#").next()).unwrap_or_default();
+    section.lines().filter(|l| l.starts_with('|')).collect()
+}
+
+#[test]
+fn the_reference_documents_every_generator_and_its_keys() {
+    let path = readme_path();
+    let readme = read(&path);
+    let rows = generator_rows(&readme);
+    let names: Vec<&str> = scenario::generator_names().collect();
+    assert!(names.contains(&"uuid") && names.contains(&"timestamp"), "the registry lists no generators: {names:?}");
+    let mut missing = Vec::new();
+    for name in names {
+        // The row whose first cell names the generator, as `gen = "name"` or `"name"`.
+        let quoted = format!("\"{name}\"");
+        let Some(row) = rows.iter().find(|r| r.split('|').nth(1).is_some_and(|cell| cell.contains(&quoted))) else {
+            missing.push(format!("  `gen = {quoted}`: no row of the `### Generators` table"));
+            continue;
+        };
+        for key in scenario::generator_keys(name).unwrap_or_default() {
+            if !row.contains(&format!("`{key}`")) {
+                missing.push(format!("  `gen = {quoted}`: its key `{key}` is not in its row"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "`{}` is behind the generator registry:\n{}", path.display(), missing.join("\n"));
 }
 
 #[test]
@@ -196,8 +322,17 @@ fn fenced_blocks_are_found_with_their_lines() {
 }
 
 #[test]
-fn keys_are_kebab_case_and_honour_renames() {
-    let raw = "pub struct RawX {\n    pub under_test: Spanned<String>,\n    #[serde(default, rename = \"where\")]\n    pub filter: Option<String>,\n    #[serde(default)]\n    pub seed: Option<i64>,\n}\npub struct OneOrMany(pub Vec<String>);\nstruct Other {\n    pub ignored: u8,\n}\n";
-    let keys: Vec<String> = accepted_keys(raw).into_iter().map(|(k, _)| k).collect();
-    assert_eq!(keys, ["under-test", "where", "seed"]);
+fn schema_keys_follow_refs_and_nesting() {
+    let schema = serde_json::json!({
+        "properties": { "a": { "$ref": "#/$defs/A" }, "b": { "type": "array", "items": { "$ref": "#/$defs/A" } } },
+        "$defs": {
+            "A": { "properties": { "x-y": { "anyOf": [{ "$ref": "#/$defs/B" }] } } },
+            "B": { "properties": { "z": { "type": "string" } } },
+            "Unused": { "properties": { "never": {} } }
+        }
+    });
+    let found = schema_keys(&schema);
+    let found: Vec<(&str, &str)> = found.iter().map(|(k, o)| (k.as_str(), o.as_str())).collect();
+    // `A` is walked once, at its first use; `Unused` never.
+    assert_eq!(found, [("a", "Scenario"), ("x-y", "A"), ("z", "B"), ("b", "Scenario")]);
 }

@@ -25,14 +25,14 @@ fn terminal() {
 #[test]
 fn every_file_format() {
     let results = results();
-    for format in Format::iter() {
-        let mut text = format.render(&results);
-        if format == Format::Json {
-            let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-            doc["generated-at"] = "[generated-at]".into();
-            doc["planproof-version"] = "[version]".into();
-            text = serde_json::to_string_pretty(&doc).unwrap();
+    // The text as written, not parsed and printed again (which can move a float's last digit).
+    let filters = vec![
+        (r#""generated-at": "[^"]*""#, r#""generated-at": "[generated-at]""#),
+        (r#""planproof-version": "[^"]*""#, r#""planproof-version": "[version]""#),
+    ];
+    insta::with_settings!({ filters => filters }, {
+        for format in Format::iter() {
+            insta::assert_snapshot!(format.file_name(), format.render(&results));
         }
-        insta::assert_snapshot!(format.file_name(), text);
-    }
+    });
 }

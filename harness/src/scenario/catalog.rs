@@ -11,7 +11,9 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::error::{Location, ScenarioError};
-use super::model::{GenKind, ParamSpec, Scenario};
+use super::model::Scenario;
+use super::section::column::GenKind;
+use super::section::query::ParamSpec;
 
 /// Table name → column names, as the SQL files leave them.
 pub type Catalog = BTreeMap<String, BTreeSet<String>>;

@@ -1,31 +1,46 @@
 //! The scenario stage: reads a scenario file (TOML), checks it and yields the typed model the
-//! rest of the pipeline runs. It never touches a database.
+//! rest of the pipeline runs. It never touches a database. Each section of the file has its own
+//! file under `section/`; `parse` and `validate` hold what spans them.
 
 mod catalog;
-pub mod column;
 mod duration;
 mod error;
-mod index;
-mod load;
-pub mod model;
+mod files;
+mod model;
+mod parse;
 mod partition;
 pub mod pattern;
-mod raw;
+mod section;
 mod size;
 mod source;
-mod tool;
+mod span;
 mod validate;
+mod value;
 mod version;
-mod workload;
+
+/// The column model the seed stage turns into values, at the path it has always had.
+pub(crate) mod column {
+    pub use super::section::column::{ColumnSpec, GenKind, Literal};
+}
 
 pub use catalog::{catalog_of, check_against, Catalog};
-pub use duration::parse_duration;
 pub use error::{Location, ScenarioError};
-pub use index::{IndexColumn, IndexSpec, METHODS};
-pub use load::{load_file, scenario_files};
-pub use model::*;
+pub use files::{load_file, scenario_files};
+pub use model::Scenario;
+pub use parse::{json_schema, parse};
 pub use partition::Partition;
-pub use size::parse_size;
+pub use pattern::{PlanExpectation, PlanPattern};
+pub use section::column::{ColumnSpec, GenKind, Literal};
+pub use section::database::{DatabaseSpec, TransactionMode};
+pub use section::expectations::{Budgets, Measure, Phase, PhaseCheck, PlanMode, Statistic};
+pub use section::explain::ExplainSpec;
+pub use section::generator::{generator_keys, generator_names};
+pub use section::index::{IndexColumn, IndexSpec};
+pub use section::load::{LoadBudgets, LoadSpec};
+pub use section::migration::{MigrationSpec, Reversibility};
+pub use section::query::{ParamSpec, QuerySpec, VersionChecks};
+pub use section::table::{ColumnEntry, TableSpec};
+pub use section::tool::ToolSpec;
+pub(crate) use section::tool::TARGET;
 pub use source::SourceFile;
-pub use tool::TARGET;
-pub use validate::{parse, placeholders};
+pub use version::VersionSet;

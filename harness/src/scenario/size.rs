@@ -2,7 +2,7 @@
 //! `pg_size_pretty` and of memory settings, so a budget reads like what `\di+` prints.
 
 /// Parses a size like `512kB`, `10MB` or `1.5GB` into bytes; the error says what was expected.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let bad = || {
         format!(
             "invalid size `{text}` (expected a size like `512kB`, `10MB` or `1GB`, in PostgreSQL's 1024-based units)"

@@ -7,8 +7,8 @@ use super::error::{Location, ScenarioError};
 
 /// The text of one scenario file and where it lives.
 pub struct SourceFile {
-    pub path: PathBuf,
-    pub text: String,
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
     line_starts: Vec<usize>,
 }
 
@@ -18,14 +18,14 @@ impl SourceFile {
         SourceFile { path: path.into(), text, line_starts }
     }
 
-    pub fn read(path: &Path) -> Result<Self, ScenarioError> {
+    pub(crate) fn read(path: &Path) -> Result<Self, ScenarioError> {
         let text =
             std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
         Ok(SourceFile::new(path, text))
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
-    pub fn location(&self, offset: usize) -> Location {
+    pub(crate) fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
@@ -37,18 +37,18 @@ impl SourceFile {
     }
 
     /// An error pointing at the start of `span`.
-    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
+    pub(crate) fn error(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
         ScenarioError::Invalid { path: self.path.clone(), at: self.location(span.start), message: message.into() }
     }
 
     /// The folder relative paths in the file are resolved against.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
     }
 
     /// A path written in the file, relative to the file's folder, with `.` and `..` folded
     /// away so messages and reports show `fixtures/x.sql`, not `scenarios/../fixtures/x.sql`.
-    pub fn resolve(&self, relative: &str) -> PathBuf {
+    pub(crate) fn resolve(&self, relative: &str) -> PathBuf {
         use std::path::Component;
         let mut out = PathBuf::new();
         for part in self.dir().join(relative).components() {

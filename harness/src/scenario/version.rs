@@ -24,7 +24,7 @@ impl VersionSet {
     }
 
     /// As [`VersionSet::parse`], and on error which item it is about (`None`: the list).
-    pub fn parse_items(items: &[String]) -> Result<VersionSet, (Option<usize>, String)> {
+    pub(crate) fn parse_items(items: &[String]) -> Result<VersionSet, (Option<usize>, String)> {
         if items.is_empty() {
             return Err((None, "empty list of versions (expected a major like \"17\", a range like \"13-16\" or a bound like \"<= 17\")".into()));
         }
@@ -37,12 +37,12 @@ impl VersionSet {
         Ok(VersionSet { ranges: parsed, text })
     }
 
-    pub fn contains(&self, major: u32) -> bool {
+    pub(crate) fn contains(&self, major: u32) -> bool {
         self.ranges.iter().any(|(from, to)| (*from..=*to).contains(&major))
     }
 
     /// The majors both sets hold, lowest first (for "two entries cover 15" errors).
-    pub fn overlap(&self, other: &VersionSet) -> Vec<u32> {
+    pub(crate) fn overlap(&self, other: &VersionSet) -> Vec<u32> {
         (LOWEST..=HIGHEST).filter(|&m| self.contains(m) && other.contains(m)).collect()
     }
 }

@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use super::error::ScenarioError;
 use super::model::Scenario;
+use super::parse::parse;
 use super::source::SourceFile;
-use super::validate;
 
 /// Reads and validates one scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let src = SourceFile::read(path)?;
-    validate::parse(&src)
+    parse(&src)
 }
 
 /// The scenario files named by `paths`: files as given, folders expanded to their `*.toml`

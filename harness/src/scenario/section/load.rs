@@ -6,17 +6,47 @@
 
 use std::time::Duration;
 
-use toml::Spanned;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-use super::duration::parse_duration;
-use super::error::{Location, ScenarioError};
-use super::model::{MigrationSpec, QuerySpec, TableSpec};
-use super::raw::{RawLoad, RawMigration};
-use super::validate::{Result, Validator};
+use super::migration::{MigrationSpec, RawMigration};
+use super::query::QuerySpec;
+use super::table::TableSpec;
+use crate::scenario::duration::parse_duration;
+use crate::scenario::error::{Location, ScenarioError};
+use crate::scenario::span::Spanned;
+use crate::scenario::validate::{Result, Validator};
 
 /// Most workers of each kind: each holds a connection, and the machine running the migration
 /// is the one running them.
-pub const MAX_WORKERS: i64 = 16;
+pub(crate) const MAX_WORKERS: i64 = 16;
+
+/// `[load]`: the concurrent workload run while the migration under test runs, and the write
+/// series measured before and after it.
+/// `[load]`: the workers run during the migration, and the write series.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Load")]
+pub(crate) struct RawLoad {
+    #[serde(default)]
+    pub(crate) writers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(crate) readers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(crate) tables: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub(crate) updates: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub(crate) rate: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(crate) baseline: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) max_time: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) max_operations: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(crate) overhead_writes: Option<Spanned<i64>>,
+}
 
 /// The workload, validated. Present when the file has `[load]` or any load budget.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,11 +75,11 @@ pub struct LoadSpec {
 }
 
 /// Writes per table and phase when `max-write-slowdown` is set without `overhead-writes`.
-pub const DEFAULT_OVERHEAD_WRITES: u32 = 300;
+pub(crate) const DEFAULT_OVERHEAD_WRITES: u32 = 300;
 
 impl LoadSpec {
     /// Writes per table in each write series, if write series are measured at all.
-    pub fn write_series(&self, budgets: &LoadBudgets) -> Option<u32> {
+    pub(crate) fn write_series(&self, budgets: &LoadBudgets) -> Option<u32> {
         self.overhead_writes.or(budgets.max_write_slowdown.map(|_| DEFAULT_OVERHEAD_WRITES))
     }
 }
@@ -76,7 +106,7 @@ impl LoadBudgets {
 
 impl Validator<'_> {
     /// The load budgets of `[migration]`.
-    pub(super) fn load_budgets(&self, raw: &RawMigration) -> Result<LoadBudgets> {
+    pub(crate) fn load_budgets(&self, raw: &RawMigration) -> Result<LoadBudgets> {
         let mut budgets = LoadBudgets::default();
         for (value, target, at, key) in [
             (&raw.max_write_stall, &mut budgets.max_write_stall, &mut budgets.max_write_stall_at, "max-write-stall"),
@@ -99,7 +129,7 @@ impl Validator<'_> {
     }
 
     /// `[load]`, checked against the budgets, tables and queries it serves.
-    pub(super) fn workload(
+    pub(crate) fn workload(
         &self,
         raw: Option<Spanned<RawLoad>>,
         migration: &MigrationSpec,
@@ -149,7 +179,7 @@ impl Validator<'_> {
             return self.err(span, "load: no worker (expected `writers` or `readers` of at least 1)");
         }
         if readers > 0 && queries.is_empty() {
-            let span = r.readers.as_ref().map_or(span.clone(), toml::Spanned::span);
+            let span = r.readers.as_ref().map_or(span.clone(), Spanned::span);
             return self.err(span, "load: `readers` run the scenario's queries, and it has none (expected `[[queries]]`, or `readers = 0`)");
         }
         let no_worker = |key: &str, at: Location, kind: &str| ScenarioError::Invalid {
@@ -209,7 +239,7 @@ impl Validator<'_> {
         let baseline = duration(&r.baseline, "baseline", Duration::from_millis(500))?;
         let max_time = duration(&r.max_time, "max-time", Duration::from_secs(600))?;
         if max_time <= baseline {
-            let span = r.max_time.as_ref().map_or(span.clone(), toml::Spanned::span);
+            let span = r.max_time.as_ref().map_or(span.clone(), Spanned::span);
             return self.err(span, format!(
                 "load: `max-time` {}ms leaves no time for the migration after the {}ms `baseline` (expected `max-time` longer than `baseline`)",
                 max_time.as_millis(),
@@ -250,7 +280,7 @@ fn budgets_at(b: &LoadBudgets) -> Location {
 }
 
 /// A relative budget like `15%` as a fraction (0.15).
-pub fn parse_percentage(text: &str) -> std::result::Result<f64, String> {
+pub(crate) fn parse_percentage(text: &str) -> std::result::Result<f64, String> {
     text.trim()
         .strip_suffix('%')
         .and_then(|n| n.trim().parse::<f64>().ok())
@@ -262,75 +292,158 @@ pub fn parse_percentage(text: &str) -> std::result::Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{parse, SourceFile};
+    use crate::scenario::validate::testing::describe;
+    use crate::scenario::{parse, Scenario, SourceFile};
 
-    fn scenario(extra: &str) -> std::result::Result<crate::scenario::Scenario, String> {
+    /// A scenario with table `agents` and query `q`, then `extra` from line 11 on: `[load]` is
+    /// checked against the tables, queries and budgets beside it, so it is read whole.
+    fn scenario(extra: &str) -> std::result::Result<Scenario, String> {
         let text = format!(
-            r#"name = "t"
-[database]
-migrations = "."
-under-test = "x"
-[tables.agents]
-rows = 10
-columns.id = {{ gen = "sequence" }}
-[[queries]]
-name = "q"
-sql = "SELECT 1"
-{extra}"#
+            "name = \"t\"\n[database]\nmigrations = \".\"\nunder-test = \"x\"\n[tables.agents]\nrows = 10\ncolumns.id = {{ gen = \"sequence\" }}\n[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n{extra}"
         );
-        let src = SourceFile::new(std::env::temp_dir().join("t.toml"), text);
-        parse(&src).map_err(|e| e.to_string())
+        let path = std::env::temp_dir().join("t.toml");
+        parse(&SourceFile::new(&path, text)).map_err(|e| describe(&e, &path))
     }
 
     #[test]
     fn no_load_without_the_table_or_a_budget() {
-        assert_eq!(scenario("").unwrap().load, None);
+        assert_eq!(scenario("").map(|s| s.load), Ok(None));
     }
 
     #[test]
     fn a_budget_alone_implies_the_default_workload() {
-        let s = scenario("[migration]\nmax-write-stall = \"100ms\"\nmax-write-slowdown = \"15%\"").unwrap();
-        let load = s.load.unwrap();
+        let s =
+            scenario("[migration]\nmax-write-stall = \"100ms\"\nmax-write-slowdown = \"15%\"").expect("valid budgets");
+        let load = s.load.expect("a workload");
         assert_eq!((load.writers, load.readers, load.rate, load.tables.clone()), (1, 0, 100, None));
+        assert_eq!(load.at, Location { line: 12, col: 19 }, "at the first budget");
         assert_eq!(s.migration.load.max_write_slowdown, Some(0.15));
         assert_eq!(load.write_series(&s.migration.load), Some(DEFAULT_OVERHEAD_WRITES));
     }
 
     #[test]
     fn a_read_budget_brings_a_reader() {
-        let s = scenario("[migration]\nmax-read-stall = \"1s\"").unwrap();
-        assert_eq!(s.load.unwrap().readers, 1);
+        assert_eq!(scenario("[migration]\nmax-read-stall = \"1s\"").map(|s| s.load.map(|l| l.readers)), Ok(Some(1)));
+    }
+
+    #[test]
+    fn every_key_is_read_into_the_model() {
+        let load = scenario("[load]\nwriters = 2\nreaders = 3\ntables = [\"agents\"]\nupdates = 0.25\nrate = 50\nbaseline = \"1s\"\nmax-time = \"30s\"\nmax-operations = 1000\noverhead-writes = 100")
+            .expect("every key")
+            .load
+            .expect("a workload");
+        assert_eq!(
+            load,
+            LoadSpec {
+                writers: 2,
+                readers: 3,
+                tables: Some(vec!["agents".into()]),
+                updates: 0.25,
+                rate: 50,
+                baseline: Duration::from_secs(1),
+                max_time: Duration::from_secs(30),
+                max_operations: 1000,
+                overhead_writes: Some(100),
+                at: Location { line: 11, col: 1 },
+            }
+        );
+        let defaults = scenario("[load]").expect("an empty [load]").load.expect("a workload");
+        assert_eq!(
+            (defaults.updates, defaults.baseline, defaults.max_time, defaults.max_operations, defaults.overhead_writes),
+            (0.5, Duration::from_millis(500), Duration::from_secs(600), 100_000, None)
+        );
+    }
+
+    #[test]
+    fn budgets_are_read_with_their_positions() {
+        let b = scenario(
+            "[migration]\nmax-write-stall = \"250ms\"\nmax-read-stall = \"1s\"\nmax-write-slowdown = \" 15 %\"",
+        )
+        .expect("valid budgets")
+        .migration
+        .load;
+        assert_eq!(
+            b,
+            LoadBudgets {
+                max_write_stall: Some(Duration::from_millis(250)),
+                max_read_stall: Some(Duration::from_secs(1)),
+                max_write_slowdown: Some(0.15),
+                max_write_stall_at: Location { line: 12, col: 19 },
+                max_read_stall_at: Location { line: 13, col: 18 },
+                max_write_slowdown_at: Location { line: 14, col: 22 },
+            }
+        );
     }
 
     #[test]
     fn errors_name_the_key_and_what_was_expected() {
-        for (extra, fragment) in [
-            ("[load]\nwriters = 0", "no worker"),
-            ("[load]\nwriters = 99", "invalid `writers` `99` (expected an integer from 0 to 16)"),
-            ("[load]\ntables = [\"nope\"]", "table `nope` is not under `[tables]` (expected one of `agents`"),
-            ("[load]\nupdates = 2.0", "invalid `updates` `2`"),
-            ("[load]\nbaseline = \"2s\"\nmax-time = \"1s\"", "leaves no time for the migration"),
-            ("[migration]\nmax-write-slowdown = \"15\"", "invalid percentage `15` (expected a percentage like `15%`)"),
-            ("[migration]\nmax-write-stall = \"soon\"", "`max-write-stall`: invalid duration `soon`"),
+        let no_worker = "load: no worker (expected `writers` or `readers` of at least 1)";
+        let cases = [
+            ("no writer", "[load]\nwriters = 0", format!("11:1: {no_worker}")),
+            ("no worker at all", "[load]\nwriters = 0\nreaders = 0", format!("11:1: {no_worker}")),
+            ("no worker with budgets only", "[migration]\nmax-write-slowdown = \"5%\"\n[load]\nwriters = 0", format!("13:1: {no_worker}")),
+            ("too many writers", "[load]\nwriters = 99", "12:11: load: invalid `writers` `99` (expected an integer from 0 to 16)".into()),
+            ("readers below 0", "[load]\nreaders = -1", "12:11: load: invalid `readers` `-1` (expected an integer from 0 to 16)".into()),
+            ("an unknown table", "[load]\ntables = [\"nope\"]", "12:10: load: table `nope` is not under `[tables]` (expected one of `agents`: the workload writes rows made by a table's generators)".into()),
+            ("a table twice", "[load]\ntables = [\"agents\", \"agents\"]", "12:10: load: table `agents` is listed twice in `tables` (expected each table once)".into()),
+            ("no tables", "[load]\ntables = []", "12:10: load: empty `tables` (expected table names from `[tables]`, or no `tables` for the tables the migration indexes)".into()),
+            ("updates above 1", "[load]\nupdates = 2.0", "12:11: load: invalid `updates` `2` (expected a fraction from 0.0 to 1.0)".into()),
+            ("no rate", "[load]\nrate = 0", "12:8: load: invalid `rate` `0` (expected an integer from 1 to 10000)".into()),
+            ("baseline not a duration", "[load]\nbaseline = \"x\"", "12:12: load: `baseline`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("max-time not a duration", "[load]\nmax-time = \"x\"", "12:12: load: `max-time`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("max-time within baseline", "[load]\nbaseline = \"2s\"\nmax-time = \"1s\"", "13:12: load: `max-time` 1000ms leaves no time for the migration after the 2000ms `baseline` (expected `max-time` longer than `baseline`)".into()),
+            ("the default max-time within baseline", "[load]\nbaseline = \"11m\"", "11:1: load: `max-time` 600000ms leaves no time for the migration after the 660000ms `baseline` (expected `max-time` longer than `baseline`)".into()),
+            ("no operations", "[load]\nmax-operations = 0", "12:18: load: invalid `max-operations` `0` (expected an integer from 1 to 10000000)".into()),
+            ("too few writes per series", "[load]\noverhead-writes = 5", "12:19: load: invalid `overhead-writes` `5` (expected an integer from 10 to 100000)".into()),
+            ("a percentage without %", "[migration]\nmax-write-slowdown = \"15\"", "12:22: migration: `max-write-slowdown`: invalid percentage `15` (expected a percentage like `15%`)".into()),
+            ("a write stall not a duration", "[migration]\nmax-write-stall = \"soon\"", "12:19: migration: `max-write-stall`: invalid duration `soon` (expected a duration like `250ms`, `1s` or `2m`)".into()),
+            ("a read stall not a duration", "[migration]\nmax-read-stall = \"x\"", "12:18: migration: `max-read-stall`: invalid duration `x` (expected a duration like `250ms`, `1s` or `2m`)".into()),
             (
+                "a write budget without writers",
                 "[load]\nwriters = 0\nreaders = 1\n[migration]\nmax-write-stall = \"1s\"",
-                "`max-write-stall` needs writers",
+                "15:19: migration: `max-write-stall` needs writers (expected `writers = 1` or more under `[load]`)".into(),
             ),
             (
-                "[migration]\nexpect-error = \"x\"\nmax-write-slowdown = \"10%\"",
-                "`expect-error` says the migration fails",
+                "a read budget without readers",
+                "[load]\nreaders = 0\n[migration]\nmax-read-stall = \"1s\"",
+                "14:18: migration: `max-read-stall` needs readers (expected `readers = 1` or more under `[load]`)".into(),
             ),
-        ] {
-            let e = scenario(extra).expect_err(extra);
-            assert!(e.contains(fragment), "{extra}: {e}");
+            (
+                "a slowdown budget on a migration that fails",
+                "[migration]\nexpect-error = \"x\"\nmax-write-slowdown = \"10%\"",
+                "13:22: migration: `max-write-slowdown` compares writes after the migration with writes before, but `expect-error` says the migration fails (expected it in a scenario of the fixed migration)".into(),
+            ),
+        ];
+        for (name, extra, expected) in cases {
+            assert_eq!(scenario(extra).map(|_| ()), Err(expected), "{name}");
         }
     }
 
     #[test]
+    fn readers_need_queries() {
+        let text = "name = \"t\"\n[database]\nmigrations = \".\"\nunder-test = \"x\"\n[load]\nreaders = 1\n";
+        let path = std::env::temp_dir().join("t.toml");
+        let e = parse(&SourceFile::new(&path, text.into())).map(|_| ()).map_err(|e| describe(&e, &path));
+        assert_eq!(e, Err("6:11: load: `readers` run the scenario's queries, and it has none (expected `[[queries]]`, or `readers = 0`)".into()));
+        let e = parse(&SourceFile::new(&path, text.replace("[load]\nreaders = 1", "[load]\ntables = [\"u\"]")))
+            .map(|_| ())
+            .map_err(|e| describe(&e, &path));
+        assert_eq!(e, Err("6:10: load: table `u` is not under `[tables]` (expected one of none declared: the workload writes rows made by a table's generators)".into()), "without tables");
+    }
+
+    #[test]
     fn percentages() {
-        assert_eq!(parse_percentage("15%"), Ok(0.15));
-        assert_eq!(parse_percentage(" 2.5 %"), Ok(0.025));
-        assert!(parse_percentage("-1%").is_err());
-        assert!(parse_percentage("0.15").is_err());
+        let cases = [
+            ("15%", Ok(0.15)),
+            (" 2.5 %", Ok(0.025)),
+            ("0%", Ok(0.0)),
+            ("1000%", Ok(10.0)),
+            ("-1%", Err(())),
+            ("1001%", Err(())),
+            ("0.15", Err(())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_percentage(text).map_err(|_| ()), expected, "{text}");
+        }
     }
 }
