@@ -89,6 +89,25 @@ fn row_generation(c: &mut Criterion) {
             BatchSize::LargeInput,
         );
     });
+    // NUMERIC columns take integers, floats and decimal text: a third of each.
+    let numerics: Vec<Value> = (0..ROWS as i64)
+        .map(|i| match i % 3 {
+            0 => Value::Int(i * 7919),
+            1 => Value::Float(i as f64 / 64.0),
+            _ => Value::Text(format!("{}.{:02}", i - 50_000, i % 100)),
+        })
+        .collect();
+    group.bench_function("copy-encode/100k-numeric", |b| {
+        b.iter_batched_ref(
+            || BytesMut::with_capacity(4 << 20),
+            |out| {
+                for value in &numerics {
+                    value.to_sql_checked(&Type::NUMERIC, out).unwrap();
+                }
+            },
+            BatchSize::LargeInput,
+        );
+    });
     group.finish();
 }
 

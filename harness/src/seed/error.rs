@@ -1,8 +1,9 @@
 //! Errors of the seed stage: a table or column the scenario names that the schema lacks, a
 //! column generator that cannot be built or cannot go on, a value that cannot be written to (or
 //! read from) a column of a given PostgreSQL type, and a COPY or catalog query that failed.
-//! Errors about a generator name the column as `table.column`; encoding errors do not know the
-//! column, so they reach the user as the cause of the COPY error that names the table.
+//! Errors about a generator name the column as `table.column`; an encoding error knows only the
+//! types, so the COPY writer wraps it in one that names the column, as the cause of the COPY
+//! error that names the table.
 
 use std::path::PathBuf;
 
@@ -115,6 +116,14 @@ pub enum SeedError {
 
     #[error("cannot write `{value}` into a column of type `{ty}` (expected {expected})")]
     InvalidText { value: String, ty: String, expected: String },
+
+    /// An encoding error of a value on its way into `table.column`.
+    #[error("column `{column}`")]
+    InColumn {
+        column: String,
+        #[source]
+        source: Box<SeedError>,
+    },
 
     #[error("cannot read a value of type `{ty}` (expected {expected})")]
     UnsupportedRead { ty: String, expected: &'static str },

@@ -7,13 +7,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::{ToSql, Type};
+use postgres::types::Type;
 use postgres::Client;
 use serde::Serialize;
 
 use super::error::SeedError;
 use super::generator::ColumnGenerator;
-use super::value::Value;
+use super::value::{ColumnValue, Value};
 use crate::db::quote_ident;
 use crate::scenario::{GenKind, Scenario, TableSpec};
 
@@ -145,10 +145,11 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
         let sink =
             client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN (FORMAT binary)")).map_err(copy_err)?;
         let mut writer = BinaryCopyInWriter::new(sink, &types);
+        let qualified: Vec<String> = table.columns.iter().map(|e| format!("{}.{}", table.name, e.spec.name)).collect();
         for batch in &receiver {
             for values in batch? {
-                let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-                writer.write(&refs).map_err(copy_err)?;
+                let cells = values.iter().zip(&qualified).map(|(value, column)| ColumnValue { column, value });
+                writer.write_raw(cells).map_err(copy_err)?;
             }
         }
         writer.finish().map_err(copy_err)?;
