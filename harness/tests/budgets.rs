@@ -6,9 +6,11 @@ mod common;
 
 use std::time::Duration;
 
-use planproof::check::{latency, Verdict};
+use std::collections::BTreeMap;
+
+use planproof::check::{evaluate, Capture, Evidence, Verdict};
 use planproof::pipeline::{run_scenario, RunOptions};
-use planproof::scenario::{Budgets, Measure, Phase, Statistic};
+use planproof::scenario::{Expect, Measure, Phase, Statistic};
 use planproof::Outcome;
 
 #[test]
@@ -24,11 +26,21 @@ fn budgets_on_a_measured_series_fail_pass_or_say_inconclusive() {
     assert_eq!(client.samples.len() as u32, scenario.explain.samples, "every sample is kept");
     let capture = query.captures.iter().find(|c| c.phase == Phase::After).unwrap();
 
+    let tables = BTreeMap::new();
+    let evidence = Evidence::Capture(Capture {
+        explain: &capture.explain,
+        execution: &capture.execution,
+        planning: &capture.planning,
+        client: Some(client),
+        client_before: None,
+        server_before: None,
+        tables: &tables,
+        indexes: None,
+    });
     let judge = |factor: f64| {
         let limit = Duration::from_secs_f64(client.p50 * factor / 1000.0);
-        let budgets =
-            Budgets { measure: Measure::Client, latency: vec![(Statistic::P50, limit)], ..Default::default() };
-        latency(&budgets, Some(client), &capture.execution, &capture.planning)[0].verdict
+        let budget = Expect::Latency { measure: Measure::Client, stat: Statistic::P50, limit };
+        evaluate(&[budget], &evidence).budgets[0].verdict
     };
     assert_eq!(judge(0.8), Verdict::Fail, "20% under the median");
     assert_eq!(judge(5.0), Verdict::Pass, "five times the median");

@@ -6,11 +6,18 @@ use planproof::check::Check;
 
 mod common;
 
-use planproof::check::{index_catalog, Severity};
+use planproof::catalog::IndexShape;
+use planproof::check::{evaluate, Evidence, Migration, Severity};
 use planproof::db::Backend;
 use planproof::pipeline::{run_scenario, Keep, RunOptions};
-use planproof::scenario::{IndexColumn, IndexSpec};
+use planproof::scenario::{Expect, IndexColumn, IndexSpec};
 use planproof::Outcome;
+
+/// The findings of `[[indexes]]` entries `specs` on the catalog's `shapes`.
+fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<planproof::check::Finding> {
+    let expects: Vec<Expect> = specs.iter().cloned().map(Expect::Index).collect();
+    evaluate(&expects, &Evidence::Migration(Migration { duration: None, load: None, indexes: shapes })).findings
+}
 
 fn columns(written: &[&str]) -> Option<Vec<IndexColumn>> {
     Some(written.iter().map(|c| c.parse().expect("a valid column")).collect())
@@ -93,9 +100,13 @@ fn a_scenario_whose_index_facts_are_wrong_fails_naming_them() {
     let mut scenario = planproof::validate(common::root().join("scenarios/brokkr-pak-hash.toml"))
         .expect("the reference scenario is valid");
     let agents = scenario
-        .indexes
+        .migration
+        .expects
         .iter_mut()
-        .find(|i| i.name == "idx_agents_pak_hash")
+        .find_map(|e| match e {
+            Expect::Index(i) if i.name == "idx_agents_pak_hash" => Some(i),
+            _ => None,
+        })
         .expect("the scenario describes the index");
     agents.unique = Some(true);
     agents.predicate = Some("deleted_at IS NULL".into());

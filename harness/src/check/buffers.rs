@@ -9,8 +9,8 @@ const CHECK: Check = Check::Buffers;
 
 /// A violation when the statement touched more than `max` shared buffers, or when the plan
 /// has no buffer counts to tell.
-pub fn check_shared_blocks(explain: &Explain, max: f64) -> Option<Finding> {
-    let Some(total) = explain.shared_blocks_touched() else {
+pub fn buffers(explain: &Explain, max: f64) -> Option<Finding> {
+    let Some(total) = explain.buffers() else {
         return Some(Finding::violation(
             CHECK,
             format!("expected at most `{}` shared buffers touched, but the plan has no buffer counts (expected a plan captured with `BUFFERS`)", count(max)),
@@ -40,16 +40,16 @@ mod tests {
     #[test]
     fn index_lookup_fits_a_small_budget() {
         let explain = fixture::pg15("partial_index_scan");
-        let touched = explain.shared_blocks_touched().expect("buffers");
+        let touched = explain.buffers().expect("buffers");
         assert!(touched <= 10.0, "{touched}");
-        assert_eq!(check_shared_blocks(&explain, 10.0), None);
+        assert_eq!(buffers(&explain, 10.0), None);
     }
 
     #[test]
     fn seq_scan_exceeds_it() {
         let explain = fixture::pg15("seq_scan");
-        let touched = explain.shared_blocks_touched().expect("buffers");
-        let finding = check_shared_blocks(&explain, 10.0).expect("violation");
+        let touched = explain.buffers().expect("buffers");
+        let finding = buffers(&explain, 10.0).expect("violation");
         assert_eq!(finding.check, Check::Buffers);
         assert!(
             finding.message.starts_with(&format!(
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn plan_without_buffers_cannot_pass() {
-        let finding = check_shared_blocks(&Explain::from_plan(Node::new("Result")), 10.0).expect("violation");
+        let finding = buffers(&Explain::from_plan(Node::new("Result")), 10.0).expect("violation");
         assert_eq!(
             finding.message,
             "expected at most `10` shared buffers touched, but the plan has no buffer counts (expected a plan captured with `BUFFERS`)"

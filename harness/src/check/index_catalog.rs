@@ -9,97 +9,95 @@ use super::registry::Check;
 use crate::catalog::IndexShape;
 use crate::scenario::IndexSpec;
 
-/// Violations for every fact of `specs` the catalog (`shapes`, after the migration) contradicts.
-pub fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<Finding> {
+/// Violations for every fact of `spec` the catalog (`shapes`, after the migration) contradicts.
+pub fn index_catalog(spec: &IndexSpec, shapes: &[IndexShape]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for spec in specs {
-        // As written, else folded to lower case as PostgreSQL folds an unquoted name.
-        let found = shapes
+    // As written, else folded to lower case as PostgreSQL folds an unquoted name.
+    let found = shapes
+        .iter()
+        .find(|i| i.name == spec.name)
+        .or_else(|| shapes.iter().find(|i| i.name == spec.name.to_lowercase()));
+    let Some(index) = found else {
+        findings.push(Finding::violation(
+            Check::IndexCatalog,
+            format!("index `{}` does not exist after the migration", spec.name),
+            Some(format!("indexes that do: {}", names(shapes))),
+        ));
+        return findings;
+    };
+    let mut wrong = |fact: &str, expected: String, actual: String| {
+        findings.push(Finding::violation(
+            Check::IndexCatalog,
+            format!("index `{}`: {fact} is `{actual}`, expected `{expected}`", spec.name),
+            None,
+        ));
+    };
+    if let Some(table) = &spec.table {
+        if !table.eq_ignore_ascii_case(&index.table) {
+            wrong("table", table.clone(), index.table.clone());
+        }
+    }
+    if let Some(columns) = &spec.columns {
+        let actual: Vec<String> = index
+            .columns
             .iter()
-            .find(|i| i.name == spec.name)
-            .or_else(|| shapes.iter().find(|i| i.name == spec.name.to_lowercase()));
-        let Some(index) = found else {
+            .zip(index.orders.iter().chain(std::iter::repeat(&String::new())))
+            .map(|(c, o)| if o.is_empty() { c.clone() } else { format!("{c} {o}") })
+            .collect();
+        let same = columns.len() == actual.len()
+            && columns
+                .iter()
+                .zip(&index.columns)
+                .zip(&index.orders)
+                .all(|((want, expr), order)| same_expression(&want.expr, expr) && want.order == *order);
+        if !same {
+            let written: Vec<String> = columns.iter().map(std::string::ToString::to_string).collect();
+            wrong("key columns", written.join(", "), actual.join(", "));
+        }
+    }
+    if let Some(include) = &spec.include {
+        let same = include.len() == index.include.len()
+            && include.iter().zip(&index.include).all(|(a, b)| same_expression(a, b));
+        if !same {
+            wrong("INCLUDE columns", include.join(", "), index.include.join(", "));
+        }
+    }
+    if let Some(predicate) = &spec.predicate {
+        match &index.predicate {
+            Some(actual) if same_expression(predicate, actual) => {}
+            Some(actual) => wrong("partial predicate", predicate.clone(), actual.clone()),
+            None => findings.push(Finding::violation(
+                Check::IndexCatalog,
+                format!("index `{}` is not partial, expected `WHERE {predicate}`", spec.name),
+                None,
+            )),
+        }
+    }
+    if let Some(unique) = spec.unique {
+        if unique != index.unique {
             findings.push(Finding::violation(
                 Check::IndexCatalog,
-                format!("index `{}` does not exist after the migration", spec.name),
-                Some(format!("indexes that do: {}", names(shapes))),
-            ));
-            continue;
-        };
-        let mut wrong = |fact: &str, expected: String, actual: String| {
-            findings.push(Finding::violation(
-                Check::IndexCatalog,
-                format!("index `{}`: {fact} is `{actual}`, expected `{expected}`", spec.name),
+                format!("index `{}` is {}, expected {}", spec.name, uniqueness(index.unique), uniqueness(unique)),
                 None,
             ));
-        };
-        if let Some(table) = &spec.table {
-            if !table.eq_ignore_ascii_case(&index.table) {
-                wrong("table", table.clone(), index.table.clone());
-            }
         }
-        if let Some(columns) = &spec.columns {
-            let actual: Vec<String> = index
-                .columns
-                .iter()
-                .zip(index.orders.iter().chain(std::iter::repeat(&String::new())))
-                .map(|(c, o)| if o.is_empty() { c.clone() } else { format!("{c} {o}") })
-                .collect();
-            let same = columns.len() == actual.len()
-                && columns
-                    .iter()
-                    .zip(&index.columns)
-                    .zip(&index.orders)
-                    .all(|((want, expr), order)| same_expression(&want.expr, expr) && want.order == *order);
-            if !same {
-                let written: Vec<String> = columns.iter().map(std::string::ToString::to_string).collect();
-                wrong("key columns", written.join(", "), actual.join(", "));
-            }
+    }
+    if let Some(method) = &spec.method {
+        if !method.eq_ignore_ascii_case(&index.method) {
+            findings.push(Finding::violation(
+                Check::IndexCatalog,
+                format!("index `{}` uses `{}`, expected `{method}`", spec.name, index.method),
+                None,
+            ));
         }
-        if let Some(include) = &spec.include {
-            let same = include.len() == index.include.len()
-                && include.iter().zip(&index.include).all(|(a, b)| same_expression(a, b));
-            if !same {
-                wrong("INCLUDE columns", include.join(", "), index.include.join(", "));
-            }
-        }
-        if let Some(predicate) = &spec.predicate {
-            match &index.predicate {
-                Some(actual) if same_expression(predicate, actual) => {}
-                Some(actual) => wrong("partial predicate", predicate.clone(), actual.clone()),
-                None => findings.push(Finding::violation(
-                    Check::IndexCatalog,
-                    format!("index `{}` is not partial, expected `WHERE {predicate}`", spec.name),
-                    None,
-                )),
-            }
-        }
-        if let Some(unique) = spec.unique {
-            if unique != index.unique {
-                findings.push(Finding::violation(
-                    Check::IndexCatalog,
-                    format!("index `{}` is {}, expected {}", spec.name, uniqueness(index.unique), uniqueness(unique)),
-                    None,
-                ));
-            }
-        }
-        if let Some(method) = &spec.method {
-            if !method.eq_ignore_ascii_case(&index.method) {
-                findings.push(Finding::violation(
-                    Check::IndexCatalog,
-                    format!("index `{}` uses `{}`, expected `{method}`", spec.name, index.method),
-                    None,
-                ));
-            }
-        }
-        if let Some(max) = spec.max_size {
-            if index.size_bytes > max as i64 {
-                findings.push(Finding::violation(
-                    Check::IndexSize,
-                    format!("index `{}` is {} on the seeded data, over its budget of {}", spec.name, pretty(index.size_bytes as u64), pretty(max)),
-                    Some("a narrower key, a partial predicate or fewer INCLUDE columns shrinks it; every write pays for its size".into()),
-                ));
-            }
+    }
+    if let Some(max) = spec.max_size {
+        if index.size_bytes > max as i64 {
+            findings.push(Finding::violation(
+                Check::IndexSize,
+                format!("index `{}` is {} on the seeded data, over its budget of {}", spec.name, pretty(index.size_bytes as u64), pretty(max)),
+                Some("a narrower key, a partial predicate or fewer INCLUDE columns shrinks it; every write pays for its size".into()),
+            ));
         }
     }
     findings
@@ -196,13 +194,13 @@ mod tests {
             max_size: Some(4 << 20),
             ..spec()
         };
-        assert_eq!(index_catalog(&[s], &[shape()]), vec![]);
+        assert_eq!(index_catalog(&s, &[shape()]), vec![]);
     }
 
     #[test]
     fn ordering_is_a_fact_of_its_own() {
         let s = IndexSpec { columns: columns(&["customer_id", "routing_priority DESC NULLS LAST"]), ..spec() };
-        let f = index_catalog(&[s], &[shape()]);
+        let f = index_catalog(&s, &[shape()]);
         assert_eq!(f.len(), 1);
         assert_eq!(
             f[0].message,
@@ -213,13 +211,13 @@ mod tests {
     #[test]
     fn an_unquoted_name_in_upper_case_finds_the_folded_index() {
         let s = IndexSpec { name: "IX_ALERTRULE".into(), unique: Some(false), ..spec() };
-        assert_eq!(index_catalog(&[s], &[shape()]), vec![]);
+        assert_eq!(index_catalog(&s, &[shape()]), vec![]);
     }
 
     #[test]
     fn a_missing_index_names_those_that_exist() {
         let s = IndexSpec { name: "ix_other".into(), ..spec() };
-        let f = index_catalog(&[s], &[shape()]);
+        let f = index_catalog(&s, &[shape()]);
         assert!(
             f[0].message.contains("`ix_other` does not exist")
                 && f[0].hint.as_deref() == Some("indexes that do: `ix_alertrule`")
@@ -235,7 +233,7 @@ mod tests {
             max_size: Some(1 << 20),
             ..spec()
         };
-        let messages: Vec<String> = index_catalog(&[s], &[shape()]).into_iter().map(|f| f.message).collect();
+        let messages: Vec<String> = index_catalog(&s, &[shape()]).into_iter().map(|f| f.message).collect();
         assert_eq!(
             messages,
             [

@@ -3,53 +3,38 @@
 
 use super::finding::Finding;
 use super::registry::Check;
-use crate::scenario::PlanExpectation;
+use crate::scenario::PlanPattern;
 
-/// Violations for each index `expect` names that is not among `existing` (after the migration).
-pub fn index_exists(expect: &PlanExpectation, existing: &[String]) -> Vec<Finding> {
-    let mut named: Vec<&str> = expect.must.iter().filter_map(|p| p.index_name()).collect();
-    named.dedup();
-    named
-        .into_iter()
-        .filter(|name| !existing.iter().any(|e| e == name))
-        .map(|name| {
-            Finding::violation(
-                Check::IndexExists,
-                format!(
-                    "no index `{name}` exists after the migration (expected one of {})",
-                    if existing.is_empty() {
-                        "none: there are no indexes".to_string()
-                    } else {
-                        existing.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
-                    }
-                ),
-                Some("check the index name in the migration and in the scenario".into()),
-            )
-        })
-        .collect()
+/// A violation when `pattern` names an index that is not among `existing` (after the
+/// migration).
+pub fn index_exists(pattern: &PlanPattern, existing: &[String]) -> Option<Finding> {
+    let name = pattern.index_name().filter(|name| !existing.iter().any(|e| e == name))?;
+    Some(Finding::violation(
+        Check::IndexExists,
+        format!(
+            "no index `{name}` exists after the migration (expected one of {})",
+            if existing.is_empty() {
+                "none: there are no indexes".to_string()
+            } else {
+                existing.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+            }
+        ),
+        Some("check the index name in the migration and in the scenario".into()),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    use crate::scenario::PlanPattern;
 
     #[test]
     fn a_missing_index_is_named_with_those_that_exist() {
-        let expect = PlanExpectation {
-            must: vec![
-                PlanPattern::from_str("index idx_nope").unwrap(),
-                PlanPattern::from_str("seq-scan on t").unwrap(),
-            ],
-            ..Default::default()
-        };
-        let findings = index_exists(&expect, &["idx_a".into(), "t_pkey".into()]);
-        assert_eq!(findings.len(), 1);
-        assert!(findings[0]
+        let (missing, no_index) = ("index idx_nope".parse().unwrap(), "seq-scan on t".parse().unwrap());
+        let finding = index_exists(&missing, &["idx_a".into(), "t_pkey".into()]).expect("a violation");
+        assert!(finding
             .message
             .contains("no index `idx_nope` exists after the migration (expected one of `idx_a`, `t_pkey`)"));
-        assert!(index_exists(&expect, &["idx_nope".into()]).is_empty());
+        assert_eq!(index_exists(&missing, &["idx_nope".into()]), None);
+        assert_eq!(index_exists(&no_index, &[]), None, "a pattern naming no index");
     }
 }

@@ -1,37 +1,40 @@
-//! Latency budgets: a statistic of the client round trip (default) or of the server's
-//! Execution Time must stay under a duration; the median planning time too.
+//! `latency`: a statistic (`p50`, `p95`, `max`) of the client round trip (the default) or of
+//! the server's Execution Time (`measure = "server"`) must stay under a duration, and the
+//! median planning time under `planning`. Judged with the series' noise: clearly under passes,
+//! clearly over fails, in between is inconclusive (`noise.rs`).
+
+use std::time::Duration;
 
 use super::budget::BudgetResult;
-use super::noise::{at_most, margin};
+use super::evidence::Capture;
+use super::noise::{at_most, margin, Verdict};
 use super::registry::Check;
-use crate::scenario::{Budgets, Measure, Statistic};
-use crate::stats::Series;
+use crate::scenario::Measure;
+use crate::stats::{Series, Statistic};
 
-/// Judges every latency budget of `budgets` against the series of one capture.
-pub fn latency(budgets: &Budgets, client: Option<&Series>, execution: &Series, planning: &Series) -> Vec<BudgetResult> {
-    let mut results = Vec::new();
-    let (series, label) = match budgets.measure {
-        Measure::Client => (client, "client"),
-        Measure::Server => (Some(execution), "server"),
+/// `stat` of the series `measure` names, against `limit`.
+pub fn latency(measure: Measure, stat: Statistic, limit: Duration, capture: &Capture) -> BudgetResult {
+    let (series, label) = match measure {
+        Measure::Client => (capture.client, "client"),
+        Measure::Server => (Some(capture.execution), "server"),
     };
-    for (stat, limit) in &budgets.latency {
-        let limit_ms = limit.as_secs_f64() * 1000.0;
-        let budget = format!("{label} {} <= {}", stat.as_str(), ms(limit_ms));
-        results.push(match series.filter(|s| !s.is_empty()) {
-            Some(s) => judge(Check::Latency, budget, s.statistic(*stat), margin(s, *stat), limit_ms),
-            None => missing(Check::Latency, budget),
-        });
+    let limit_ms = limit.as_secs_f64() * 1000.0;
+    let budget = format!("{label} {} <= {}", stat.as_str(), ms(limit_ms));
+    match series.filter(|s| !s.is_empty()) {
+        Some(s) => judge(Check::Latency, budget, s.statistic(stat), margin(s, stat), limit_ms),
+        None => missing(Check::Latency, budget),
     }
-    if let Some(limit) = budgets.planning {
-        let limit_ms = limit.as_secs_f64() * 1000.0;
-        let budget = format!("planning p50 <= {}", ms(limit_ms));
-        results.push(if planning.is_empty() {
-            missing(Check::Planning, budget)
-        } else {
-            judge(Check::Planning, budget, planning.p50, margin(planning, Statistic::P50), limit_ms)
-        });
+}
+
+/// The median planning time against `limit`.
+pub fn planning(limit: Duration, planning: &Series) -> BudgetResult {
+    let limit_ms = limit.as_secs_f64() * 1000.0;
+    let budget = format!("planning p50 <= {}", ms(limit_ms));
+    if planning.is_empty() {
+        missing(Check::Planning, budget)
+    } else {
+        judge(Check::Planning, budget, planning.p50, margin(planning, Statistic::P50), limit_ms)
     }
-    results
 }
 
 fn judge(check: Check, budget: String, measured: f64, margin: f64, limit: f64) -> BudgetResult {
@@ -50,7 +53,7 @@ fn missing(check: Check, budget: String) -> BudgetResult {
         check,
         budget,
         measured: "nothing (no timings were captured)".into(),
-        verdict: super::noise::Verdict::Fail,
+        verdict: Verdict::Fail,
         gating: true,
     }
 }
@@ -67,33 +70,51 @@ pub fn ms(value: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
+pub(crate) mod tests {
+    use std::collections::BTreeMap;
 
     use super::*;
-    use crate::check::Verdict;
+    use crate::plan::{Explain, Node};
 
-    fn budgets(measure: Measure, p50_ms: u64) -> Budgets {
-        Budgets { measure, latency: vec![(Statistic::P50, Duration::from_millis(p50_ms))], ..Default::default() }
+    /// A capture with these series and an empty plan.
+    pub(crate) fn capture<'a>(
+        explain: &'a Explain,
+        execution: &'a Series,
+        client: Option<&'a Series>,
+        tables: &'a BTreeMap<String, crate::catalog::TableSize>,
+    ) -> Capture<'a> {
+        Capture {
+            explain,
+            execution,
+            planning: execution,
+            client,
+            client_before: None,
+            server_before: None,
+            tables,
+            indexes: None,
+        }
     }
 
     #[test]
     fn the_measure_picks_the_series() {
+        let (explain, tables) = (Explain::from_plan(Node::new("Result")), BTreeMap::new());
         let client = Series::new(vec![10.0; 9]);
         let server = Series::new(vec![1.0; 9]);
-        let planning = Series::new(vec![0.1; 9]);
-        let by_client = latency(&budgets(Measure::Client, 5), Some(&client), &server, &planning);
-        assert_eq!(by_client[0].verdict, Verdict::Fail);
-        assert_eq!(by_client[0].budget, "client p50 <= 5.00ms");
-        let by_server = latency(&budgets(Measure::Server, 5), Some(&client), &server, &planning);
-        assert_eq!(by_server[0].verdict, Verdict::Pass);
+        let c = capture(&explain, &server, Some(&client), &tables);
+        let by_client = latency(Measure::Client, Statistic::P50, Duration::from_millis(5), &c);
+        assert_eq!(by_client.verdict, Verdict::Fail);
+        assert_eq!(by_client.budget, "client p50 <= 5.00ms");
+        let by_server = latency(Measure::Server, Statistic::P50, Duration::from_millis(5), &c);
+        assert_eq!(by_server.verdict, Verdict::Pass);
     }
 
     #[test]
     fn twenty_percent_under_fails_five_times_over_passes_at_the_median_is_inconclusive() {
+        let (explain, tables) = (Explain::from_plan(Node::new("Result")), BTreeMap::new());
         let s = Series::new(vec![9.8, 10.0, 10.1, 9.9, 10.2, 10.0, 9.9]);
-        let planning = Series::default();
-        let verdict = |limit_ms: u64| latency(&budgets(Measure::Server, limit_ms), None, &s, &planning)[0].verdict;
+        let c = capture(&explain, &s, None, &tables);
+        let verdict =
+            |limit_ms: u64| latency(Measure::Server, Statistic::P50, Duration::from_millis(limit_ms), &c).verdict;
         assert_eq!(verdict(8), Verdict::Fail);
         assert_eq!(verdict(50), Verdict::Pass);
         assert_eq!(verdict(10), Verdict::Inconclusive);
@@ -101,7 +122,9 @@ mod tests {
 
     #[test]
     fn a_budget_without_timings_fails() {
-        let empty = Series::default();
-        assert_eq!(latency(&budgets(Measure::Client, 5), None, &empty, &empty)[0].verdict, Verdict::Fail);
+        let (explain, tables, empty) = (Explain::from_plan(Node::new("Result")), BTreeMap::new(), Series::default());
+        let c = capture(&explain, &empty, None, &tables);
+        assert_eq!(latency(Measure::Client, Statistic::P50, Duration::from_millis(5), &c).verdict, Verdict::Fail);
+        assert_eq!(planning(Duration::from_millis(1), &empty).verdict, Verdict::Fail);
     }
 }

@@ -10,7 +10,7 @@ const CHECK: Check = Check::RowsRemoved;
 
 /// A violation when the plan's filters discard more than `max` rows in total (over all nodes
 /// and loops), or when the plan has no actual counts to tell.
-pub fn check_rows_removed_by_filter(explain: &Explain, max: f64) -> Option<Finding> {
+pub fn rows_removed(explain: &Explain, max: f64) -> Option<Finding> {
     if !explain.is_analyzed() {
         return Some(Finding::violation(
             CHECK,
@@ -18,7 +18,7 @@ pub fn check_rows_removed_by_filter(explain: &Explain, max: f64) -> Option<Findi
             None,
         ));
     }
-    let total = explain.rows_removed_by_filter();
+    let total = explain.rows_removed();
     if total <= max {
         return None;
     }
@@ -59,13 +59,13 @@ mod tests {
             ("exactly at the budget", "rows_removed_by_filter", 1900.0),
             ("index only scan", "index_only_scan", 0.0),
         ] {
-            assert_eq!(check_rows_removed_by_filter(&fixture::pg15(fixture), max), None, "{name}");
+            assert_eq!(rows_removed(&fixture::pg15(fixture), max), None, "{name}");
         }
     }
 
     #[test]
     fn index_used_but_filter_discards_most_rows() {
-        let finding = check_rows_removed_by_filter(&fixture::pg15("rows_removed_by_filter"), 100.0).expect("violation");
+        let finding = rows_removed(&fixture::pg15("rows_removed_by_filter"), 100.0).expect("violation");
         assert_eq!(finding.check, Check::RowsRemoved);
         assert_eq!(
             finding.message,
@@ -79,8 +79,7 @@ mod tests {
 
     #[test]
     fn counts_every_loop_of_fractional_averages() {
-        let finding =
-            check_rows_removed_by_filter(&fixture::hand_made("pg18_fractional_counts"), 10.0).expect("violation");
+        let finding = rows_removed(&fixture::hand_made("pg18_fractional_counts"), 10.0).expect("violation");
         assert_eq!(
             finding.message,
             "expected at most `10` rows removed by filter, found `997.99` (Seq Scan on customers c removes 997; Index Scan using orders_customer_id_idx on orders o removes 0.99)"
@@ -90,7 +89,7 @@ mod tests {
     #[test]
     fn plan_without_analyze_cannot_pass() {
         let explain = Explain::from_plan(Node::new("Seq Scan"));
-        let finding = check_rows_removed_by_filter(&explain, 10.0).expect("violation");
+        let finding = rows_removed(&explain, 10.0).expect("violation");
         assert!(finding.message.ends_with("(expected a plan captured with `ANALYZE`)"), "{}", finding.message);
     }
 }

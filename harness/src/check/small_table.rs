@@ -10,7 +10,8 @@ use super::finding::{count, Finding};
 use super::matching::{every_node, matching_nodes};
 use crate::catalog::TableSize;
 use crate::plan::Explain;
-use crate::scenario::pattern::{NodeKind, PlanExpectation, PlanPattern};
+use crate::scenario::pattern::{NodeKind, PlanPattern};
+use crate::scenario::Expect;
 
 /// Below this many pages a table is too small for an index assertion.
 pub const SMALL_TABLE_PAGES: f64 = 10.0;
@@ -19,34 +20,21 @@ pub const SMALL_TABLE_ROWS: f64 = 1000.0;
 
 const CHECK: Check = Check::SmallTable;
 
-/// A warning for each table an index assertion (`must` an index scan, `must_not` a Seq Scan)
-/// concerns that is too small, or has no statistics, for the assertion to mean anything.
-/// Tables are looked up in `tables` by plain or schema-qualified name.
-pub fn check_small_tables(
-    explain: &Explain,
-    expect: &PlanExpectation,
-    tables: &BTreeMap<String, TableSize>,
-) -> Vec<Finding> {
-    let must = expect
-        .must
-        .iter()
-        .filter(|pattern| pattern.is_about_index_use() || is_kind(pattern, NodeKind::BitmapHeapScan))
-        .map(|pattern| (format!("`{pattern}`"), pattern));
-    let must_not = expect
-        .must_not
-        .iter()
-        .filter(|pattern| is_kind(pattern, NodeKind::SeqScan))
-        .map(|pattern| (format!("no `{pattern}`"), pattern));
+/// A warning for each table an index assertion (`plan` an index scan, `no` a Seq Scan)
+/// concerns that is too small, or has no statistics, for the assertion to mean anything; none
+/// for other expectations. Tables are looked up in `tables` by plain or schema-qualified name.
+pub fn small_table(explain: &Explain, expect: &Expect, tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
+    let (expectation, pattern) = match expect {
+        Expect::Plan(p) if p.is_about_index_use() || is_kind(p, NodeKind::BitmapHeapScan) => (format!("`{p}`"), p),
+        Expect::No(p) if is_kind(p, NodeKind::SeqScan) => (format!("no `{p}`"), p),
+        _ => return Vec::new(),
+    };
     let mut findings = Vec::new();
-    for (expectation, pattern) in must.chain(must_not) {
-        for table in concerned_tables(explain, pattern) {
-            let Some((name, size)) = lookup(tables, &table) else {
-                continue;
-            };
-            if let Some(finding) = warning(name, size, &expectation) {
-                findings.push(finding);
-            }
-        }
+    for table in concerned_tables(explain, pattern) {
+        let Some((name, size)) = lookup(tables, &table) else {
+            continue;
+        };
+        findings.extend(warning(name, size, &expectation));
     }
     findings
 }
@@ -118,13 +106,14 @@ mod tests {
     use crate::check::Severity;
     use crate::plan::fixture;
 
-    fn expect(must: &[&str], must_not: &[&str]) -> PlanExpectation {
+    /// `plan` patterns, then `no` patterns.
+    fn expect(plan: &[&str], no: &[&str]) -> Vec<Expect> {
         let parse = |p: &&str| p.parse::<PlanPattern>().expect("valid pattern");
-        PlanExpectation {
-            must: must.iter().map(parse).collect(),
-            must_not: must_not.iter().map(parse).collect(),
-            ..PlanExpectation::default()
-        }
+        plan.iter().map(|p| Expect::Plan(parse(p))).chain(no.iter().map(|p| Expect::No(parse(p)))).collect()
+    }
+
+    fn check_small_tables(explain: &Explain, expects: &[Expect], tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
+        expects.iter().flat_map(|e| small_table(explain, e, tables)).collect()
     }
 
     fn sizes(entries: &[(&str, f64, f64)]) -> BTreeMap<String, TableSize> {
@@ -151,7 +140,7 @@ mod tests {
     }
 
     /// (name, fixture, expectation, table sizes, number of warnings).
-    type Case = (&'static str, &'static str, PlanExpectation, &'static [(&'static str, f64, f64)], usize);
+    type Case = (&'static str, &'static str, Vec<Expect>, &'static [(&'static str, f64, f64)], usize);
 
     #[test]
     fn which_assertions_concern_which_tables() {

@@ -1,9 +1,9 @@
 //! The load stage: a concurrent workload around the migration under test — writers inserting
 //! and updating rows of the migrated tables, readers running the scenario's queries, each on
 //! its own connection, with a monitor watching their lock waits — and write series before and
-//! after the migration. It measures; the budgets are judged by `check::load`. Rows it writes
-//! are made by the scenario's own generators, numbered after the seeded rows, and deleted
-//! again afterwards.
+//! after the migration. It measures; the load budgets are judged by the check stage
+//! (`stall.rs`, `write_slowdown.rs`). Rows it writes are made by the scenario's own
+//! generators, numbered after the seeded rows, and deleted again afterwards.
 
 mod erase;
 mod error;

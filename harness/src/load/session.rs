@@ -9,7 +9,7 @@
 //! 4. [`Load::after_migration`] — the same write series after the migration, deleted again,
 //!    before the pipeline's `VACUUM (ANALYZE)` and "after" captures;
 //!
-//! Judging the figures is `check::load`'s business.
+//! Judging the figures is the check stage's business.
 //!
 //! The write series are measured next to the migration, not after the "after" captures, so
 //! that the two series are seconds apart rather than minutes: what drifts on a shared machine

@@ -3,10 +3,12 @@
 //! scenario has `[load]`), applying it on a connection or in a process of its own, whether it
 //! failed as the scenario expects, its duration, and what the catalog says after it.
 
+use std::time::Duration;
+
 use super::context::{millis, sql, Run};
 use super::error::PipelineError;
 use crate::catalog::{self, CatalogSnapshot};
-use crate::check;
+use crate::check::{self, Evidence, Migration};
 use crate::load::Load;
 use crate::migrate::{self, MigrateError};
 use crate::result::{LoadReport, MigrationResult, ToolReport};
@@ -79,7 +81,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
         format: plan.format(),
         transaction: mode,
         duration_ms: None,
-        max_duration_ms: scenario.migration.max_duration.map(millis),
+        max_duration_ms: scenario.migration.max_duration().map(millis),
         expect_error: scenario.migration.expect_error.clone(),
         failure: None,
         indexes_after: Vec::new(),
@@ -125,9 +127,6 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
             return Err(PipelineError::UnderTest { id: plan.id().to_string(), source });
         }
     }
-    if let (Some(limit), Some(ms)) = (scenario.migration.max_duration, migration.duration_ms) {
-        run.result.findings.extend(check::migration_duration(limit, std::time::Duration::from_secs_f64(ms / 1000.0)));
-    }
     // Recorded now, so that a step below that cannot run still leaves the migration's outcome
     // in the report; completed further down.
     run.result.migration = Some(migration.clone());
@@ -136,9 +135,8 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
             progress("measuring writes after the migration");
         }
         load.after_migration(!failed_as_expected)?;
-        let (budgets, findings) = check::load(&scenario.migration.load, &load.result);
-        run.result.findings.extend(findings);
-        run.result.load = Some(LoadReport { measured: load.result.clone(), budgets });
+        run.result.findings.extend(load.result.window.as_ref().map(check::load_window).unwrap_or_default());
+        run.result.load = Some(LoadReport { measured: load.result.clone(), budgets: Vec::new() });
     }
     run.execute("VACUUM (ANALYZE)", "VACUUM (ANALYZE) after the migration")?;
     let invalid = catalog::invalid_indexes(&mut run.client).map_err(sql("reading index validity"))?;
@@ -152,8 +150,16 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
         .collect();
     let shapes = catalog::index_shapes(&mut run.client).map_err(sql("reading index columns"))?;
     run.result.findings.extend(check::redundant_index(&created, &shapes));
-    if !failed_as_expected {
-        run.result.findings.extend(check::index_catalog(&scenario.indexes, &shapes));
+    // The migration's own expectations: its duration, the load budgets, the `[[indexes]]`.
+    let evidence = Evidence::Migration(Migration {
+        duration: migration.duration_ms.map(|ms| Duration::from_secs_f64(ms / 1000.0)),
+        load: run.result.load.as_ref().map(|l| &l.measured),
+        indexes: &shapes,
+    });
+    let judged = check::evaluate(&scenario.migration.expects, &evidence);
+    run.result.findings.extend(judged.findings);
+    if let Some(load) = run.result.load.as_mut() {
+        load.budgets = judged.budgets;
     }
     run.result.migration = Some(migration);
     Ok(Applied { failed_as_expected, before_up })

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::context::{millis, sql, Run};
 use super::error::PipelineError;
 use crate::catalog::{self, CatalogSnapshot};
-use crate::check;
+use crate::check::{self, Evidence};
 use crate::migrate::{self, MigrateError};
 use crate::result::DownResult;
 use crate::scenario::{Phase, PlanMode};
@@ -31,7 +31,7 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
     let mut down = DownResult {
         file: shown.clone(),
         duration_ms: None,
-        max_duration_ms: reversibility.max_down_duration.map(millis),
+        max_duration_ms: run.scenario.migration.max_down_duration().map(millis),
         failure: None,
         reapply_ms: None,
         reapply_failure: None,
@@ -46,9 +46,8 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
         }
         Ok(took) => {
             down.duration_ms = Some(millis(took));
-            if let Some(limit) = reversibility.max_down_duration {
-                run.result.findings.extend(check::down_duration(limit, took));
-            }
+            let judged = check::evaluate(&run.scenario.migration.expects, &Evidence::Down(took));
+            run.result.findings.extend(judged.findings);
         }
     }
     run.execute("VACUUM (ANALYZE)", "VACUUM (ANALYZE) after the down step")?;

@@ -33,7 +33,7 @@ fn every_capture_parses_and_round_trips(#[values(13, 14, 15, 16, 17, 18)] major:
     for name in NAMES {
         let explain = fixture::pg(major, name);
         assert!(explain.is_analyzed(), "pg{major}/{name}: no actual counts");
-        assert!(explain.shared_blocks_touched().is_some(), "pg{major}/{name}: no buffer counts");
+        assert!(explain.buffers().is_some(), "pg{major}/{name}: no buffer counts");
         let again = serde_json::to_string(&explain).expect("serialises");
         let again = Explain::from_json_str(&again).unwrap_or_else(|e| panic!("pg{major}/{name}: {e}"));
         assert_eq!(again, explain, "pg{major}/{name}");
@@ -97,7 +97,7 @@ fn postgresql_18_prints_fractional_rows_and_disabled_flags() {
 #[test]
 fn rows_removed_by_filter_is_the_same_on_every_version() {
     for major in MAJORS {
-        assert_eq!(fixture::pg(major, "rows_removed_by_filter").rows_removed_by_filter(), 1900.0, "pg{major}");
+        assert_eq!(fixture::pg(major, "rows_removed_by_filter").rows_removed(), 1900.0, "pg{major}");
         assert_eq!(fixture::pg(major, "index_only_scan").heap_fetches(), 0.0, "pg{major}");
     }
 }

@@ -230,7 +230,7 @@ impl Explain {
 
     /// Shared buffers hit plus read by the whole statement, a clock-free measure of work.
     /// The root's counts already include every node below it. `None` without `BUFFERS`.
-    pub fn shared_blocks_touched(&self) -> Option<f64> {
+    pub fn buffers(&self) -> Option<f64> {
         let root = &self.plan;
         match (root.shared_hit_blocks, root.shared_read_blocks) {
             (None, None) => None,
@@ -241,7 +241,7 @@ impl Explain {
     /// Rows read and then discarded by a `Filter`, summed over all nodes and loops
     /// (PostgreSQL prints the per-loop average). 0 for a plan without actual counts: check
     /// [`is_analyzed`](Explain::is_analyzed) before treating it as a measurement.
-    pub fn rows_removed_by_filter(&self) -> f64 {
+    pub fn rows_removed(&self) -> f64 {
         self.walk().map(|node| node.rows_removed_by_filter.unwrap_or(0.0) * node.loops()).sum()
     }
 
@@ -331,20 +331,20 @@ mod tests {
         let root = &explain.plan;
         let expected = root.shared_hit_blocks.unwrap_or(0.0) + root.shared_read_blocks.unwrap_or(0.0);
         assert!(expected > 0.0);
-        assert_eq!(explain.shared_blocks_touched(), Some(expected));
+        assert_eq!(explain.buffers(), Some(expected));
     }
 
     #[test]
     fn shared_blocks_touched_is_none_without_buffers() {
         let explain = fixture::third_party("pev2/pev2_parallel_verbose.json");
-        assert_eq!(explain.shared_blocks_touched(), None);
+        assert_eq!(explain.buffers(), None);
     }
 
     #[test]
     fn rows_removed_by_filter_sums_every_node() {
         // Outer Seq Scan removes 999 customers; nothing else filters.
         let explain = fixture::pg15("nested_loop_index");
-        assert_eq!(explain.rows_removed_by_filter(), 999.0);
+        assert_eq!(explain.rows_removed(), 999.0);
     }
 
     #[test]
@@ -352,7 +352,7 @@ mod tests {
         // The inner Index Scan runs 3 loops removing 0.33 rows each on average (PostgreSQL 18
         // prints fractions); the outer Seq Scan removes 997 in one loop.
         let explain = fixture::hand_made("pg18_fractional_counts");
-        let total = explain.rows_removed_by_filter();
+        let total = explain.rows_removed();
         assert!((total - 997.99).abs() < 1e-9, "{total}");
     }
 
@@ -360,9 +360,9 @@ mod tests {
     fn totals_are_zero_without_analyze() {
         let explain = Explain::from_plan(Node::new("Seq Scan"));
         assert!(!explain.is_analyzed());
-        assert_eq!(explain.rows_removed_by_filter(), 0.0);
+        assert_eq!(explain.rows_removed(), 0.0);
         assert_eq!(explain.heap_fetches(), 0.0);
-        assert_eq!(explain.shared_blocks_touched(), None);
+        assert_eq!(explain.buffers(), None);
     }
 
     #[test]

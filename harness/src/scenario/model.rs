@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use super::section::database::DatabaseSpec;
 use super::section::explain::ExplainSpec;
-use super::section::index::IndexSpec;
 use super::section::load::LoadSpec;
 use super::section::migration::MigrationSpec;
 use super::section::query::QuerySpec;
@@ -28,8 +27,6 @@ pub struct Scenario {
     pub migration: MigrationSpec,
     /// `[matrix] postgres`: the majors to run on when the command line names none, in order.
     pub matrix: Vec<String>,
-    /// `[[indexes]]`: catalog facts checked after the migration.
-    pub indexes: Vec<IndexSpec>,
     /// The concurrent workload and write series, when `[load]` or a load budget asks for them.
     pub load: Option<LoadSpec>,
 }

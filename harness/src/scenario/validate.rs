@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::error::{Location, ScenarioError};
 use super::model::Scenario;
 use super::parse::RawScenario;
-use super::section::expectations::Phase;
+use super::section::expectations::{Expect, Phase};
 use super::section::index::IndexSpec;
 use super::section::migration::MigrationSpec;
 use super::source::SourceFile;
@@ -67,7 +67,7 @@ impl Validator<'_> {
             }
             queries.push(query);
         }
-        let migration = match raw.migration {
+        let mut migration = match raw.migration {
             None => MigrationSpec::default(),
             Some(m) => self.migration(m.into_inner())?,
         };
@@ -127,6 +127,7 @@ impl Validator<'_> {
                 });
             }
         }
+        migration.expects.extend(indexes.into_iter().map(Expect::Index));
         let load = self.workload(raw.load, &migration, &tables, &queries)?;
         Ok(Scenario {
             path: self.src.path.clone(),
@@ -139,7 +140,6 @@ impl Validator<'_> {
             queries,
             migration,
             matrix,
-            indexes,
             load,
         })
     }
@@ -221,7 +221,7 @@ mod tests {
         assert_eq!((s.name.as_str(), s.seed, s.description.as_str()), ("t", 42, "d"));
         let s = with("").expect("the least scenario");
         assert_eq!((s.seed, s.description.as_str(), s.queries.len(), s.tables.len(), s.matrix.len()), (0, "", 0, 0, 0));
-        assert!(s.load.is_none() && s.indexes.is_empty());
+        assert!(s.load.is_none() && s.migration.expects.is_empty());
         let fails =
             with(&format!("{QUERY}[queries.before]\nplan = \"seq-scan\"\n[migration]\nexpect-error = \"boom\""));
         assert!(fails.is_ok(), "a migration expected to fail may have `before` expectations: {fails:?}");

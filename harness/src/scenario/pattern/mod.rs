@@ -7,7 +7,6 @@ mod error;
 mod kind;
 mod parse;
 
-pub use super::section::expectations::PlanExpectation;
 pub use error::{PatternError, PatternErrorReason};
 pub use kind::NodeKind;
 pub use parse::{PlanPattern, ScanDirection};

@@ -9,6 +9,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::expectations::Expect;
 use super::load::LoadBudgets;
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
@@ -43,15 +44,36 @@ pub(crate) struct RawMigration {
 /// `[migration]`, validated.
 #[derive(Debug, Clone, Default)]
 pub struct MigrationSpec {
-    pub max_duration: Option<Duration>,
+    /// What is judged of the migration once it ran: `max-duration`, the load budgets,
+    /// `max-down-duration` (after the down step), then each `[[indexes]]` entry.
+    pub expects: Vec<Expect>,
     /// The migration must fail with an error containing this text (a known-broken migration
     /// kept as it ships, so that the report shows why).
     pub expect_error: Option<String>,
     /// `reversible = true`: after up and its checks, run down, compare the catalog with the
     /// one before up, capture the plans again, and run up once more.
     pub reversible: Option<Reversibility>,
-    /// `max-write-stall`, `max-read-stall`, `max-write-slowdown`.
+    /// `max-write-stall`, `max-read-stall`, `max-write-slowdown` as written, with their
+    /// positions, for the checks of the workload they need (`[load]`); judged as `expects`.
     pub load: LoadBudgets,
+}
+
+impl MigrationSpec {
+    /// `max-duration`, if set.
+    pub fn max_duration(&self) -> Option<Duration> {
+        self.expects.iter().find_map(|e| match e {
+            Expect::MaxDuration(d) => Some(*d),
+            _ => None,
+        })
+    }
+
+    /// `max-down-duration`, if set.
+    pub fn max_down_duration(&self) -> Option<Duration> {
+        self.expects.iter().find_map(|e| match e {
+            Expect::MaxDownDuration(d) => Some(*d),
+            _ => None,
+        })
+    }
 }
 
 /// How the migration under test is reversed and what the scenario knows of it.
@@ -63,7 +85,6 @@ pub struct Reversibility {
     pub down: Option<PathBuf>,
     /// Where `down` is written.
     pub down_at: Location,
-    pub max_down_duration: Option<Duration>,
     /// Objects the down step is known to leave behind: reported, not failed, while they are.
     pub expect_leftovers: Vec<String>,
 }
@@ -123,7 +144,7 @@ impl Validator<'_> {
                         list.into_inner()
                     }
                 };
-                Some(Reversibility { at: self.at(r.span()), down, down_at, max_down_duration, expect_leftovers })
+                Some((Reversibility { at: self.at(r.span()), down, down_at, expect_leftovers }, max_down_duration))
             }
             _ => {
                 let needs = [
@@ -137,7 +158,16 @@ impl Validator<'_> {
                 None
             }
         };
-        Ok(MigrationSpec { max_duration, expect_error, reversible, load })
+        let (reversible, max_down_duration) = match reversible {
+            Some((r, d)) => (Some(r), d),
+            None => (None, None),
+        };
+        let mut expects: Vec<Expect> = max_duration.map(Expect::MaxDuration).into_iter().collect();
+        expects.extend(load.max_write_stall.map(Expect::MaxWriteStall));
+        expects.extend(load.max_read_stall.map(Expect::MaxReadStall));
+        expects.extend(load.max_write_slowdown.map(Expect::MaxWriteSlowdown));
+        expects.extend(max_down_duration.map(Expect::MaxDownDuration));
+        Ok(MigrationSpec { expects, expect_error, reversible, load })
     }
 }
 
@@ -163,30 +193,27 @@ mod tests {
     #[test]
     fn keys_are_read_into_the_model() {
         let m = migration("").expect("no keys");
-        assert_eq!((m.max_duration, m.expect_error, m.reversible.is_none()), (None, None, true));
+        assert_eq!((m.expects, m.expect_error, m.reversible.is_none()), (vec![], None, true));
 
         let m = migration("max-duration = \"2s\"\nexpect-error = \"deadlock\"").expect("a failing migration");
-        assert_eq!((m.max_duration, m.expect_error.as_deref()), (Some(Duration::from_secs(2)), Some("deadlock")));
+        assert_eq!((m.max_duration(), m.expect_error.as_deref()), (Some(Duration::from_secs(2)), Some("deadlock")));
+        assert_eq!(m.expects, [Expect::MaxDuration(Duration::from_secs(2))]);
 
         let r = migration("reversible = true").expect("reversible").reversible.expect("a reversibility");
-        assert_eq!(
-            (r.at, r.down, r.down_at, r.max_down_duration),
-            (Location { line: 2, col: 14 }, None, Location::default(), None)
-        );
+        assert_eq!((r.at, r.down, r.down_at), (Location { line: 2, col: 14 }, None, Location::default()));
         assert!(r.expect_leftovers.is_empty());
 
-        let r = migration("reversible = true\ndown = \"down.sql\"\nmax-down-duration = \"1s\"\nexpect-rollback-leftovers = [\"a\", \"b\"]")
-            .expect("every reversibility key")
-            .reversible
-            .expect("a reversibility");
+        let m = migration("reversible = true\ndown = \"down.sql\"\nmax-down-duration = \"1s\"\nexpect-rollback-leftovers = [\"a\", \"b\"]\nmax-duration = \"3s\"\nmax-write-stall = \"250ms\"")
+            .expect("every reversibility key");
+        let ms = Duration::from_millis;
         assert_eq!(
-            (r.down, r.down_at, r.max_down_duration, r.expect_leftovers),
-            (
-                Some(PathBuf::from("down.sql")),
-                Location { line: 3, col: 8 },
-                Some(Duration::from_secs(1)),
-                vec!["a".into(), "b".into()]
-            )
+            m.expects,
+            [Expect::MaxDuration(ms(3000)), Expect::MaxWriteStall(ms(250)), Expect::MaxDownDuration(ms(1000))]
+        );
+        let r = m.reversible.expect("a reversibility");
+        assert_eq!(
+            (r.down, r.down_at, r.expect_leftovers),
+            (Some(PathBuf::from("down.sql")), Location { line: 3, col: 8 }, vec!["a".into(), "b".into()])
         );
         assert!(migration("reversible = false").expect("not reversible").reversible.is_none());
     }

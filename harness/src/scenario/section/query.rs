@@ -255,7 +255,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::scenario::section::expectations::{Budgets, PlanExpectation};
+    use crate::scenario::section::expectations::Expect;
     use crate::scenario::validate::testing::section;
 
     /// Query `q` with `keys` after its name (line 3 on), validated; `keys` that start with
@@ -379,8 +379,7 @@ mod tests {
     }
 
     fn check(phase: Phase, mode: PlanMode, pattern: &str) -> PhaseCheck {
-        let expect = PlanExpectation { must: vec![pattern.parse().expect("a valid pattern")], ..Default::default() };
-        PhaseCheck { phase, mode, expect, budgets: Budgets::default() }
+        PhaseCheck { phase, mode, expects: vec![Expect::Plan(pattern.parse().expect("a valid pattern"))] }
     }
 
     fn entry(versions: &str, checks: Vec<PhaseCheck>) -> VersionChecks {
@@ -410,7 +409,11 @@ mod tests {
     }
 
     fn patterns(checks: &[&PhaseCheck]) -> Vec<String> {
-        checks.iter().map(|c| format!("{}{:?}: {}", c.phase.as_str(), c.mode, c.expect.must[0])).collect()
+        let first = |c: &PhaseCheck| match &c.expects[0] {
+            Expect::Plan(p) => p.to_string(),
+            other => format!("{other:?}"),
+        };
+        checks.iter().map(|c| format!("{}{:?}: {}", c.phase.as_str(), c.mode, first(c))).collect()
     }
 
     #[test]

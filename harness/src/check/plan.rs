@@ -1,4 +1,4 @@
-//! "The plan must contain this": an index used at any depth (under Limit, Nested Loop, Gather,
+//! `plan`: "the plan must contain this" — an index used at any depth (under Limit, Nested Loop, Gather,
 //! Sort, a SubPlan or a CTE; a Bitmap Index Scan under its Bitmap Heap Scan counts), a node of
 //! an exact kind (`index-only-scan using x`), or any node kind (`seq-scan`, `hash-join`).
 
@@ -9,7 +9,7 @@ use crate::plan::Explain;
 use crate::scenario::pattern::{NodeKind, PlanPattern};
 
 /// A violation when no node of the plan matches `pattern`.
-pub fn check_contains(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
+pub fn plan(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
     if !matching_nodes(explain, pattern).is_empty() {
         return None;
     }
@@ -78,7 +78,7 @@ mod tests {
 
     fn check(fixture: &str, pattern: &str) -> Option<crate::check::Finding> {
         let pattern: PlanPattern = pattern.parse().expect("valid pattern");
-        check_contains(&fixture::pg15(fixture), &pattern)
+        plan(&fixture::pg15(fixture), &pattern)
     }
 
     /// (name, fixture, pattern): the pattern matches a node of the captured plan.

@@ -1,4 +1,4 @@
-//! "The plan must not contain this": no Sort (the index should provide the order), no Seq Scan
+//! `no`: "the plan must not contain this" — no Sort (the index should provide the order), no Seq Scan
 //! on a table (the index should be used), no Hash Join, … at any depth.
 
 use super::finding::Finding;
@@ -8,7 +8,7 @@ use crate::plan::{Explain, Node};
 use crate::scenario::pattern::PlanPattern;
 
 /// A violation when some node of the plan matches `pattern`.
-pub fn check_absent(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
+pub fn no(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
     let found = matching_nodes(explain, pattern);
     if found.is_empty() {
         return None;
@@ -79,7 +79,7 @@ mod tests {
 
     fn check(fixture: &str, pattern: &str) -> Option<Finding> {
         let pattern: PlanPattern = pattern.parse().expect("valid pattern");
-        check_absent(&fixture::pg15(fixture), &pattern)
+        no(&fixture::pg15(fixture), &pattern)
     }
 
     /// (name, fixture, pattern): nothing in the captured plan matches the pattern.
@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn incremental_sort_names_the_presorted_keys() {
         let explain = fixture::third_party("pganalyze_collector_auto_explain/json_incremental_sort.in.json");
-        let finding = check_absent(&explain, &"sort".parse().expect("valid")).expect("violation");
+        let finding = no(&explain, &"sort".parse().expect("valid")).expect("violation");
         assert!(finding.message.contains("Incremental Sort [Sort Key: "), "{}", finding.message);
         assert!(finding.hint.as_deref().is_some_and(|h| h.contains("the input is already sorted by")), "{finding:?}");
     }

@@ -1,0 +1,51 @@
+//! What an expectation is judged on, by the step that has it: one capture of a query (its plan
+//! and timings, the sizes of the tables, the indexes after the migration), the migration under
+//! test as it ran (its duration, the workload around it, the indexes it left), or its down
+//! step. The pipeline builds these from what it measured; the checks read nothing else, so
+//! they are tested offline on captured plans and hand-made figures.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::catalog::{IndexShape, TableSize};
+use crate::load::LoadResult;
+use crate::plan::Explain;
+use crate::stats::Series;
+
+/// One capture of one query in one phase and plan mode.
+#[derive(Debug, Clone, Copy)]
+pub struct Capture<'a> {
+    pub explain: &'a Explain,
+    /// The server's `Execution Time` and `Planning Time` of the measured EXPLAIN ANALYZE runs.
+    pub execution: &'a Series,
+    pub planning: &'a Series,
+    /// The client round trips of the query in this phase, if measured.
+    pub client: Option<&'a Series>,
+    /// The same before the migration, and the server's figure then, for speedups.
+    pub client_before: Option<&'a Series>,
+    pub server_before: Option<&'a Series>,
+    /// The tables' sizes as the planner sees them, for small-table warnings.
+    pub tables: &'a BTreeMap<String, TableSize>,
+    /// After the migration: the indexes that exist, which a pattern naming one must be among.
+    pub indexes: Option<&'a [String]>,
+}
+
+/// The migration under test, once it ran.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration<'a> {
+    /// Its wall time; `None` when it failed (as the scenario expects).
+    pub duration: Option<Duration>,
+    /// What the workload around it measured, when the scenario has one.
+    pub load: Option<&'a LoadResult>,
+    /// The indexes as the catalog describes them after it.
+    pub indexes: &'a [IndexShape],
+}
+
+/// What an expectation is judged on.
+#[derive(Debug, Clone, Copy)]
+pub enum Evidence<'a> {
+    Capture(Capture<'a>),
+    Migration(Migration<'a>),
+    /// The down step of a reversible migration, and its wall time.
+    Down(Duration),
+}
