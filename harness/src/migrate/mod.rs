@@ -7,22 +7,22 @@
 
 mod alembic;
 mod apply;
-mod command;
 mod django;
 mod error;
 mod inspect;
 mod plan;
+mod process;
 mod python;
 mod source;
 mod split;
 
 pub use alembic::{revisions as alembic_revisions, Revision};
 pub use apply::{run_file, FileRun};
-pub use command::{ToolCommand, ToolRun};
 pub use django::{find as django_migration, DjangoMigration};
 pub use error::{one_line, MigrateError, StatementFailure, ToolFailure};
 pub use inspect::{inspect, IndexBuild, Inspection};
 pub use plan::{Applied, EarlierFailure, MigrationPlan, ToolPlan, MIGRATION_APP_NAME};
+pub use process::{ToolCommand, ToolRun};
 pub use python::{find_python, PYTHON_ENV, VENV_ENV};
 pub use source::{discover, split_at_under_test, Format, Migration};
 pub use split::{split_statements, Statement};

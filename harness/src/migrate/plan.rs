@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 use super::alembic;
 use super::apply::run_file;
-use super::command::{ToolCommand, ToolRun};
 use super::django;
 use super::error::MigrateError;
+use super::process::{ToolCommand, ToolRun};
 use super::python::{find_python, require_module};
 use super::source::{discover, split_at_under_test, Format, Migration};
 use super::transaction_mode;
