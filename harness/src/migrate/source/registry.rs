@@ -8,7 +8,7 @@
 //!
 //! # Adding a migration source
 //!
-//! A **folder layout** (SQL files planproof runs itself, like `dbmate.rs`):
+//! A **folder layout** (SQL files planproof runs itself, like `sqlx.rs`):
 //! 1. its own file, `source/<name>.rs` (and its `mod` line in `source/mod.rs`): a unit struct
 //!    implementing [`Source`] (its format, its fix for `CREATE INDEX CONCURRENTLY`) and
 //!    [`Layout`](super::layout::Layout) (the file names it claims, the files it leaves to the
@@ -19,8 +19,10 @@
 //!    is the order discovery asks them about a file: the first to recognise it takes it, so a
 //!    layout with a narrower rule goes before the one whose rule would also match;
 //! 3. its row in the "Migration folders" table of `scenarios/README.md`;
-//! 4. its tests, beside it: one per kind of file it claims, and one per ambiguity with a layout
-//!    before or after it (a file both could take must still go to the same one).
+//! 4. its tests: beside it, one per kind of file it claims and one per ambiguity with a layout
+//!    before or after it (a file both could take must still go to the same one); and when it
+//!    runs a file otherwise than whole, an up/down run on a real database in
+//!    `tests/reversible.rs`, its project in `fixtures/`.
 //!
 //! A **tool** (a program that runs the project's migrations, like `alembic.rs`):
 //! 1. its own file, `source/<name>.rs` (and its `mod` line in `source/mod.rs`): a unit struct
