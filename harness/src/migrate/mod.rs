@@ -1,7 +1,7 @@
 //! The migrate stage: finds the user's migrations where their tool keeps them and runs them
-//! as that tool would: SQL files itself (Diesel, sqlx, Flyway, plain), or through the project's
-//! own tool (Alembic, Django, any command) with the scratch database in its environment. Each
-//! of those sources is a file of `source/`, listed in `source/registry.rs`.
+//! as that tool would: SQL files itself (a Diesel or sqlx folder…), or through the project's
+//! own tool (Alembic, Django, any command…) with the scratch database in its environment. Each
+//! of those sources is a file of `source/`, and `source/registry.rs` lists them all.
 //! [`MigrationPlan`] is the one entry point for both: earlier migrations, the SQL of the one
 //! under test, applying it, and running it down. Timing and expectations about the migration
 //! are the pipeline's and the checks' business.

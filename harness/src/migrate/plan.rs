@@ -1,5 +1,5 @@
 //! The migrations of a scenario as one plan, whoever runs them: planproof itself for SQL files
-//! (Diesel, sqlx, Flyway, plain), or the project's own tool (Alembic, Django, any command).
+//! (a Diesel or sqlx folder…), or the project's own tool (Alembic, Django, a command…).
 //! What each source knows (which files are migrations, what a step runs, a tool's commands) is
 //! asked of it (`source/`); this file only puts the steps in order. The pipeline asks the plan
 //! for four things, in this order, and does not care which:

@@ -112,7 +112,7 @@ pub(crate) fn read(path: &Path) -> Result<String, MigrateError> {
     std::fs::read_to_string(path).map_err(|source| MigrateError::ReadFile { path: path.to_path_buf(), source })
 }
 
-/// The leading version of a name: the part before the first `_` (Diesel, sqlx, plain).
+/// The leading version of a name: the part before the first `_` (as Diesel and sqlx read it).
 pub(crate) fn version_of(name: &str) -> String {
     name.split('_').next().unwrap_or(name).to_string()
 }

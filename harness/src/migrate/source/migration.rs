@@ -11,7 +11,7 @@ use crate::scenario::TransactionMode;
 
 #[derive(Debug, Clone)]
 pub struct Migration {
-    /// The folder name (Diesel) or file stem without `.up` (sqlx, Flyway, plain).
+    /// As its layout names it: a folder name (Diesel), a file stem (without `.up` for sqlx).
     pub id: String,
     /// The version prefix (`15`, `20240101000000`, `1.2`).
     pub version: String,

@@ -1,6 +1,6 @@
-//! Where a scenario's migrations come from: the folder layouts planproof runs itself (Diesel,
-//! sqlx, Flyway, plain) and the tools that run their own (Alembic, Django, a command), each in
-//! a file of its own, listed once in `registry.rs` (which says how to add one). Running what
+//! Where a scenario's migrations come from: the folder layouts planproof runs itself and the
+//! tools that run their own, each in a file of its own, listed once in `registry.rs` (which
+//! says how to add one). Running what
 //! they find is `plan.rs`'s and `apply.rs`'s.
 
 mod alembic;
