@@ -5,6 +5,7 @@
 
 mod alembic;
 mod command;
+mod dbmate;
 mod diesel;
 mod discover;
 mod django;

@@ -48,6 +48,7 @@ use strum::IntoEnumIterator;
 
 use super::alembic::Alembic;
 use super::command::{Command, Commands};
+use super::dbmate::Dbmate;
 use super::diesel::Diesel;
 use super::django::{Django, DjangoApp};
 use super::flyway::Flyway;
@@ -64,6 +65,9 @@ use crate::scenario::{ToolSpec, TransactionMode};
 pub enum Format {
     /// A Diesel folder, `NNN_name/up.sql`.
     Diesel,
+    /// A dbmate file, `YYYYMMDDHHMMSS_name.sql` with `-- migrate:up` (and `-- migrate:down`)
+    /// sections. Before sqlx, whose simple files have the same names.
+    Dbmate,
     /// An sqlx file, `NNN_name.up.sql` or `NNN_name.sql`.
     Sqlx,
     /// A Flyway (or refinery) script, `V1__name.sql`.
@@ -108,6 +112,7 @@ impl Format {
     pub(crate) fn kind(self) -> Kind {
         match self {
             Format::Diesel => Kind::Layout(&Diesel),
+            Format::Dbmate => Kind::Layout(&Dbmate),
             Format::Sqlx => Kind::Layout(&Sqlx),
             Format::Flyway => Kind::Layout(&Flyway),
             Format::Plain => Kind::Layout(&Plain),
@@ -191,10 +196,10 @@ mod tests {
     #[test]
     fn layouts_are_asked_in_variant_order_and_listed_so_in_messages() {
         let order: Vec<Format> = layouts().map(Source::format).collect();
-        assert_eq!(order, [Format::Diesel, Format::Sqlx, Format::Flyway, Format::Plain]);
+        assert_eq!(order, [Format::Diesel, Format::Dbmate, Format::Sqlx, Format::Flyway, Format::Plain]);
         assert_eq!(
             expected_layouts(),
-            "Diesel folders `NNN_name/up.sql`, sqlx files `NNN_name.up.sql`, Flyway files `V1__name.sql` or plain `.sql` files"
+            "Diesel folders `NNN_name/up.sql`, dbmate files `YYYYMMDDHHMMSS_name.sql` with `-- migrate:up`, sqlx files `NNN_name.up.sql`, Flyway files `V1__name.sql` or plain `.sql` files"
         );
     }
 
