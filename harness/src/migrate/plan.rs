@@ -295,3 +295,40 @@ fn run_step(
     run_sql(client, &script.file, &script.sql, scenario_override.unwrap_or(script.transaction))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files_plan(files: &[(&str, &str)], under_test: &str) -> (tempfile::TempDir, MigrationPlan) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let all = discover(dir.path()).unwrap();
+        let (earlier, under_test) = split_at_under_test(all, under_test, dir.path()).unwrap();
+        (dir, MigrationPlan::Files { earlier, under_test, transaction: None })
+    }
+
+    #[test]
+    fn earlier_files_are_read_whole_unless_they_hold_their_down_step_too() {
+        let (_dir, plan) = files_plan(&[("1_a.up.sql", "CREATE TABLE a (id int);"), ("2_b.sql", "x")], "2");
+        assert_eq!(plan.earlier_sql_files().map(|f| f.len()), Some(1));
+        assert_eq!(plan.earlier_sql().unwrap(), ["CREATE TABLE a (id int);"]);
+
+        let dbmate = "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n";
+        let (_dir, plan) = files_plan(&[("1_a.sql", dbmate), ("2_b.sql", "-- migrate:up\nSELECT 1;\n")], "2");
+        assert_eq!(plan.earlier_sql_files(), None, "the whole file would drop the table it creates");
+        let sql = plan.earlier_sql().unwrap();
+        assert!(sql[0].contains("CREATE TABLE a") && !sql[0].contains("DROP TABLE"), "{sql:?}");
+    }
+
+    #[test]
+    fn a_migration_without_a_down_step_says_where_its_layout_keeps_one() {
+        let (_dir, plan) = files_plan(&[("1_a.sql", "x")], "1_a");
+        assert!(!plan.has_down() && plan.down_file().is_none());
+        assert_eq!(plan.down_convention(), "`1_a.down.sql`");
+        assert_eq!((plan.format(), plan.transaction()), (Format::Sqlx, TransactionMode::PerFile));
+        assert_eq!(plan.bookkeeping_tables(), &[] as &[&str]);
+    }
+}
