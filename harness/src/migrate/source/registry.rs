@@ -17,7 +17,8 @@
 //!    file each step runs, how its migrations look for "no migrations" messages);
 //! 2. one variant here, and its arm in [`Format::kind`]. Among the layouts, the variant's place
 //!    is the order discovery asks them about a file: the first to recognise it takes it, so a
-//!    layout with a narrower rule goes before the one whose rule would also match;
+//!    layout with a narrower rule goes before the one whose rule would also match (this file's
+//!    test of that order and of the "no migrations" list names it too);
 //! 3. its row in the "Migration folders" table of `scenarios/README.md`;
 //! 4. its tests: beside it, one per kind of file it claims and one per ambiguity with a layout
 //!    before or after it (a file both could take must still go to the same one); and when it
