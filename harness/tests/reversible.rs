@@ -101,3 +101,54 @@ fn a_down_step_that_drops_nothing_breaks_up_again() {
     assert_eq!(reapply.len(), 1, "{text}");
     assert!(reapply[0].contains("already exists"), "up's plain CREATE INDEX fails on the leftover: {}", reapply[0]);
 }
+
+/// A dbmate project keeps both steps in one file: the earlier migration's down section must not
+/// run before seeding, each step runs only its own section, and each in its own mode (the index
+/// is built and dropped concurrently, which PostgreSQL refuses in a transaction block).
+#[test]
+fn a_dbmate_file_runs_each_section_in_its_own_mode() {
+    let Some(mut backend) = common::local_cluster("a_dbmate_file_runs_each_section_in_its_own_mode") else { return };
+    let s = planproof::validate(common::root().join("fixtures/dbmate/scenario.toml")).expect("the scenario is valid");
+    let result = run_scenario(&s, &mut backend, &options(false));
+    let text = planproof::report::scenario_text(&result);
+    assert_eq!(result.outcome, Outcome::Passed, "{text}");
+    let migration = result.migration.as_ref().expect("the migration ran");
+    assert_eq!(migration.format, planproof::migrate::Format::Dbmate);
+    assert_eq!(migration.transaction, planproof::scenario::TransactionMode::None, "`transaction:false` on the up line");
+    let down = migration.down.as_ref().expect("the down step ran");
+    assert!(down.failure.is_none() && down.reapply_failure.is_none(), "{down:?}");
+    assert!(result.findings.iter().all(|f| f.check != Check::Reversible && f.check != Check::Reapply), "{text}");
+}
+
+/// Without `transaction:false`, dbmate's transaction refuses `CREATE INDEX CONCURRENTLY`: the
+/// failure names the file's own line, and the hint dbmate's fix.
+#[test]
+fn a_dbmate_up_step_in_a_transaction_gets_dbmates_fix() {
+    let Some(mut backend) = common::local_cluster("a_dbmate_up_step_in_a_transaction_gets_dbmates_fix") else { return };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let fixture = common::root().join("fixtures/dbmate/db/migrations");
+    for entry in std::fs::read_dir(&fixture).expect("the fixture folder") {
+        let path = entry.expect("an entry").path();
+        let text = std::fs::read_to_string(&path).expect("a migration file");
+        let text = text.replace("-- migrate:up transaction:false", "-- migrate:up");
+        std::fs::write(dir.path().join(path.file_name().expect("a file name")), text).expect("the copy is written");
+    }
+    let mut s =
+        planproof::validate(common::root().join("fixtures/dbmate/scenario.toml")).expect("the scenario is valid");
+    s.database.migrations = dir.path().to_path_buf();
+    s.migration.reversible = None;
+    s.migration.expect_error = Some("cannot run inside a transaction block".into());
+    let result = run_scenario(&s, &mut backend, &options(true));
+    let text = planproof::report::scenario_text(&result);
+    let failure = result.migration.as_ref().and_then(|m| m.failure.as_ref()).expect("the migration failed");
+    assert_eq!(failure.line, 4, "the line of the file, not of its section: {failure:?}");
+    let finding = result.findings.iter().find(|f| f.check == Check::MigrationError).expect("a migration-error finding");
+    assert_eq!(finding.severity, Severity::Warning, "{text}");
+    assert!(
+        finding
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("for dbmate, end the `-- migrate:up` line with `transaction:false`")),
+        "{finding:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! A migration that is known to fail, kept as it ships: the scenario says which error it
 //! expects, and the finding explains the failure and its fix. Also: a migration that was
-//! expected to fail but succeeded, or failed differently.
+//! expected to fail but succeeded, or failed differently. The fix, in the terms of the
+//! migration's layout or tool, is that source's to say (`migrate::Format::concurrently_fix`).
 
 use super::finding::Finding;
 use super::registry::Check;
@@ -56,39 +57,31 @@ fn judge(expected: Option<&str>, failure: Option<(String, String, Option<String>
 }
 
 /// How to fix a tool's migration that ran `CREATE INDEX CONCURRENTLY` in a transaction block,
-/// in the tool's own terms.
+/// in the tool's own terms (its source knows them).
 fn tool_fix_hint(text: &str, format: Format) -> Option<String> {
     let lower = text.to_lowercase();
     if !(lower.contains("cannot run inside a transaction block") && lower.contains("concurrently")) {
         return None;
     }
-    Some(match format {
-        Format::Django => "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Django runs a migration in one unless the migration class says `atomic = False`".into(),
-        Format::Alembic => "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Alembic runs each migration in one; build the index inside `with op.get_context().autocommit_block():`".into(),
-        _ => "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: run it on its own, with the tool's no-transaction option".into(),
-    })
+    Some(format!(
+        "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {}",
+        format.concurrently_fix(TransactionMode::Tool)
+    ))
 }
 
-/// How to fix a failure, when planproof knows the cause.
+/// How to fix a failure, when planproof knows the cause: the fix is the source's (its layout's,
+/// or a plain file's when the file ran statement by statement).
 pub fn fix_hint(f: &StatementFailure, format: Format, mode: TransactionMode) -> Option<String> {
     let concurrently = f.statement.to_uppercase().contains("CONCURRENTLY");
     if f.code.as_deref() != Some(ACTIVE_SQL_TRANSACTION) || !concurrently {
         return None;
     }
-    let tool = match (mode, format) {
-        // Run statement by statement, the transaction block can only be the file's own.
-        (TransactionMode::None, _) | (_, Format::Plain) => {
-            "remove the `BEGIN`/`COMMIT` around it and run each statement on its own"
-        }
-        (_, Format::Diesel) => "for Diesel, add `metadata.toml` with `run_in_transaction = false`",
-        (_, Format::Sqlx) => "for sqlx, start the file with `-- no-transaction`",
-        (_, Format::Flyway) => "for Flyway, set `executeInTransaction=false` in the script's `.conf`",
-        // Files of these formats do not exist: their tools run them (see `expected_tool_error`).
-        (_, Format::Alembic | Format::Django | Format::Command) => "run it outside a transaction block",
-    };
+    // A SQL file is often what an Alembic or Django migration prints (`alembic upgrade --sql`,
+    // `manage.py sqlmigrate`): the fix in their terms is named too.
     Some(format!(
-        "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {tool}; Alembic: \
-         `with op.get_context().autocommit_block():`; Django: `atomic = False`"
+        "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {}; Alembic: \
+         `with op.get_context().autocommit_block():`; Django: `atomic = False`",
+        format.concurrently_fix(mode)
     ))
 }
 
@@ -131,6 +124,39 @@ mod tests {
         let f = failure("25001", CIC, "CREATE INDEX CONCURRENTLY i ON t (a)");
         let hint = fix_hint(&f, Format::Diesel, TransactionMode::PerFile).unwrap();
         assert!(hint.contains("run_in_transaction = false"), "{hint}");
+    }
+
+    #[test]
+    fn each_source_names_its_own_fix() {
+        let f = failure("25001", CIC, "CREATE INDEX CONCURRENTLY i ON t (a)");
+        let tail = "; Alembic: `with op.get_context().autocommit_block():`; Django: `atomic = False`";
+        for (format, mode, fix) in [
+            (Format::Sqlx, TransactionMode::PerFile, "for sqlx, start the file with `-- no-transaction`"),
+            (
+                Format::Flyway,
+                TransactionMode::PerFile,
+                "for Flyway, set `executeInTransaction=false` in the script's `.conf`",
+            ),
+            (
+                Format::Plain,
+                TransactionMode::PerFile,
+                "remove the `BEGIN`/`COMMIT` around it and run each statement on its own",
+            ),
+            (
+                Format::Diesel,
+                TransactionMode::None,
+                "remove the `BEGIN`/`COMMIT` around it and run each statement on its own",
+            ),
+        ] {
+            assert_eq!(fix_hint(&f, format, mode).unwrap(), format!("{CIC}: {fix}{tail}"), "{format:?} {mode:?}");
+        }
+        for (format, fix) in [
+            (Format::Alembic, "Alembic runs each migration in one; build the index inside `with op.get_context().autocommit_block():`"),
+            (Format::Django, "Django runs a migration in one unless the migration class says `atomic = False`"),
+            (Format::Command, "run it on its own, with the tool's no-transaction option"),
+        ] {
+            assert_eq!(tool_fix_hint(CIC, format).unwrap(), format!("{CIC}: {fix}"), "{format:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Runs SQL files against the scratch database the way the user's tool would: the whole file
-//! in one transaction (Diesel, sqlx, Flyway by default), or statement by statement in
-//! autocommit (`psql -f`, a tool's no-transaction mode). Either way the statements are sent
-//! one at a time so a failure names its statement and line.
+//! in one transaction (`per-file`), or statement by statement in autocommit (`none`: `psql -f`,
+//! a tool's no-transaction mode). Either way the statements are sent one at a time so a failure
+//! names its statement and line. Which mode a migration's layout asks for is the layout's.
 //!
 //! Running a file in one transaction is what makes `CREATE INDEX CONCURRENTLY` fail here as
 //! it fails in production: PostgreSQL refuses it inside a transaction block
@@ -33,8 +33,18 @@ pub(crate) fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, 
 pub fn run_file(client: &mut Client, path: &Path, mode: TransactionMode) -> Result<FileRun, MigrateError> {
     let text =
         std::fs::read_to_string(path).map_err(|source| MigrateError::ReadFile { path: path.to_path_buf(), source })?;
+    run_sql(client, path, &text, mode)
+}
+
+/// Runs `text`, read from `path` (for messages), in `mode`.
+pub(crate) fn run_sql(
+    client: &mut Client,
+    path: &Path,
+    text: &str,
+    mode: TransactionMode,
+) -> Result<FileRun, MigrateError> {
     let statements =
-        split_statements(&text).map_err(|message| MigrateError::Split { path: path.to_path_buf(), message })?;
+        split_statements(text).map_err(|message| MigrateError::Split { path: path.to_path_buf(), message })?;
     let started = Instant::now();
     let fail = |client: &mut Client, line: usize, sql: &str, error: postgres::Error| {
         // Leave the session usable: end whatever transaction the failure left open.

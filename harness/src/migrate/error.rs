@@ -18,8 +18,9 @@ pub enum MigrateError {
         #[source]
         source: std::io::Error,
     },
-    #[error("no migrations in `{}` (expected Diesel folders `NNN_name/up.sql`, sqlx files `NNN_name.up.sql`, Flyway files `V1__name.sql` or plain `.sql` files)", path.display())]
-    Empty { path: PathBuf },
+    /// `expected` lists the layouts of the registry.
+    #[error("no migrations in `{}` (expected {expected})", path.display())]
+    Empty { path: PathBuf, expected: String },
     #[error("migration under test `{name}` not found in `{}` (expected one of {available})", dir.display())]
     UnderTestNotFound { name: String, dir: PathBuf, available: String },
     #[error("`{}`: invalid `metadata.toml`: {message}", path.display())]

@@ -1,6 +1,8 @@
 //! The migrations of a scenario as one plan, whoever runs them: planproof itself for SQL files
-//! (Diesel, sqlx, Flyway, plain), or the project's own tool (Alembic, Django, any command).
-//! The pipeline asks the plan for four things, in this order, and does not care which:
+//! (a Diesel or sqlx folder…), or the project's own tool (Alembic, Django, a command…).
+//! What each source knows (which files are migrations, what a step runs, a tool's commands) is
+//! asked of it (`source/`); this file only puts the steps in order. The pipeline asks the plan
+//! for four things, in this order, and does not care which:
 //!
 //! 1. [`MigrationPlan::run_earlier`]: every migration before the one under test (untimed);
 //! 2. [`MigrationPlan::up_sql`]: the SQL the migration under test will run, for the hazard
@@ -14,19 +16,16 @@
 //! [`MigrationPlan::resolve`] reads everything that can be read without a database or running a
 //! tool, so `planproof validate` reports a migration under test that is not there.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Instant;
 
-use super::alembic;
-use super::apply::run_file;
-use super::command::{ToolCommand, ToolRun};
-use super::django;
+use super::apply::run_sql;
 use super::error::MigrateError;
-use super::python::{find_python, require_module};
-use super::source::{discover, split_at_under_test, Format, Migration};
-use super::transaction_mode;
+use super::process::ToolRun;
+use super::python::find_python;
+use super::source::{self, discover, split_at_under_test, Direction, Format, Migration, Step, ToolPlan};
 use crate::db::ScratchDb;
-use crate::scenario::{DatabaseSpec, ToolSpec, TransactionMode, TARGET};
+use crate::scenario::{DatabaseSpec, TransactionMode};
 
 /// The `application_name` of the session that runs the migration under test (set by planproof
 /// for SQL files, through `PGAPPNAME` for tools), by which the workload's lock monitor tells
@@ -47,29 +46,10 @@ pub enum MigrationPlan {
     Tool(ToolPlan),
 }
 
-/// Migrations run by the project's tool.
-#[derive(Debug, Clone)]
-pub struct ToolPlan {
-    pub tool: ToolSpec,
-    /// The project folder: the tools' working directory.
-    pub project: PathBuf,
-    /// The migration under test as the tool names it (revision id, full Django name, target).
-    pub id: String,
-    /// Its file, when the tool keeps one planproof can find (Alembic, Django).
-    pub file: Option<PathBuf>,
-    /// What "every migration before it" is to the tool: the parent revision, the Django
-    /// migration before it, the scenario's `previous`; `None` when it is the first.
-    pub previous: Option<String>,
-    /// The interpreter for Alembic and Django, and first on `PATH` for commands.
-    pub python: PathBuf,
-    /// How long one command may run before it is killed.
-    pub timeout: Duration,
-}
-
 /// What running a migration did.
 #[derive(Debug, Clone)]
 pub struct Applied {
-    pub duration: Duration,
+    pub duration: std::time::Duration,
     /// The tool's run, for a tool; `None` for a SQL file.
     pub tool: Option<ToolRun>,
 }
@@ -81,48 +61,29 @@ pub struct EarlierFailure {
     pub source: MigrateError,
 }
 
-/// The steps a tool is asked to take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Earlier,
-    Up,
-    Sql,
-    Down,
-}
-
 impl MigrationPlan {
     /// Reads the migrations folder (SQL files) or the tool's project (revision files, Django
     /// migrations) and finds the migration under test. Runs nothing.
     pub fn resolve(spec: &DatabaseSpec) -> Result<Self, MigrateError> {
-        let project = spec.migrations.clone();
         let Some(tool) = &spec.tool else {
             let all = discover(&spec.migrations)?;
             let (earlier, under_test) = split_at_under_test(all, &spec.under_test, &spec.migrations)?;
             return Ok(MigrationPlan::Files { earlier, under_test, transaction: spec.transaction });
         };
-        let (id, file, previous) = match tool {
-            ToolSpec::Alembic => {
-                let r = alembic::find(&project, &spec.under_test)?;
-                (r.id, Some(r.file), r.parents.into_iter().next())
-            }
-            ToolSpec::Django { app } => {
-                let m = django::find(&project, app, &spec.under_test)?;
-                let previous = Some(m.previous).filter(|p| p != "zero");
-                (m.name, Some(m.file), previous)
-            }
-            ToolSpec::Command { previous, .. } => (spec.under_test.clone(), None, previous.clone()),
-        };
+        let tool = source::tool(tool);
+        let project = spec.migrations.clone();
+        let found = tool.resolve(&project, &spec.under_test)?;
         // Absolute (symbolic links kept: a virtual environment's `python` is one), since the
         // tool runs in the project folder.
         let python = find_python(&project);
         let python =
             if python.components().count() > 1 { std::path::absolute(&python).unwrap_or(python) } else { python };
         Ok(MigrationPlan::Tool(ToolPlan {
-            tool: tool.clone(),
+            tool,
             project,
-            id,
-            file,
-            previous,
+            id: found.id,
+            file: found.file,
+            previous: found.previous,
             python,
             timeout: spec.tool_timeout,
         }))
@@ -154,29 +115,40 @@ impl MigrationPlan {
 
     pub fn format(&self) -> Format {
         match self {
-            MigrationPlan::Files { under_test, .. } => under_test.format,
-            MigrationPlan::Tool(t) => match t.tool {
-                ToolSpec::Alembic => Format::Alembic,
-                ToolSpec::Django { .. } => Format::Django,
-                ToolSpec::Command { .. } => Format::Command,
-            },
+            MigrationPlan::Files { under_test, .. } => under_test.format(),
+            MigrationPlan::Tool(t) => t.format(),
         }
     }
 
-    /// How the migration under test runs: the scenario's override or its tool's convention for
-    /// files, [`TransactionMode::Tool`] for a tool.
+    /// How the migration under test runs: the scenario's override or its layout's convention
+    /// for files, [`TransactionMode::Tool`] for a tool.
     pub fn transaction(&self) -> TransactionMode {
         match self {
-            MigrationPlan::Files { under_test, transaction, .. } => transaction_mode(under_test, *transaction),
+            MigrationPlan::Files { under_test, transaction, .. } => under_test.transaction(*transaction),
             MigrationPlan::Tool(_) => TransactionMode::Tool,
         }
     }
 
     /// The SQL files that run before the migration under test (to read the tables they create
-    /// without a database); `None` when a tool runs them.
+    /// without a database); `None` when a tool runs them, or when a file holds a down step
+    /// beside its up step (its whole text is not what runs: see [`Self::earlier_sql`]).
     pub fn earlier_sql_files(&self) -> Option<Vec<&Path>> {
         match self {
-            MigrationPlan::Files { earlier, .. } => Some(earlier.iter().map(|m| m.up.as_path()).collect()),
+            MigrationPlan::Files { earlier, .. } => {
+                earlier.iter().map(|m| (m.down.as_ref() != Some(&m.up)).then_some(m.up.as_path())).collect()
+            }
+            MigrationPlan::Tool(_) => None,
+        }
+    }
+
+    /// The SQL the migrations before the one under test run, each as its layout reads it (to
+    /// read the tables they create without a database); `None` when a tool runs them or a file
+    /// cannot be read.
+    pub fn earlier_sql(&self) -> Option<Vec<String>> {
+        match self {
+            MigrationPlan::Files { earlier, .. } => {
+                earlier.iter().map(|m| m.script(Direction::Up).ok().flatten().map(|s| s.sql)).collect()
+            }
             MigrationPlan::Tool(_) => None,
         }
     }
@@ -184,12 +156,7 @@ impl MigrationPlan {
     /// Checks that the tool can start (its Python has the module), before any work is done.
     pub fn check_tool(&self) -> Result<(), MigrateError> {
         match self {
-            MigrationPlan::Tool(t) => match &t.tool {
-                ToolSpec::Alembic => require_module(&t.python, "alembic", "alembic"),
-                ToolSpec::Django { .. } => require_module(&t.python, "django", "django"),
-                // A shell command that is not installed exits 127, which its failure explains.
-                ToolSpec::Command { .. } => Ok(()),
-            },
+            MigrationPlan::Tool(t) => t.tool.check(&t.python),
             MigrationPlan::Files { .. } => Ok(()),
         }
     }
@@ -202,14 +169,14 @@ impl MigrationPlan {
                 let mut client = db.connect().map_err(|e| fail("(connecting)", e.into()))?;
                 for m in earlier {
                     progress(&format!("earlier migration {}", m.id));
-                    run_file(&mut client, &m.up, transaction_mode(m, *transaction)).map_err(|e| fail(&m.id, e))?;
+                    run_step(&mut client, m, Direction::Up, *transaction).map_err(|e| fail(&m.id, e))?;
                 }
                 Ok(())
             }
             MigrationPlan::Tool(t) => {
                 let Some(previous) = &t.previous else { return Ok(()) };
                 let fail = |source| EarlierFailure { id: previous.clone(), source };
-                let command = t.command(Step::Earlier).map_err(fail)?.expect("a tool always migrates up to `previous`");
+                let Some(command) = t.command(Step::Earlier) else { return Ok(()) };
                 progress(&format!("earlier migrations: {}", command.shown));
                 let run = command.run(&db.client_env()).map_err(fail)?;
                 progress(&run.output());
@@ -218,14 +185,12 @@ impl MigrationPlan {
         }
     }
 
-    /// The SQL the migration under test runs: its up file, or what its tool prints for it.
+    /// The SQL the migration under test runs: its up step, or what its tool prints for it.
     /// `Ok(None)` when a command tool has no `sql-command`.
     pub fn up_sql(&self, db: &ScratchDb) -> Result<Option<String>, MigrateError> {
         match self {
-            MigrationPlan::Files { under_test, .. } => std::fs::read_to_string(&under_test.up)
-                .map(Some)
-                .map_err(|source| MigrateError::ReadFile { path: under_test.up.clone(), source }),
-            MigrationPlan::Tool(t) => match t.command(Step::Sql)? {
+            MigrationPlan::Files { under_test, .. } => Ok(under_test.script(Direction::Up)?.map(|s| s.sql)),
+            MigrationPlan::Tool(t) => match t.command(Step::Sql) {
                 None => Ok(None),
                 Some(command) => Ok(Some(command.run(&db.client_env())?.stdout)),
             },
@@ -238,9 +203,9 @@ impl MigrationPlan {
         self.run(db, Step::Up)
     }
 
-    /// Runs the migration under test down, and times it: the Diesel/sqlx/Flyway down file in
-    /// the same transaction mode as its up file, or the tool's down step. A migration without
-    /// one is [`MigrateError::NoDown`].
+    /// Runs the migration under test down, and times it: its layout's down step (in the same
+    /// transaction mode as its up step, unless the layout says otherwise), or the tool's down
+    /// step. A migration without one is [`MigrateError::NoDown`].
     pub fn revert(&self, db: &ScratchDb) -> Result<Applied, MigrateError> {
         self.run(db, Step::Down)
     }
@@ -248,14 +213,11 @@ impl MigrationPlan {
     /// The tables the migration tool keeps its own record in. Its down step rightly keeps
     /// them (the first up creates them), so reversibility leaves them out.
     pub fn bookkeeping_tables(&self) -> &'static [&'static str] {
-        match self.format() {
-            Format::Alembic => &["alembic_version"],
-            Format::Django => &["django_migrations"],
-            _ => &[],
-        }
+        self.format().source().bookkeeping_tables()
     }
 
-    /// The down file of the migration under test, when planproof runs SQL files and it has one.
+    /// The file holding the down step of the migration under test, when planproof runs SQL
+    /// files and it has one.
     pub fn down_file(&self) -> Option<&Path> {
         match self {
             MigrationPlan::Files { under_test, .. } => under_test.down.as_deref(),
@@ -268,7 +230,7 @@ impl MigrationPlan {
     pub fn has_down(&self) -> bool {
         match self {
             MigrationPlan::Files { under_test, .. } => under_test.down.is_some(),
-            MigrationPlan::Tool(t) => t.command(Step::Down).ok().flatten().is_some(),
+            MigrationPlan::Tool(t) => t.command(Step::Down).is_some(),
         }
     }
 
@@ -276,7 +238,7 @@ impl MigrationPlan {
     pub fn down_convention(&self) -> String {
         match self {
             MigrationPlan::Files { under_test, .. } => under_test.down_convention(),
-            MigrationPlan::Tool(_) => "`down-command` in [database]".into(),
+            MigrationPlan::Tool(t) => t.tool.down_convention(),
         }
     }
 
@@ -284,7 +246,7 @@ impl MigrationPlan {
     /// for SQL files, or when there is none).
     pub fn down_command(&self) -> Option<String> {
         match self {
-            MigrationPlan::Tool(t) => t.command(Step::Down).ok().flatten().map(|c| c.shown),
+            MigrationPlan::Tool(t) => t.command(Step::Down).map(|c| c.shown),
             MigrationPlan::Files { .. } => None,
         }
     }
@@ -292,13 +254,7 @@ impl MigrationPlan {
     fn run(&self, db: &ScratchDb, step: Step) -> Result<Applied, MigrateError> {
         match self {
             MigrationPlan::Files { under_test, transaction, .. } => {
-                let file = match step {
-                    Step::Down => under_test.down.as_ref().ok_or_else(|| MigrateError::NoDown {
-                        id: under_test.id.clone(),
-                        expected: under_test.down_convention(),
-                    })?,
-                    _ => &under_test.up,
-                };
+                let direction = if step == Step::Down { Direction::Down } else { Direction::Up };
                 let mut client = db.connect()?;
                 // Named so that the workload's lock monitor knows the migration's session.
                 client.batch_execute(&format!("SET application_name = '{MIGRATION_APP_NAME}'")).map_err(|source| {
@@ -309,12 +265,12 @@ impl MigrationPlan {
                     })
                 })?;
                 let started = Instant::now();
-                run_file(&mut client, file, transaction_mode(under_test, *transaction))?;
+                run_step(&mut client, under_test, direction, *transaction)?;
                 Ok(Applied { duration: started.elapsed(), tool: None })
             }
             MigrationPlan::Tool(t) => {
                 let command = t
-                    .command(step)?
+                    .command(step)
                     .ok_or_else(|| MigrateError::NoDown { id: t.id.clone(), expected: self.down_convention() })?;
                 let mut env = db.client_env();
                 // libpq (psycopg, psql) names the tool's session so the lock monitor knows it.
@@ -326,129 +282,53 @@ impl MigrationPlan {
     }
 }
 
-impl ToolPlan {
-    /// The command that applies the migration under test, as a user would type it.
-    pub fn up_command(&self) -> String {
-        self.command(Step::Up).ok().flatten().map(|c| c.shown).unwrap_or_default()
-    }
-
-    /// The command for `step`, `None` when the tool has none for it (a command tool without
-    /// `down-command` or `sql-command`).
-    fn command(&self, step: Step) -> Result<Option<ToolCommand>, MigrateError> {
-        let dir = &self.project;
-        let id = self.id.as_str();
-        let python = |args: &[&str], shown: String| {
-            Some(ToolCommand::python(&self.python, args, shown, dir).with_timeout(self.timeout))
-        };
-        Ok(match &self.tool {
-            ToolSpec::Alembic => {
-                let alembic = |args: &[&str]| {
-                    let mut all = vec!["-m", "alembic"];
-                    all.extend(args);
-                    python(&all, format!("alembic {}", args.join(" ")))
-                };
-                let base = self.previous.as_deref().unwrap_or("base");
-                match step {
-                    Step::Earlier => alembic(&["upgrade", base]),
-                    Step::Up => alembic(&["upgrade", id]),
-                    Step::Sql => match &self.previous {
-                        Some(p) => alembic(&["upgrade", &format!("{p}:{id}"), "--sql"]),
-                        None => alembic(&["upgrade", id, "--sql"]),
-                    },
-                    Step::Down => alembic(&["downgrade", base]),
-                }
-            }
-            ToolSpec::Django { app } => {
-                let manage = |args: &[&str]| {
-                    let mut all = vec!["manage.py"];
-                    all.extend(args);
-                    python(&all, format!("python manage.py {}", args.join(" ")))
-                };
-                let before = self.previous.as_deref().unwrap_or("zero");
-                match step {
-                    Step::Earlier => manage(&["migrate", app, before, "--noinput"]),
-                    Step::Up => manage(&["migrate", app, id, "--noinput"]),
-                    Step::Sql => manage(&["sqlmigrate", app, id]),
-                    Step::Down => manage(&["migrate", app, before, "--noinput"]),
-                }
-            }
-            ToolSpec::Command { up, down, sql, .. } => {
-                let previous = self.previous.as_deref().unwrap_or_default();
-                let (line, target) = match step {
-                    Step::Earlier => (Some(up), previous),
-                    Step::Up => (Some(up), id),
-                    Step::Sql => (sql.as_ref(), id),
-                    Step::Down => (down.as_ref(), previous),
-                };
-                // The target goes into a shell line: quoted, so a name with spaces or `;` stays
-                // one argument.
-                line.map(|l| {
-                    ToolCommand::shell(&l.replace(TARGET, &shell_words::quote(target)), dir, &self.python)
-                        .with_timeout(self.timeout)
-                })
-            }
-        })
-    }
+/// Runs `step` of `m` as its layout reads it, in the scenario's transaction mode if it sets one,
+/// else the layout's. A missing down step is [`MigrateError::NoDown`].
+fn run_step(
+    client: &mut postgres::Client,
+    m: &Migration,
+    step: Direction,
+    scenario_override: Option<TransactionMode>,
+) -> Result<(), MigrateError> {
+    let script =
+        m.script(step)?.ok_or_else(|| MigrateError::NoDown { id: m.id.clone(), expected: m.down_convention() })?;
+    run_sql(client, &script.file, &script.sql, scenario_override.unwrap_or(script.transaction))?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn tool_plan(tool: ToolSpec, previous: Option<&str>) -> ToolPlan {
-        ToolPlan {
-            tool,
-            project: "p".into(),
-            id: "0025_idx".into(),
-            file: None,
-            previous: previous.map(str::to_string),
-            python: "/venv/bin/python".into(),
-            timeout: Duration::from_secs(600),
+    fn files_plan(files: &[(&str, &str)], under_test: &str) -> (tempfile::TempDir, MigrationPlan) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
         }
-    }
-
-    fn shown(plan: &ToolPlan, step: Step) -> Option<String> {
-        plan.command(step).unwrap().map(|c| c.shown)
-    }
-
-    #[test]
-    fn alembic_goes_up_from_the_parent_revision_and_back_down_to_it() {
-        let plan = tool_plan(ToolSpec::Alembic, Some("0001"));
-        assert_eq!(shown(&plan, Step::Earlier).unwrap(), "alembic upgrade 0001");
-        assert_eq!(shown(&plan, Step::Up).unwrap(), "alembic upgrade 0025_idx");
-        assert_eq!(shown(&plan, Step::Sql).unwrap(), "alembic upgrade 0001:0025_idx --sql");
-        assert_eq!(shown(&plan, Step::Down).unwrap(), "alembic downgrade 0001");
-        let first = tool_plan(ToolSpec::Alembic, None);
-        assert_eq!(shown(&first, Step::Down).unwrap(), "alembic downgrade base");
-        assert_eq!(shown(&first, Step::Sql).unwrap(), "alembic upgrade 0025_idx --sql");
+        let all = discover(dir.path()).unwrap();
+        let (earlier, under_test) = split_at_under_test(all, under_test, dir.path()).unwrap();
+        (dir, MigrationPlan::Files { earlier, under_test, transaction: None })
     }
 
     #[test]
-    fn django_migrates_the_app_to_the_migration_before_and_to_zero() {
-        let plan = tool_plan(ToolSpec::Django { app: "upstream".into() }, Some("0024_x"));
-        assert_eq!(shown(&plan, Step::Up).unwrap(), "python manage.py migrate upstream 0025_idx --noinput");
-        assert_eq!(shown(&plan, Step::Sql).unwrap(), "python manage.py sqlmigrate upstream 0025_idx");
-        assert_eq!(shown(&plan, Step::Down).unwrap(), "python manage.py migrate upstream 0024_x --noinput");
-        let first = tool_plan(ToolSpec::Django { app: "upstream".into() }, None);
-        assert_eq!(shown(&first, Step::Down).unwrap(), "python manage.py migrate upstream zero --noinput");
+    fn earlier_files_are_read_whole_unless_they_hold_their_down_step_too() {
+        let (_dir, plan) = files_plan(&[("1_a.up.sql", "CREATE TABLE a (id int);"), ("2_b.sql", "x")], "2");
+        assert_eq!(plan.earlier_sql_files().map(|f| f.len()), Some(1));
+        assert_eq!(plan.earlier_sql().unwrap(), ["CREATE TABLE a (id int);"]);
+
+        let dbmate = "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n";
+        let (_dir, plan) = files_plan(&[("1_a.sql", dbmate), ("2_b.sql", "-- migrate:up\nSELECT 1;\n")], "2");
+        assert_eq!(plan.earlier_sql_files(), None, "the whole file would drop the table it creates");
+        let sql = plan.earlier_sql().unwrap();
+        assert!(sql[0].contains("CREATE TABLE a") && !sql[0].contains("DROP TABLE"), "{sql:?}");
     }
 
     #[test]
-    fn a_command_gets_its_target_and_may_have_no_down_or_sql() {
-        let spec = ToolSpec::Command {
-            up: "goose up-to {target}".into(),
-            down: Some("goose down-to {target}".into()),
-            sql: None,
-            previous: Some("20240101".into()),
-        };
-        let plan = tool_plan(spec, Some("20240101"));
-        assert_eq!(shown(&plan, Step::Earlier).unwrap(), "goose up-to 20240101");
-        assert_eq!(shown(&plan, Step::Up).unwrap(), "goose up-to 0025_idx");
-        assert_eq!(shown(&plan, Step::Down).unwrap(), "goose down-to 20240101");
-        assert_eq!(shown(&plan, Step::Sql), None);
-        let bare =
-            tool_plan(ToolSpec::Command { up: "make migrate".into(), down: None, sql: None, previous: None }, None);
-        let err = MigrationPlan::Tool(bare).down_command();
-        assert_eq!(err, None);
+    fn a_migration_without_a_down_step_says_where_its_layout_keeps_one() {
+        let (_dir, plan) = files_plan(&[("1_a.sql", "x")], "1_a");
+        assert!(!plan.has_down() && plan.down_file().is_none());
+        assert_eq!(plan.down_convention(), "`1_a.down.sql`");
+        assert_eq!((plan.format(), plan.transaction()), (Format::Sqlx, TransactionMode::PerFile));
+        assert_eq!(plan.bookkeeping_tables(), &[] as &[&str]);
     }
 }

@@ -1,24 +1,81 @@
-//! Alembic projects, read without running Alembic: `alembic.ini` says where the revision files
-//! are (`script_location`, `version_locations`), and each revision file says its `revision` and
-//! `down_revision`. That is enough to find the migration under test, the revision before it
-//! (what "every earlier migration" upgrades to, and what the down step goes back to), and to
-//! let `planproof validate` say when the revision is not there. Running Alembic is `plan.rs`'s.
+//! Alembic as a migration source. Its projects are read without running Alembic: `alembic.ini`
+//! says where the revision files are (`script_location`, `version_locations`), and each
+//! revision file says its `revision` and `down_revision`. That is enough to find the migration
+//! under test, the revision before it (what "every earlier migration" upgrades to, and what the
+//! down step goes back to), and to let `planproof validate` say when the revision is not there.
+//! The commands are `alembic upgrade`/`downgrade` run with the project's Python; running them
+//! is `process.rs`'s.
 
 use std::path::{Path, PathBuf};
 
-use super::error::MigrateError;
+use super::registry::{Format, Source};
+use super::tool::{Resolved, Step, Tool, ToolPlan};
+use crate::migrate::error::MigrateError;
+use crate::migrate::process::ToolCommand;
+use crate::migrate::python::require_module;
+
+/// Alembic, `tool = "alembic"` (it has no keys of its own).
+#[derive(Debug)]
+pub(crate) struct Alembic;
+
+impl Source for Alembic {
+    fn format(&self) -> Format {
+        Format::Alembic
+    }
+
+    fn bookkeeping_tables(&self) -> &'static [&'static str] {
+        &["alembic_version"]
+    }
+
+    fn concurrently_fix(&self) -> &'static str {
+        "Alembic runs each migration in one; build the index inside `with op.get_context().autocommit_block():`"
+    }
+}
+
+impl Tool for Alembic {
+    fn source(&self) -> &'static dyn Source {
+        &Alembic
+    }
+
+    fn resolve(&self, project: &Path, name: &str) -> Result<Resolved, MigrateError> {
+        let r = find(project, name)?;
+        Ok(Resolved { id: r.id, file: Some(r.file), previous: r.parents.into_iter().next() })
+    }
+
+    fn command(&self, plan: &ToolPlan, step: Step) -> Option<ToolCommand> {
+        let alembic = |args: &[&str]| {
+            let mut all = vec!["-m", "alembic"];
+            all.extend(args);
+            Some(plan.python_command(&all, format!("alembic {}", args.join(" "))))
+        };
+        let (id, base) = (plan.id.as_str(), plan.previous.as_deref().unwrap_or("base"));
+        match step {
+            Step::Earlier => alembic(&["upgrade", base]),
+            Step::Up => alembic(&["upgrade", id]),
+            Step::Sql => match &plan.previous {
+                Some(p) => alembic(&["upgrade", &format!("{p}:{id}"), "--sql"]),
+                None => alembic(&["upgrade", id, "--sql"]),
+            },
+            Step::Down => alembic(&["downgrade", base]),
+        }
+    }
+
+    fn check(&self, python: &Path) -> Result<(), MigrateError> {
+        require_module(python, "alembic", "alembic")
+    }
+}
 
 /// One revision file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Revision {
-    pub id: String,
+struct Revision {
+    id: String,
     /// `down_revision`: the revisions it follows (none for the first, two or more for a merge).
-    pub parents: Vec<String>,
-    pub file: PathBuf,
+    parents: Vec<String>,
+    file: PathBuf,
 }
 
 /// Every revision of the project whose `alembic.ini` is in `project`.
-pub fn revisions(project: &Path) -> Result<Vec<Revision>, MigrateError> {
+fn revisions(project: &Path) -> Result<Vec<Revision>, MigrateError> {
     let mut found = Vec::new();
     for folder in version_folders(project)? {
         let entries =
@@ -42,7 +99,7 @@ pub fn revisions(project: &Path) -> Result<Vec<Revision>, MigrateError> {
 }
 
 /// The revision `name` designates: its id, or its file's name with or without `.py`.
-pub fn find(project: &Path, name: &str) -> Result<Revision, MigrateError> {
+fn find(project: &Path, name: &str) -> Result<Revision, MigrateError> {
     let all = revisions(project)?;
     let named = |r: &&Revision| {
         r.id == name || r.file.file_stem().is_some_and(|s| s == name) || r.file.file_name().is_some_and(|s| s == name)
@@ -166,7 +223,20 @@ fn strings(value: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tool::{sample_plan, shown};
     use super::*;
+
+    #[test]
+    fn alembic_goes_up_from_the_parent_revision_and_back_down_to_it() {
+        let plan = sample_plan(Alembic, Some("0001"));
+        assert_eq!(shown(&plan, Step::Earlier).unwrap(), "alembic upgrade 0001");
+        assert_eq!(shown(&plan, Step::Up).unwrap(), "alembic upgrade 0025_idx");
+        assert_eq!(shown(&plan, Step::Sql).unwrap(), "alembic upgrade 0001:0025_idx --sql");
+        assert_eq!(shown(&plan, Step::Down).unwrap(), "alembic downgrade 0001");
+        let first = sample_plan(Alembic, None);
+        assert_eq!(shown(&first, Step::Down).unwrap(), "alembic downgrade base");
+        assert_eq!(shown(&first, Step::Sql).unwrap(), "alembic upgrade 0025_idx --sql");
+    }
 
     fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

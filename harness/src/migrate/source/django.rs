@@ -1,21 +1,80 @@
-//! Django projects, read without running Django: the app's `migrations` folder lists its
-//! migrations by name, which is how `manage.py migrate <app> <name>` addresses them. The
-//! migration before the one under test (in name order, as Django numbers them) is what
-//! "every earlier migration" migrates to and what the down step goes back to; `zero` when the
-//! one under test is the app's first. Running Django is `plan.rs`'s.
+//! Django as a migration source. Its projects are read without running Django: the app's
+//! `migrations` folder lists its migrations by name, which is how `manage.py migrate <app>
+//! <name>` addresses them. The migration before the one under test (in name order, as Django
+//! numbers them) is what "every earlier migration" migrates to and what the down step goes back
+//! to; `zero` when the one under test is the app's first. The commands are `manage.py` run with
+//! the project's Python; running them is `process.rs`'s.
 
 use std::path::{Path, PathBuf};
 
-use super::error::MigrateError;
+use super::registry::{Format, Source};
+use super::tool::{Resolved, Step, Tool, ToolPlan};
+use crate::migrate::error::MigrateError;
+use crate::migrate::process::ToolCommand;
+use crate::migrate::python::require_module;
+
+/// Django, whatever the app.
+#[derive(Debug)]
+pub(crate) struct Django;
+
+impl Source for Django {
+    fn format(&self) -> Format {
+        Format::Django
+    }
+
+    fn bookkeeping_tables(&self) -> &'static [&'static str] {
+        &["django_migrations"]
+    }
+
+    fn concurrently_fix(&self) -> &'static str {
+        "Django runs a migration in one unless the migration class says `atomic = False`"
+    }
+}
+
+/// Django migrating one app: `tool = "django"` with `app`.
+#[derive(Debug)]
+pub(crate) struct DjangoApp {
+    pub app: String,
+}
+
+impl Tool for DjangoApp {
+    fn source(&self) -> &'static dyn Source {
+        &Django
+    }
+
+    fn resolve(&self, project: &Path, name: &str) -> Result<Resolved, MigrateError> {
+        let m = find(project, &self.app, name)?;
+        Ok(Resolved { id: m.name, file: Some(m.file), previous: Some(m.previous).filter(|p| p != "zero") })
+    }
+
+    fn command(&self, plan: &ToolPlan, step: Step) -> Option<ToolCommand> {
+        let manage = |args: &[&str]| {
+            let mut all = vec!["manage.py"];
+            all.extend(args);
+            Some(plan.python_command(&all, format!("python manage.py {}", args.join(" "))))
+        };
+        let (app, id, before) = (self.app.as_str(), plan.id.as_str(), plan.previous.as_deref().unwrap_or("zero"));
+        match step {
+            Step::Earlier => manage(&["migrate", app, before, "--noinput"]),
+            Step::Up => manage(&["migrate", app, id, "--noinput"]),
+            Step::Sql => manage(&["sqlmigrate", app, id]),
+            Step::Down => manage(&["migrate", app, before, "--noinput"]),
+        }
+    }
+
+    fn check(&self, python: &Path) -> Result<(), MigrateError> {
+        require_module(python, "django", "django")
+    }
+}
 
 /// A migration of a Django app.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DjangoMigration {
+struct DjangoMigration {
     /// The full name (`0025_add_missing_indexes_phase6`).
-    pub name: String,
-    pub file: PathBuf,
+    name: String,
+    file: PathBuf,
     /// The migration before it, or `zero`.
-    pub previous: String,
+    previous: String,
 }
 
 /// How deep under the project folder an app's folder is looked for (`src/apps/upstream`).
@@ -24,7 +83,7 @@ const SEARCH_DEPTH: usize = 3;
 /// The `migrations` folder of app `app`: `<project>/<app>/migrations`, else the first
 /// `<app>/migrations` holding `__init__.py` found under the project (outside hidden folders and
 /// virtual environments).
-pub fn migrations_folder(project: &Path, app: &str) -> Result<PathBuf, MigrateError> {
+fn migrations_folder(project: &Path, app: &str) -> Result<PathBuf, MigrateError> {
     let direct = project.join(app).join("migrations");
     if direct.is_dir() {
         return Ok(direct);
@@ -61,7 +120,7 @@ pub fn migrations_folder(project: &Path, app: &str) -> Result<PathBuf, MigrateEr
 
 /// The migration `name` designates in app `app`: its full name, or a prefix only it has
 /// (`0025`), as `manage.py migrate` accepts.
-pub fn find(project: &Path, app: &str, name: &str) -> Result<DjangoMigration, MigrateError> {
+fn find(project: &Path, app: &str, name: &str) -> Result<DjangoMigration, MigrateError> {
     let folder = migrations_folder(project, app)?;
     let entries =
         std::fs::read_dir(&folder).map_err(|source| MigrateError::ReadDir { path: folder.clone(), source })?;
@@ -103,7 +162,20 @@ pub fn find(project: &Path, app: &str, name: &str) -> Result<DjangoMigration, Mi
 
 #[cfg(test)]
 mod tests {
+    use super::super::tool::{sample_plan, shown};
     use super::*;
+
+    #[test]
+    fn django_migrates_the_app_to_the_migration_before_and_to_zero() {
+        let upstream = || DjangoApp { app: "upstream".into() };
+        let plan = sample_plan(upstream(), Some("0024_x"));
+        assert_eq!(shown(&plan, Step::Earlier).unwrap(), "python manage.py migrate upstream 0024_x --noinput");
+        assert_eq!(shown(&plan, Step::Up).unwrap(), "python manage.py migrate upstream 0025_idx --noinput");
+        assert_eq!(shown(&plan, Step::Sql).unwrap(), "python manage.py sqlmigrate upstream 0025_idx");
+        assert_eq!(shown(&plan, Step::Down).unwrap(), "python manage.py migrate upstream 0024_x --noinput");
+        let first = sample_plan(upstream(), None);
+        assert_eq!(shown(&first, Step::Down).unwrap(), "python manage.py migrate upstream zero --noinput");
+    }
 
     fn project(files: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

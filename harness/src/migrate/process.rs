@@ -1,8 +1,9 @@
-//! Runs one command of a project's migration tool, the way its users run it: in the project
-//! folder, with the scratch database in the environment (`DATABASE_URL`, `SQLALCHEMY_URL`,
-//! `PGHOST`…, see [`crate::db::client_env`]), and the chosen Python's `bin` folder first on
-//! `PATH` so that `alembic` in a shell command is the one planproof checked. What the tool
-//! prints is captured: the caller shows it on failure or with progress.
+//! Runs one command of a project's migration tool as a process, the way its users run it: in
+//! the project folder, with the scratch database in the environment (`DATABASE_URL`,
+//! `SQLALCHEMY_URL`, `PGHOST`…, see [`crate::db::client_env`]), and the chosen Python's `bin`
+//! folder first on `PATH` so that `alembic` in a shell command is the one planproof checked.
+//! What the tool prints is captured: the caller shows it on failure or with progress. Which
+//! command a tool runs for which step is the tool's own file's (`source/`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
