@@ -52,9 +52,10 @@ pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
     // Tables and columns are checked against what the schema files and earlier migrations
     // create, when that can be read without a database; the run checks the real catalog.
     // Earlier migrations a tool runs are Python, not SQL: then only the run checks.
-    let Some(earlier) = plan.earlier_sql_files() else { return Ok(scenario) };
-    let files: Vec<&Path> = scenario.database.schema.iter().map(PathBuf::as_path).chain(earlier).collect();
-    let texts: Option<Vec<String>> = files.iter().map(|f| std::fs::read_to_string(f).ok()).collect();
+    let Some(earlier) = plan.earlier_sql() else { return Ok(scenario) };
+    let schema: Option<Vec<String>> =
+        scenario.database.schema.iter().map(|f| std::fs::read_to_string(f).ok()).collect();
+    let texts = schema.map(|schema| schema.into_iter().chain(earlier).collect::<Vec<_>>());
     if let Some(catalog) = texts.as_deref().and_then(scenario::catalog_of) {
         scenario::check_against(&scenario, &catalog)?;
     }

@@ -91,10 +91,8 @@ fn check_block(readme: &Path, block: &Block) -> Result<(), String> {
             format!("line {}:{}: {e}", block.fence_line + at.line, at.col)
         }
     })?;
-    let Some(earlier) = plan.earlier_sql_files() else { return Ok(()) };
-    let files: Vec<PathBuf> =
-        scenario.database.schema.iter().cloned().chain(earlier.into_iter().map(Path::to_path_buf)).collect();
-    let texts: Vec<String> = files.iter().map(|f| read(f)).collect();
+    let Some(earlier) = plan.earlier_sql() else { return Ok(()) };
+    let texts: Vec<String> = scenario.database.schema.iter().map(|f| read(f)).chain(earlier).collect();
     if let Some(catalog) = scenario::catalog_of(&texts) {
         scenario::check_against(&scenario, &catalog).map_err(|e| in_readme(block, &e))?;
     }

@@ -129,18 +129,6 @@ impl MigrationPlan {
         }
     }
 
-    /// The SQL files that run before the migration under test (to read the tables they create
-    /// without a database); `None` when a tool runs them, or when a file holds a down step
-    /// beside its up step (its whole text is not what runs: see [`Self::earlier_sql`]).
-    pub fn earlier_sql_files(&self) -> Option<Vec<&Path>> {
-        match self {
-            MigrationPlan::Files { earlier, .. } => {
-                earlier.iter().map(|m| (m.down.as_ref() != Some(&m.up)).then_some(m.up.as_path())).collect()
-            }
-            MigrationPlan::Tool(_) => None,
-        }
-    }
-
     /// The SQL the migrations before the one under test run, each as its layout reads it (to
     /// read the tables they create without a database); `None` when a tool runs them or a file
     /// cannot be read.
@@ -313,12 +301,10 @@ mod tests {
     #[test]
     fn earlier_files_are_read_whole_unless_they_hold_their_down_step_too() {
         let (_dir, plan) = files_plan(&[("1_a.up.sql", "CREATE TABLE a (id int);"), ("2_b.sql", "x")], "2");
-        assert_eq!(plan.earlier_sql_files().map(|f| f.len()), Some(1));
         assert_eq!(plan.earlier_sql().unwrap(), ["CREATE TABLE a (id int);"]);
 
         let dbmate = "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n";
         let (_dir, plan) = files_plan(&[("1_a.sql", dbmate), ("2_b.sql", "-- migrate:up\nSELECT 1;\n")], "2");
-        assert_eq!(plan.earlier_sql_files(), None, "the whole file would drop the table it creates");
         let sql = plan.earlier_sql().unwrap();
         assert!(sql[0].contains("CREATE TABLE a") && !sql[0].contains("DROP TABLE"), "{sql:?}");
     }
