@@ -23,7 +23,7 @@
 //! 4. its tests: beside it, one per kind of file it claims and one per ambiguity with a layout
 //!    before or after it (a file both could take must still go to the same one); and when it
 //!    runs a file otherwise than whole, an up/down run on a real database in
-//!    `tests/reversible.rs`, its project in `fixtures/`.
+//!    `tests/integration/reversible.rs`, its project in `fixtures/`.
 //!
 //! A **tool** (a program that runs the project's migrations, like `alembic.rs`):
 //! 1. its own file, `source/<name>.rs` (and its `mod` line in `source/mod.rs`): a unit struct
@@ -35,7 +35,7 @@
 //! 2. one variant here, its arm in [`Format::kind`] and its arm in [`tool`];
 //! 3. its row in the "Migrations run by their tool" table of `scenarios/README.md` and its value
 //!    in the `tool` key's row;
-//! 4. its tests, beside it (the commands of each step), and a test in `tests/tools.rs` that runs
+//! 4. its tests, beside it (the commands of each step), and a test in `tests/integration/tools.rs` that runs
 //!    it for real when it can be installed.
 //!
 //! A tool also needs its keys on the scenario side, which the scenario stage owns: a

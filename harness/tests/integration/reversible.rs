@@ -4,7 +4,7 @@
 
 use planproof::check::Check;
 
-mod common;
+use crate::common;
 
 use planproof::check::Severity;
 use planproof::pipeline::{run_scenario, Keep, RunOptions};

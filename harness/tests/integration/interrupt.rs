@@ -1,7 +1,7 @@
 //! Ctrl-C or SIGTERM in the middle of a run: the command exits 130 and leaves no temporary
 //! cluster behind — neither its folder nor a running server.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

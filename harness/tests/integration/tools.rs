@@ -9,7 +9,7 @@
 
 use planproof::check::Check;
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

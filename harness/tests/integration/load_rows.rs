@@ -5,7 +5,7 @@
 //! "after" plans, which still hold. The write series have one series per table and kind, with
 //! every timed write in it.
 
-mod common;
+use crate::common;
 
 use planproof::load::OpKind;
 use planproof::pipeline::{run_scenario, RunOptions};

@@ -10,7 +10,7 @@
 
 use planproof::check::Check;
 
-mod common;
+use crate::common;
 
 use planproof::check::{Severity, Verdict};
 use planproof::load::WindowResult;

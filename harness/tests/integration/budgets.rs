@@ -2,7 +2,7 @@
 //! fails, one five times over passes, one at the median is inconclusive. The verdicts are taken
 //! on the very series the run measured, so the test does not depend on the machine's mood.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! other databases alone, and a scenario seeds the same rows and reaches the same verdicts
 //! every time it runs with the same seed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,7 @@
 //! (milliseconds, the backend's version and paths, temporary folders) are masked, so the
 //! snapshots hold on any machine. Review changes with `cargo insta review`.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -9,7 +9,7 @@
 
 use planproof::check::Check;
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

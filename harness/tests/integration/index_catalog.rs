@@ -4,7 +4,7 @@
 
 use planproof::check::Check;
 
-mod common;
+use crate::common;
 
 use planproof::catalog::IndexShape;
 use planproof::check::{evaluate, Evidence, Migration, Severity};

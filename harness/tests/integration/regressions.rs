@@ -2,7 +2,7 @@
 
 use planproof::check::Check;
 
-mod common;
+use crate::common;
 
 use planproof::pipeline::{run_scenario, Keep, RunOptions};
 use planproof::Outcome;
