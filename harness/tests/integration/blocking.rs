@@ -33,6 +33,7 @@ fn window(result: &ScenarioResult) -> &WindowResult {
 
 #[test]
 fn a_plain_index_build_stalls_writes_for_the_build_and_concurrently_does_not() {
+    let _alone = common::alone();
     let Some(mut backend) = common::local_cluster("a_plain_index_build_stalls_writes") else { return };
 
     let (plain, text) = run(&mut backend, "plain.toml");

@@ -15,6 +15,7 @@ use planproof::Outcome;
 
 #[test]
 fn budgets_on_a_measured_series_fail_pass_or_say_inconclusive() {
+    let _alone = common::alone();
     let Some(mut backend) = common::local_cluster("budgets_on_a_measured_series") else { return };
     let mut scenario = planproof::validate(common::root().join("scenarios/brokkr-pak-hash.toml")).unwrap();
     // Enough samples that the median is known well inside 20% even on a busy machine.

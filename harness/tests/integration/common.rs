@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use planproof::db::{find_binaries, DbError, LocalBackend};
 
@@ -22,4 +23,13 @@ pub fn local_cluster(test: &str) -> Option<LocalBackend> {
         }
         Err(e) => panic!("{test}: no PostgreSQL to test with: {e}"),
     }
+}
+
+static ALONE: Mutex<()> = Mutex::new(());
+
+/// Held by a test whose verdict rests on timing a workload (write stalls, a latency series):
+/// the integration tests run in parallel, and another one seeding or starting a container at
+/// that moment would be measured too. A test that panicked releases it for the others.
+pub fn alone() -> MutexGuard<'static, ()> {
+    ALONE.lock().unwrap_or_else(PoisonError::into_inner)
 }
