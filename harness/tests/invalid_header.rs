@@ -5,14 +5,14 @@
 use std::path::Path;
 
 /// What a fixture's header says its error must be.
-pub struct Expected {
+pub(super) struct Expected {
     pub message: String,
     pub line: usize,
     pub col: usize,
 }
 
 /// Reads the `# expect:` and `# at:` lines from the comment block that opens the file.
-pub fn expected(path: &Path) -> Result<Expected, String> {
+pub(super) fn expected(path: &Path) -> Result<Expected, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
     let value = |key: &str| -> Result<String, String> {

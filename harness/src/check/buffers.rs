@@ -9,7 +9,7 @@ const CHECK: Check = Check::Buffers;
 
 /// A violation when the statement touched more than `max` shared buffers, or when the plan
 /// has no buffer counts to tell.
-pub fn buffers(explain: &Explain, max: f64) -> Option<Finding> {
+pub(super) fn buffers(explain: &Explain, max: f64) -> Option<Finding> {
     let Some(total) = explain.buffers() else {
         return Some(Finding::violation(
             CHECK,

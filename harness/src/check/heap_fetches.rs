@@ -7,7 +7,7 @@ use super::registry::Check;
 use crate::plan::Explain;
 
 /// A violation when the plan's index-only scans fetched more than `max` heap tuples.
-pub fn heap_fetches(explain: &Explain, max: f64) -> Option<Finding> {
+pub(super) fn heap_fetches(explain: &Explain, max: f64) -> Option<Finding> {
     let found = explain.heap_fetches();
     (found > max).then(|| {
         Finding::violation(

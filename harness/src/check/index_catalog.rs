@@ -10,7 +10,7 @@ use crate::catalog::IndexShape;
 use crate::scenario::IndexSpec;
 
 /// Violations for every fact of `spec` the catalog (`shapes`, after the migration) contradicts.
-pub fn index_catalog(spec: &IndexSpec, shapes: &[IndexShape]) -> Vec<Finding> {
+pub(super) fn index_catalog(spec: &IndexSpec, shapes: &[IndexShape]) -> Vec<Finding> {
     let mut findings = Vec::new();
     // As written, else folded to lower case as PostgreSQL folds an unquoted name.
     let found = shapes

@@ -7,7 +7,7 @@ use crate::scenario::PlanPattern;
 
 /// A violation when `pattern` names an index that is not among `existing` (after the
 /// migration).
-pub fn index_exists(pattern: &PlanPattern, existing: &[String]) -> Option<Finding> {
+pub(super) fn index_exists(pattern: &PlanPattern, existing: &[String]) -> Option<Finding> {
     let name = pattern.index_name().filter(|name| !existing.iter().any(|e| e == name))?;
     Some(Finding::violation(
         Check::IndexExists,

@@ -13,7 +13,7 @@ use crate::scenario::Measure;
 use crate::stats::{Series, Statistic};
 
 /// `stat` of the series `measure` names, against `limit`.
-pub fn latency(measure: Measure, stat: Statistic, limit: Duration, capture: &Capture) -> BudgetResult {
+pub(super) fn latency(measure: Measure, stat: Statistic, limit: Duration, capture: &Capture) -> BudgetResult {
     let (series, label) = match measure {
         Measure::Client => (capture.client, "client"),
         Measure::Server => (Some(capture.execution), "server"),
@@ -27,7 +27,7 @@ pub fn latency(measure: Measure, stat: Statistic, limit: Duration, capture: &Cap
 }
 
 /// The median planning time against `limit`.
-pub fn planning(limit: Duration, planning: &Series) -> BudgetResult {
+pub(super) fn planning(limit: Duration, planning: &Series) -> BudgetResult {
     let limit_ms = limit.as_secs_f64() * 1000.0;
     let budget = format!("planning p50 <= {}", ms(limit_ms));
     if planning.is_empty() {

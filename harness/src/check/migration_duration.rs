@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use super::finding::Finding;
 
-pub fn migration_duration(limit: Duration, took: Duration) -> Option<Finding> {
+pub(super) fn migration_duration(limit: Duration, took: Duration) -> Option<Finding> {
     over(Check::MigrationDuration, "the migration", limit, took)
 }
 
-pub fn down_duration(limit: Duration, took: Duration) -> Option<Finding> {
+pub(super) fn down_duration(limit: Duration, took: Duration) -> Option<Finding> {
     over(Check::DownDuration, "the down step", limit, took)
 }
 

@@ -8,7 +8,7 @@ use crate::plan::{Explain, Node};
 use crate::scenario::pattern::PlanPattern;
 
 /// A violation when some node of the plan matches `pattern`.
-pub fn no(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
+pub(super) fn no(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
     let found = matching_nodes(explain, pattern);
     if found.is_empty() {
         return None;

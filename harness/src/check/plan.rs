@@ -9,7 +9,7 @@ use crate::plan::Explain;
 use crate::scenario::pattern::{NodeKind, PlanPattern};
 
 /// A violation when no node of the plan matches `pattern`.
-pub fn plan(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
+pub(super) fn plan(explain: &Explain, pattern: &PlanPattern) -> Option<Finding> {
     if !matching_nodes(explain, pattern).is_empty() {
         return None;
     }

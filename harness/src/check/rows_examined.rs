@@ -7,7 +7,7 @@ use super::registry::Check;
 use crate::plan::Explain;
 
 /// A violation when the scans read more than `max` rows.
-pub fn rows_examined(explain: &Explain, max: f64) -> Option<Finding> {
+pub(super) fn rows_examined(explain: &Explain, max: f64) -> Option<Finding> {
     let found = explain.rows_examined();
     (found > max).then(|| {
         Finding::violation(

@@ -10,7 +10,7 @@ const CHECK: Check = Check::RowsRemoved;
 
 /// A violation when the plan's filters discard more than `max` rows in total (over all nodes
 /// and loops), or when the plan has no actual counts to tell.
-pub fn rows_removed(explain: &Explain, max: f64) -> Option<Finding> {
+pub(super) fn rows_removed(explain: &Explain, max: f64) -> Option<Finding> {
     if !explain.is_analyzed() {
         return Some(Finding::violation(
             CHECK,

@@ -23,7 +23,7 @@ const CHECK: Check = Check::SmallTable;
 /// A warning for each table an index assertion (`plan` an index scan, `no` a Seq Scan)
 /// concerns that is too small, or has no statistics, for the assertion to mean anything; none
 /// for other expectations. Tables are looked up in `tables` by plain or schema-qualified name.
-pub fn small_table(explain: &Explain, expect: &Expect, tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
+pub(super) fn small_table(explain: &Explain, expect: &Expect, tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
     let (expectation, pattern) = match expect {
         Expect::Plan(p) if p.is_about_index_use() || is_kind(p, NodeKind::BitmapHeapScan) => (format!("`{p}`"), p),
         Expect::No(p) if is_kind(p, NodeKind::SeqScan) => (format!("no `{p}`"), p),

@@ -12,7 +12,7 @@ use crate::stats::{Series, Statistic};
 
 /// `speedup` (`gating`) or `claimed-speedup` (not gating): the median before the migration of
 /// the series `measure` names, over the capture's, against `wanted`.
-pub fn speedup(measure: Measure, wanted: f64, gating: bool, capture: &Capture) -> BudgetResult {
+pub(super) fn speedup(measure: Measure, wanted: f64, gating: bool, capture: &Capture) -> BudgetResult {
     let (label, before, after) = match measure {
         Measure::Client => ("client", capture.client_before, capture.client),
         Measure::Server => ("server", capture.server_before, Some(capture.execution)),

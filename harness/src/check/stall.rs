@@ -20,7 +20,7 @@ use crate::load::WindowResult;
 /// How many times the calm's longest stall a stall must exceed to be the migration's doing.
 pub const CALM_FACTOR: f64 = 2.0;
 
-pub fn stall(budget: Duration, kind: &str, window: &WindowResult) -> Option<BudgetResult> {
+pub(super) fn stall(budget: Duration, kind: &str, window: &WindowResult) -> Option<BudgetResult> {
     let worst = window.worst(kind)?;
     let limit = budget.as_secs_f64() * 1000.0;
     let stall = worst.during.stall_ms;

@@ -10,7 +10,7 @@ use super::registry::Check;
 use crate::scenario::Statistic;
 use crate::stats::Series;
 
-pub fn write_slowdown(
+pub(super) fn write_slowdown(
     budget: f64,
     table: &str,
     kind: &str,

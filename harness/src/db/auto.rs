@@ -12,7 +12,7 @@ use super::local::{binaries_for_major, find_binaries, LocalBackend, PG_BIN_ENV};
 use super::url::UrlBackend;
 
 /// In `--pg-bin`/`PLANPROOF_PG_BIN`, stands for the major version a run asks for.
-pub const MAJOR_PLACEHOLDER: &str = "{major}";
+pub(super) const MAJOR_PLACEHOLDER: &str = "{major}";
 
 /// Which backend to use, as the CLI and the test API name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

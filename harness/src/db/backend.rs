@@ -38,7 +38,7 @@ impl ScratchDb {
 }
 
 /// A database name that shows where it came from and does not collide with another run's.
-pub fn scratch_name(hint: &str) -> String {
+pub(super) fn scratch_name(hint: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let clean: String =

@@ -15,7 +15,7 @@ use crate::db::quote_ident;
 /// Deletes `rows` from `table` and vacuums it; returns how many of them were deleted. Fewer
 /// than written means the migration rewrote the table (new row versions, new `ctid`s): those
 /// rows stay, and the caller says so.
-pub fn erase(client: &mut Client, table: &str, rows: &[Written]) -> Result<u64, LoadError> {
+pub(super) fn erase(client: &mut Client, table: &str, rows: &[Written]) -> Result<u64, LoadError> {
     if rows.is_empty() {
         return Ok(0);
     }

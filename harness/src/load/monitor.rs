@@ -16,7 +16,7 @@ use postgres::Client;
 use serde::Serialize;
 
 /// How often the monitor looks.
-pub const POLL: Duration = Duration::from_millis(20);
+pub(super) const POLL: Duration = Duration::from_millis(20);
 
 /// One kind of wait the monitor saw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,7 +60,7 @@ SELECT w.pid, w.mode::text, coalesce(c.relname::text, w.locktype::text), b.pid,
 
 /// Polls until `stop` is set; returns what it saw, or the first error (the workload goes on
 /// without lock observations then).
-pub fn watch(
+pub(super) fn watch(
     client: &mut Client,
     names: &BTreeMap<i32, String>,
     origin: Instant,

@@ -17,10 +17,10 @@ use crate::seed::RowStream;
 use crate::stats::Series;
 
 /// Untimed writes per table before the timed ones.
-pub const WARMUP_WRITES: u32 = 20;
+pub(super) const WARMUP_WRITES: u32 = 20;
 
 /// One write series: the latencies (ms) of one kind of write on one table.
-pub struct Measured {
+pub(super) struct Measured {
     pub table: String,
     pub kind: OpKind,
     pub series: Series,
@@ -29,7 +29,7 @@ pub struct Measured {
 /// Runs `writes` timed writes per table (after the warm-up) and returns one series per table
 /// and kind, and the rows written per table. A write that fails stops the series: the write
 /// series are the baseline of a budget and must not hide an error.
-pub fn measure(
+pub(super) fn measure(
     db: &ScratchDb,
     targets: &[WriteTarget],
     streams: &[Mutex<RowStream>],

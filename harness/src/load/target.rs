@@ -61,7 +61,7 @@ impl WriteTarget {
 }
 
 /// The tables to write, and notes about index builds whose tables are not written.
-pub fn write_targets(
+pub(super) fn write_targets(
     client: &mut Client,
     scenario: &Scenario,
     spec: &LoadSpec,

@@ -27,7 +27,7 @@ const TAIL_TIMEOUT: Duration = Duration::from_secs(10);
 
 type MonitorHandle = JoinHandle<Result<Vec<LockWait>, postgres::Error>>;
 
-pub struct Window {
+pub(super) struct Window {
     shared: Arc<Shared>,
     workers: Vec<JoinHandle<WorkerLog>>,
     monitor: Option<MonitorHandle>,
@@ -39,7 +39,7 @@ pub struct Window {
 }
 
 /// What the window saw.
-pub struct Finished {
+pub(super) struct Finished {
     pub logs: Vec<WorkerLog>,
     pub locks: Vec<LockWait>,
     /// Why there are no lock observations, if there are none for a reason.
@@ -49,7 +49,7 @@ pub struct Finished {
 
 impl Window {
     /// Starts the workers and the monitor, and returns once the baseline has run.
-    pub fn start(
+    pub(super) fn start(
         db: &ScratchDb,
         roles: Vec<(String, Role)>,
         streams: Arc<Vec<Mutex<RowStream>>>,
@@ -102,13 +102,13 @@ impl Window {
     }
 
     /// Milliseconds on the workload's clock.
-    pub fn now_ms(&self) -> f64 {
+    pub(super) fn now_ms(&self) -> f64 {
         self.shared.now_ms()
     }
 
     /// Waits until every worker has completed an operation after `to_ms` (when the migration
     /// ended), then stops everything and gathers what each saw.
-    pub fn finish(mut self, to_ms: f64) -> Finished {
+    pub(super) fn finish(mut self, to_ms: f64) -> Finished {
         let waited = Instant::now();
         let target = (to_ms * 1000.0) as u64;
         while waited.elapsed() < TAIL_TIMEOUT {

@@ -24,7 +24,7 @@ use crate::seed::RowStream;
 
 /// What a worker does.
 #[derive(Debug, Clone)]
-pub enum Role {
+pub(super) enum Role {
     Writer {
         targets: Vec<WriteTarget>,
         updates: f64,
@@ -47,7 +47,7 @@ pub enum Stopped {
 
 /// The limits every worker keeps to.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(super) struct Limits {
     pub interval: Duration,
     pub max_time: Duration,
     pub max_operations: u64,
@@ -56,7 +56,7 @@ pub struct Limits {
 /// What the workers share: the clock, the stop flag, the row streams of the written tables,
 /// and each worker's progress (so the workload can tell when each has completed an operation
 /// after the migration ended).
-pub struct Shared {
+pub(super) struct Shared {
     pub origin: Instant,
     pub stop: AtomicBool,
     pub streams: Arc<Vec<Mutex<RowStream>>>,
@@ -67,14 +67,14 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn now_ms(&self) -> f64 {
+    pub(super) fn now_ms(&self) -> f64 {
         self.origin.elapsed().as_secs_f64() * 1000.0
     }
 }
 
 /// What a worker did.
 #[derive(Debug)]
-pub struct WorkerLog {
+pub(super) struct WorkerLog {
     pub name: String,
     pub kind: &'static str,
     pub ops: Vec<Op>,
@@ -86,7 +86,7 @@ pub struct WorkerLog {
 
 /// Starts worker `index`; it reports its index and backend pid (or why it could not start) on `ready`,
 /// then works until it stops.
-pub fn spawn(
+pub(super) fn spawn(
     index: usize,
     name: String,
     role: Role,

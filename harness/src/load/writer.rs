@@ -17,14 +17,14 @@ use crate::seed::{RowStream, Value};
 
 /// A row version the workload wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
+pub(super) struct Written {
     pub ctid: String,
     pub xmin: String,
 }
 
 /// One write, ready to send.
 #[derive(Debug)]
-pub struct Job {
+pub(super) struct Job {
     pub kind: OpKind,
     target: usize,
     values: Vec<Value>,
@@ -32,7 +32,7 @@ pub struct Job {
     row: Option<usize>,
 }
 
-pub struct Writer {
+pub(super) struct Writer {
     statements: Vec<(Statement, Option<Statement>)>,
     targets: Vec<WriteTarget>,
     /// Per target, the live version of every row this writer wrote.
@@ -44,12 +44,12 @@ pub struct Writer {
 
 /// Whether write number `n` (from 0) of a mix with `fraction` updates is an update: spread
 /// evenly, so any stretch of the series has the same mix.
-pub fn is_update(n: u64, fraction: f64) -> bool {
+pub(super) fn is_update(n: u64, fraction: f64) -> bool {
     ((n + 1) as f64 * fraction).floor() > (n as f64 * fraction).floor()
 }
 
 impl Writer {
-    pub fn prepare(client: &mut Client, targets: &[WriteTarget]) -> Result<Writer, LoadError> {
+    pub(super) fn prepare(client: &mut Client, targets: &[WriteTarget]) -> Result<Writer, LoadError> {
         let mut statements = Vec::new();
         for t in targets {
             let insert = client
@@ -76,7 +76,12 @@ impl Writer {
 
     /// The next write on `target`: an update of one of this writer's rows when the mix says
     /// so and there is one, else an insert.
-    pub fn next_job(&mut self, target: usize, streams: &[Mutex<RowStream>], updates: f64) -> Result<Job, String> {
+    pub(super) fn next_job(
+        &mut self,
+        target: usize,
+        streams: &[Mutex<RowStream>],
+        updates: f64,
+    ) -> Result<Job, String> {
         let n = self.writes[target];
         self.writes[target] += 1;
         let values = {
@@ -95,7 +100,7 @@ impl Writer {
     }
 
     /// Sends a write; the error is PostgreSQL's message.
-    pub fn run(&mut self, client: &mut Client, job: &Job) -> Result<(), String> {
+    pub(super) fn run(&mut self, client: &mut Client, job: &Job) -> Result<(), String> {
         let (insert, update) = &self.statements[job.target];
         let mut params: Vec<&(dyn ToSql + Sync)> = job.values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         let row = match (job.row, update) {

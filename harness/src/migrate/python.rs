@@ -38,7 +38,7 @@ pub fn find_python(project: &Path) -> PathBuf {
 }
 
 /// Fails with a message saying how to install `module` when `python` cannot import it.
-pub fn require_module(python: &Path, module: &str, tool: &str) -> Result<(), MigrateError> {
+pub(super) fn require_module(python: &Path, module: &str, tool: &str) -> Result<(), MigrateError> {
     let missing = |reason: String| MigrateError::ToolMissing {
         tool: tool.to_string(),
         python: python.display().to_string(),

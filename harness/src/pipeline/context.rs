@@ -27,12 +27,12 @@ pub(super) struct Run<'a> {
 
 impl Run<'_> {
     /// The server's major version as a number, for `[[queries.when]]`.
-    pub fn major(&self) -> Option<u32> {
+    pub(super) fn major(&self) -> Option<u32> {
         server_major(&self.result.server_version)
     }
 
     /// Runs a statement of planproof's own on the capture connection.
-    pub fn execute(&mut self, sql: &str, what: &str) -> Result<(), PipelineError> {
+    pub(super) fn execute(&mut self, sql: &str, what: &str) -> Result<(), PipelineError> {
         self.client.batch_execute(sql).map_err(|source| PipelineError::Sql { what: what.into(), source })
     }
 }

@@ -38,7 +38,7 @@ fn verdict(v: Verdict) -> &'static str {
 }
 
 /// Lines under the migration line of the terminal report.
-pub fn load_text(out: &mut String, l: &LoadReport) {
+pub(super) fn load_text(out: &mut String, l: &LoadReport) {
     let m = &l.measured;
     let _ = writeln!(out, "    load: {}", shape(l));
     if let Some(w) = &m.window {
@@ -85,7 +85,7 @@ pub fn load_text(out: &mut String, l: &LoadReport) {
 }
 
 /// A `### Load` section of `summary.md`.
-pub fn load_markdown(out: &mut String, l: &LoadReport) {
+pub(super) fn load_markdown(out: &mut String, l: &LoadReport) {
     let m = &l.measured;
     let _ = writeln!(out, "\n### Load\n\n{}\n", shape(l));
     if let Some(w) = &m.window {

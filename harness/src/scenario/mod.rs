@@ -20,7 +20,7 @@ mod version;
 
 /// The column model the seed stage turns into values, at the path it has always had.
 pub(crate) mod column {
-    pub use super::section::column::{ColumnSpec, GenKind, Literal};
+    pub(crate) use super::section::column::{ColumnSpec, GenKind, Literal};
 }
 
 pub use catalog::{catalog_of, check_against, Catalog};

@@ -8,13 +8,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use planproof::db::{find_binaries, DbError, LocalBackend};
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// A temporary local cluster. Without PostgreSQL binaries the test fails when `CI` is set, and
 /// otherwise says loudly that it did not run.
-pub fn local_cluster(test: &str) -> Option<LocalBackend> {
+pub(crate) fn local_cluster(test: &str) -> Option<LocalBackend> {
     match find_binaries(None) {
         Ok(bin) => Some(LocalBackend::start(bin).expect("a local cluster starts")),
         Err(DbError::NothingAvailable) if std::env::var_os("CI").is_none() => {
@@ -30,6 +30,6 @@ static ALONE: Mutex<()> = Mutex::new(());
 /// Held by a test whose verdict rests on timing a workload (write stalls, a latency series):
 /// the integration tests run in parallel, and another one seeding or starting a container at
 /// that moment would be measured too. A test that panicked releases it for the others.
-pub fn alone() -> MutexGuard<'static, ()> {
+pub(crate) fn alone() -> MutexGuard<'static, ()> {
     ALONE.lock().unwrap_or_else(PoisonError::into_inner)
 }

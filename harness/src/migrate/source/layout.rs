@@ -24,7 +24,7 @@ pub(crate) struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     /// The file name without `.sql`, for a `.sql` file; `None` for anything else (a folder too).
-    pub fn sql_stem(&self) -> Option<&'a str> {
+    pub(crate) fn sql_stem(&self) -> Option<&'a str> {
         if self.is_dir {
             return None;
         }
@@ -32,7 +32,7 @@ impl<'a> Entry<'a> {
     }
 
     /// Another file of the same folder, when it exists (a down file beside its up file).
-    pub fn sibling(&self, name: &str) -> Option<PathBuf> {
+    pub(crate) fn sibling(&self, name: &str) -> Option<PathBuf> {
         Some(self.folder.join(name)).filter(|p| p.is_file())
     }
 }
