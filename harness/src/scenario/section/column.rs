@@ -5,10 +5,10 @@
 
 use std::ops::Range;
 
-use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+pub use super::generator::GenKind;
 use super::generator::{find, generators_text};
 use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
@@ -68,45 +68,6 @@ pub struct ColumnSpec {
     /// Zipf exponent over the pool (or over a foreign key's parent rows): `0` is uniform, `1`
     /// and above gives a few hot keys most rows share.
     pub skew: Option<f64>,
-}
-
-/// What kind of value a column holds.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GenKind {
-    /// Random version-4 UUIDs.
-    Uuid,
-    /// 64 lowercase hex characters, the SHA-256 of a per-row secret (API key and PAK hashes).
-    Sha256Hex,
-    /// A random URL-safe token of `length` characters after `prefix`.
-    Token { length: usize, prefix: String },
-    /// A person's first name.
-    FirstName,
-    /// A person's last name.
-    LastName,
-    /// "First Last".
-    FullName,
-    /// A plausible e-mail address.
-    Email,
-    /// One lowercase word.
-    Word,
-    /// A short sentence of words.
-    Sentence,
-    /// A company name.
-    CompanyName,
-    /// Uniform integers in `min..=max`.
-    Int { min: i64, max: i64 },
-    /// Uniform floats in `min..max`.
-    Float { min: f64, max: f64 },
-    /// Consecutive integers `start, start+1, ...` by row number (surrogate keys).
-    Sequence { start: i64 },
-    /// Uniform instants in `start..end`.
-    Timestamp { start: DateTime<Utc>, end: DateTime<Utc> },
-    /// `true` with probability `true_ratio`.
-    Bool { true_ratio: f64 },
-    /// One of `values`, picked with the given relative `weights` (same length, all > 0).
-    OneOf { values: Vec<Literal>, weights: Vec<u32> },
-    /// A value of `column` from a row of `table`, which is seeded first.
-    Ref { table: String, column: String },
 }
 
 /// The modifiers every column takes, named when a key does not apply to a source.

@@ -1,17 +1,57 @@
-//! The registry of generators a column names with `gen`: each row is a name, the keys that
-//! generator takes beyond the common modifiers, and how those keys validate into its
-//! [`GenKind`]. The "expected one of …" texts and the "does not apply to" errors are built from
-//! it, and so is the list the scenario reference is checked against; adding a generator is one
-//! row here, one variant of [`GenKind`], its values in the seed stage and a line of the
-//! reference. Which source a column has, and its modifiers, are `column`'s.
+//! The registry of generators: [`GenKind`], what kind of value a column holds, and the table of
+//! generators a column names with `gen` — each row a name, the keys that generator takes
+//! beyond the common modifiers, and how those keys validate into its `GenKind`. The "expected
+//! one of …" texts and the "does not apply to" errors are built from it, and so is the list the
+//! scenario reference is checked against. Adding a generator is one variant and one row here,
+//! its values in the seed stage (`seed/generator/`) and a row of the reference. Which source a
+//! column has (`gen`, `one-of`, `references`), and its modifiers, are `column`'s.
 
 use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::column::{GenKind, Literal, RawColumn};
+use super::column::{Literal, RawColumn};
 use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
+
+/// What kind of value a column holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenKind {
+    /// Random version-4 UUIDs.
+    Uuid,
+    /// 64 lowercase hex characters, the SHA-256 of a per-row secret (API key and PAK hashes).
+    Sha256Hex,
+    /// A random URL-safe token of `length` characters after `prefix`.
+    Token { length: usize, prefix: String },
+    /// A person's first name.
+    FirstName,
+    /// A person's last name.
+    LastName,
+    /// "First Last".
+    FullName,
+    /// A plausible e-mail address.
+    Email,
+    /// One lowercase word.
+    Word,
+    /// A short sentence of words.
+    Sentence,
+    /// A company name.
+    CompanyName,
+    /// Uniform integers in `min..=max`.
+    Int { min: i64, max: i64 },
+    /// Uniform floats in `min..max`.
+    Float { min: f64, max: f64 },
+    /// Consecutive integers `start, start+1, ...` by row number (surrogate keys).
+    Sequence { start: i64 },
+    /// Uniform instants in `start..end`.
+    Timestamp { start: DateTime<Utc>, end: DateTime<Utc> },
+    /// `true` with probability `true_ratio`.
+    Bool { true_ratio: f64 },
+    /// One of `values`, picked with the given relative `weights` (same length, all > 0).
+    OneOf { values: Vec<Literal>, weights: Vec<u32> },
+    /// A value of `column` from a row of `table`, which is seeded first.
+    Ref { table: String, column: String },
+}
 
 /// What a generator's validation reads: who is asking (for messages), the column's keys, and
 /// where `gen` is written (for errors about keys left at their defaults).

@@ -18,7 +18,8 @@
 //!
 //! Adding a generator kind touches: its file here, implementing `Generate` with its tests
 //! beside it; one arm in `column::source`; on the scenario side one `GenKind` variant and its
-//! registry row; and one row in the generator table of `scenarios/README.md`.
+//! registry row, both in `scenario/section/generator.rs`; and one row in the generator table
+//! of `scenarios/README.md`.
 
 mod boolean;
 mod column;
