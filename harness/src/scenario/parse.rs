@@ -182,8 +182,8 @@ mod tests {
             ("an unknown key, two expected", "[tables.t]\nrows = 1\nrowz = 2", "7:1: unknown key `rowz` (expected `rows` or `columns`)"),
             (
                 "an unknown key, several expected",
-                "[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n[queries.after]\nmax-buffer = 3",
-                "9:1: unknown key `max-buffer` (expected one of `plan`, `no`, `max-rows-removed`, `max-buffers`, `max-heap-fetches`, `max-rows-examined`, `latency`, `speedup`, `claimed-speedup`)",
+                "[explain]\nrun = 3",
+                "6:1: unknown key `run` (expected one of `runs`, `warmup`, `samples`, `max-repeats`, `settings`)",
             ),
             ("a duplicate key", "[tables.t]\nrows = 1\nrows = 2", "7:1: `rows`: duplicate key"),
             ("broken TOML", "[tables.t\nrows = 1", "5:10: unclosed table, expected `]`"),
