@@ -340,7 +340,7 @@ pub(crate) mod tests {
 
     #[test]
     fn invalid_columns_say_what_was_expected() {
-        let sources = "(generators: `uuid`, `sha256-hex`, `token`, `first-name`, `last-name`, `name`, `email`, `word`, `sentence`, `company`, `int`, `float`, `sequence`, `timestamp`, `bool` (or `one-of = [...]`, or `references = \"table.column\"`))";
+        let sources = format!("(generators: {})", super::super::generator::generators_text());
         let cases = [
             ("no source", "{ null-fraction = 0.1 }", format!("1:5: column `t.a`: expected exactly one of `gen`, `one-of` or `references` {sources}")),
             ("two sources", "{ gen = \"int\", one-of = [1] }", format!("1:5: column `t.a`: expected exactly one of `gen`, `one-of` or `references` {sources}")),
