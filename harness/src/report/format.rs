@@ -1,5 +1,9 @@
-//! The report files a run writes, as one enum with one match (squawk's reporter): adding a
-//! format is its own file, a variant here, its arm in `render`, and a snapshot test.
+//! The report files a run writes, as one enum with one match (squawk's reporter).
+//!
+//! Adding a report format: its file in `report/` (declared in `mod.rs`) with its renderer; a
+//! variant here with its file name and its arm in `render`; its entry in `reports/README.md`
+//! (a test fails without it); and its snapshot, which `snapshots.rs` takes of every format —
+//! review the new one with `cargo insta review`.
 
 use crate::result::ScenarioResult;
 
@@ -34,6 +38,26 @@ impl Format {
             Format::Markdown => super::summary_markdown(results),
             Format::Junit => super::junit_xml(results),
             Format::Html => super::report_html(results),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    #[test]
+    fn every_format_is_described_in_the_reports_readme() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../reports/README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        for format in Format::iter() {
+            assert!(
+                readme.contains(&format!("`{}`", format.file_name())),
+                "{path} does not describe `{}`",
+                format.file_name()
+            );
         }
     }
 }
