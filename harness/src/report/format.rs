@@ -2,8 +2,8 @@
 //!
 //! Adding a report format: its file in `report/` (declared in `mod.rs`) with its renderer; a
 //! variant here with its file name and its arm in `render`; its entry in `reports/README.md`
-//! (a test fails without it); and its snapshot, which `snapshots.rs` takes of every format —
-//! review the new one with `cargo insta review`.
+//! (a test fails without it); and its snapshots: `snapshots.rs` takes one of every format,
+//! and the CLI run's snapshot lists the files written — review both with `cargo insta review`.
 
 use crate::result::ScenarioResult;
 

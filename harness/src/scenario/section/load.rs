@@ -68,7 +68,7 @@ pub struct LoadSpec {
     /// Each worker stops after this many operations whatever happens.
     pub max_operations: u64,
     /// Writes per table in each write series (before and after the migration); `None`: no
-    /// write series unless `max-write-slowdown` asks for one (then [`DEFAULT_OVERHEAD_WRITES`]).
+    /// write series unless `max-write-slowdown` asks for one (then 300 writes).
     pub overhead_writes: Option<u32>,
     /// Where `[load]` is, for errors found with a database (a table without rows to write).
     pub at: Location,
