@@ -41,8 +41,8 @@ pub enum GenKind {
     Int { min: i64, max: i64 },
     /// Uniform floats in `min..max`.
     Float { min: f64, max: f64 },
-    /// Consecutive integers `start, start+1, ...` by row number (surrogate keys).
-    Sequence { start: i64 },
+    /// Consecutive integers `min, min+1, ...` by row number (surrogate keys), as `min` says.
+    Sequence { min: i64 },
     /// Uniform instants in `start..end`.
     Timestamp { start: DateTime<Utc>, end: DateTime<Utc> },
     /// `true` with probability `true_ratio`.
@@ -142,7 +142,7 @@ fn int(v: &Validator<'_>, a: &GenArgs<'_>) -> Result<GenKind> {
 }
 
 fn sequence(v: &Validator<'_>, a: &GenArgs<'_>) -> Result<GenKind> {
-    Ok(GenKind::Sequence { start: v.int_bound(a.who, a.raw.min.as_ref(), "min", 1)? })
+    Ok(GenKind::Sequence { min: v.int_bound(a.who, a.raw.min.as_ref(), "min", 1)? })
 }
 
 fn float(v: &Validator<'_>, a: &GenArgs<'_>) -> Result<GenKind> {
@@ -259,8 +259,8 @@ mod tests {
             ("int with bounds", "{ gen = \"int\", min = -5, max = -5 }", GenKind::Int { min: -5, max: -5 }),
             ("float by default", "{ gen = \"float\" }", GenKind::Float { min: 0.0, max: 1.0 }),
             ("float from an integer", "{ gen = \"float\", min = 1, max = 2.5 }", GenKind::Float { min: 1.0, max: 2.5 }),
-            ("sequence by default", "{ gen = \"sequence\" }", GenKind::Sequence { start: 1 }),
-            ("sequence from min", "{ gen = \"sequence\", min = 1000 }", GenKind::Sequence { start: 1000 }),
+            ("sequence by default", "{ gen = \"sequence\" }", GenKind::Sequence { min: 1 }),
+            ("sequence from min", "{ gen = \"sequence\", min = 1000 }", GenKind::Sequence { min: 1000 }),
             (
                 "timestamp by default",
                 "{ gen = \"timestamp\" }",

@@ -84,7 +84,7 @@ fn source(kind: &GenKind, column: &str) -> Result<Source, SeedError> {
         GenKind::CompanyName => Box::new(FakeText(TextKind::CompanyName)),
         GenKind::Int { min, max } => Box::new(Int::new(*min, *max, column)?),
         GenKind::Float { min, max } => Box::new(Float::new(*min, *max, column)?),
-        GenKind::Sequence { start } => Box::new(Sequence::new(*start)),
+        GenKind::Sequence { min } => Box::new(Sequence::new(*min)),
         GenKind::Timestamp { start, end } => Box::new(Timestamp::new(*start, *end, column)?),
         GenKind::Bool { true_ratio } => Box::new(Bool::new(*true_ratio, column)?),
         GenKind::OneOf { values, weights } => Box::new(OneOf::new(values, weights, column)?),
@@ -371,7 +371,7 @@ mod tests {
         // The first rows are exactly the seeded ones; the extra rows continue the sequence,
         // never repeat a unique value, and keep the null fraction.
         let cases = [
-            spec("id", GenKind::Sequence { start: 1 }),
+            spec("id", GenKind::Sequence { min: 1 }),
             with(spec("code", GenKind::Int { min: 0, max: 2_000 }), |s| s.unique = true),
             with(spec("note", GenKind::Word), |s| s.null_fraction = 0.5),
         ];

@@ -80,7 +80,7 @@ pub(super) fn every_kind() -> Vec<(&'static str, GenKind)> {
         ("company", GenKind::CompanyName),
         ("int", GenKind::Int { min: -1000, max: 1000 }),
         ("float", GenKind::Float { min: 0.0, max: 1.0 }),
-        ("sequence", GenKind::Sequence { start: 1 }),
+        ("sequence", GenKind::Sequence { min: 1 }),
         ("timestamp", GenKind::Timestamp { start: ts("2024-01-01T00:00:00Z"), end: ts("2025-01-01T00:00:00Z") }),
         ("bool", GenKind::Bool { true_ratio: 0.5 }),
         (

@@ -96,7 +96,7 @@ fn every_kind_is_pinned() {
         pinned("int-negative-range", spec("n", GenKind::Int { min: -3, max: 3 })),
         pinned("int-full-range", spec("n", GenKind::Int { min: i64::MIN, max: i64::MAX })),
         pinned("float-wide", spec("x", GenKind::Float { min: -1e9, max: 1e9 })),
-        pinned("sequence-negative-start", spec("id", GenKind::Sequence { start: -5 })),
+        pinned("sequence-negative-start", spec("id", GenKind::Sequence { min: -5 })),
         pinned("bool-always", spec("b", GenKind::Bool { true_ratio: 1.0 })),
         pinned("bool-never", spec("b", GenKind::Bool { true_ratio: 0.0 })),
         pinned("bool-30-percent", spec("b", GenKind::Bool { true_ratio: 0.3 })),
@@ -253,7 +253,7 @@ fn modifiers_are_pinned() {
         Pinned {
             extra: 1_000,
             shown: 1_990..2_010,
-            ..pinned("extend-sequence", spec("id", GenKind::Sequence { start: 1 }))
+            ..pinned("extend-sequence", spec("id", GenKind::Sequence { min: 1 }))
         },
         Pinned { extra: 1_000, shown: 1_990..2_010, ..pinned("extend-unique-int", unique(spec("n", int(0, 10_000)))) },
         Pinned {

@@ -1,4 +1,4 @@
-//! `sequence`: consecutive integers `start, start+1, ...` by row number (surrogate keys). Unique
+//! `sequence`: consecutive integers `min, min+1, ...` by row number (surrogate keys). Unique
 //! by construction; `distinct` and `skew` do not apply, since the values follow the row
 //! number. Overflowing 64 bits is an error, not a wrap. NULLs and the rest are the modifiers'
 //! business.
@@ -10,12 +10,13 @@ use super::super::value::Value;
 use super::generate::{Generate, Refusal, Uniqueness};
 
 pub(super) struct Sequence {
-    start: i64,
+    /// The first value (`min`).
+    min: i64,
 }
 
 impl Sequence {
-    pub(super) fn new(start: i64) -> Self {
-        Sequence { start }
+    pub(super) fn new(min: i64) -> Self {
+        Sequence { min }
     }
 }
 
@@ -23,9 +24,9 @@ impl Generate for Sequence {
     fn generate(&mut self, _rng: &mut ChaCha8Rng, row: u64, column: &str) -> Result<Value, SeedError> {
         i64::try_from(row)
             .ok()
-            .and_then(|r| self.start.checked_add(r))
+            .and_then(|r| self.min.checked_add(r))
             .map(Value::Int)
-            .ok_or_else(|| SeedError::SequenceOverflow { column: column.to_string(), start: self.start, row })
+            .ok_or_else(|| SeedError::SequenceOverflow { column: column.to_string(), start: self.min, row })
     }
 
     fn uniqueness(&self) -> Uniqueness {
@@ -49,7 +50,7 @@ mod tests {
 
     #[test]
     fn values_follow_the_row_number_around_nulls() {
-        let ids = generate(&with(spec("id", GenKind::Sequence { start: 100 }), |s| s.null_fraction = 0.5), 1, 10);
+        let ids = generate(&with(spec("id", GenKind::Sequence { min: 100 }), |s| s.null_fraction = 0.5), 1, 10);
         for (row, v) in ids.iter().enumerate() {
             assert!(*v == Value::Null || *v == Value::Int(100 + row as i64), "{v:?}");
         }
@@ -57,8 +58,8 @@ mod tests {
 
     #[test]
     fn overflow_is_an_error_not_a_wrap() {
-        let mut generator = ColumnGenerator::new(&spec("id", GenKind::Sequence { start: i64::MAX }), "t", 1, 2, None)
-            .expect("generator");
+        let mut generator =
+            ColumnGenerator::new(&spec("id", GenKind::Sequence { min: i64::MAX }), "t", 1, 2, None).expect("generator");
         assert_eq!(generator.next_value(0).ok(), Some(Value::Int(i64::MAX)));
         assert_eq!(
             generator.next_value(1).map_err(|e| e.to_string()),
@@ -68,7 +69,7 @@ mod tests {
 
     #[test]
     fn distinct_does_not_apply() {
-        let s = with(spec("id", GenKind::Sequence { start: 1 }), |s| s.distinct = Some(3));
+        let s = with(spec("id", GenKind::Sequence { min: 1 }), |s| s.distinct = Some(3));
         assert_eq!(
             build_error(&s, 10, None),
             "`t.id`: `distinct` does not apply to a sequence (its values follow the row number; use an int range for repeated values)"
