@@ -25,7 +25,7 @@ pub struct IndexShape {
 
 /// Indexes PostgreSQL marks invalid: what a failed `CREATE INDEX CONCURRENTLY` leaves behind,
 /// and what a later `CREATE INDEX IF NOT EXISTS` then skips without a word.
-pub fn invalid_indexes(client: &mut Client) -> Result<Vec<(String, String)>, postgres::Error> {
+pub(crate) fn invalid_indexes(client: &mut Client) -> Result<Vec<(String, String)>, postgres::Error> {
     let rows = client.query(
         "SELECT i.relname::text, t.relname::text
            FROM pg_index x
@@ -39,7 +39,7 @@ pub fn invalid_indexes(client: &mut Client) -> Result<Vec<(String, String)>, pos
 }
 
 /// Every index (name, definition) outside the system schemas.
-pub fn index_definitions(client: &mut Client) -> Result<Vec<(String, String)>, postgres::Error> {
+pub(crate) fn index_definitions(client: &mut Client) -> Result<Vec<(String, String)>, postgres::Error> {
     let rows = client.query(
         "SELECT indexname::text, indexdef FROM pg_indexes
           WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",

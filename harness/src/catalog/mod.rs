@@ -6,6 +6,8 @@ mod indexes;
 mod snapshot;
 mod tables;
 
-pub use indexes::{index_definitions, index_shapes, invalid_indexes, IndexShape};
+pub(crate) use indexes::{index_definitions, invalid_indexes};
+pub use indexes::{index_shapes, IndexShape};
 pub use snapshot::{snapshot, CatalogDiff, CatalogSnapshot};
-pub use tables::{table_sizes, TableSize};
+pub(crate) use tables::table_sizes;
+pub use tables::TableSize;

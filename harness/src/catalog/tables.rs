@@ -24,7 +24,7 @@ impl TableSize {
 }
 
 /// Row and page counts of every user table, as the planner sees them (`pg_class`).
-pub fn table_sizes(client: &mut Client) -> Result<BTreeMap<String, TableSize>, postgres::Error> {
+pub(crate) fn table_sizes(client: &mut Client) -> Result<BTreeMap<String, TableSize>, postgres::Error> {
     let rows = client.query(
         "SELECT c.relname::text, c.reltuples::float8, c.relpages::float8
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -12,9 +12,9 @@ use crate::migrate::IndexBuild;
 
 /// Rows from which a blocking build is worth a warning: at this size a build takes long
 /// enough for writers to queue up behind it.
-pub const BLOCKING_BUILD_ROWS: f64 = 100_000.0;
+pub(crate) const BLOCKING_BUILD_ROWS: f64 = 100_000.0;
 
-pub fn blocking_index(builds: &[IndexBuild], tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
+pub(crate) fn blocking_index(builds: &[IndexBuild], tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
     builds
         .iter()
         .filter(|b| !b.concurrently)

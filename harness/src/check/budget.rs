@@ -23,7 +23,7 @@ pub struct BudgetResult {
 
 /// A violation for each failed budget, an inconclusive finding for each one too close to call,
 /// and a warning for each claim the measurement clearly contradicts.
-pub fn budget_findings(results: &[BudgetResult]) -> Vec<Finding> {
+pub(crate) fn budget_findings(results: &[BudgetResult]) -> Vec<Finding> {
     results
         .iter()
         .filter_map(|r| {

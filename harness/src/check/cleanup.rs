@@ -4,6 +4,6 @@
 use super::finding::Finding;
 use super::registry::Check;
 
-pub fn cleanup(database: &str, error: &str) -> Finding {
+pub(crate) fn cleanup(database: &str, error: &str) -> Finding {
     Finding::warning(Check::Cleanup, format!("could not drop scratch database `{database}`: {error}"), None)
 }

@@ -13,7 +13,7 @@ use crate::scenario::TransactionMode;
 const ACTIVE_SQL_TRANSACTION: &str = "25001";
 
 /// `format` and `mode` say how the file ran, to name the fix in its tool's terms.
-pub fn expected_error(
+pub(crate) fn expected_error(
     expected: Option<&str>,
     failure: Option<&StatementFailure>,
     format: Format,
@@ -29,7 +29,11 @@ pub fn expected_error(
 /// The same judgement for a migration the project's tool ran: `expect-error` is matched
 /// against the tool's error line and the end of what it printed (a Python traceback holds
 /// PostgreSQL's message).
-pub fn expected_tool_error(expected: Option<&str>, failure: Option<&ToolFailure>, format: Format) -> Option<Finding> {
+pub(crate) fn expected_tool_error(
+    expected: Option<&str>,
+    failure: Option<&ToolFailure>,
+    format: Format,
+) -> Option<Finding> {
     judge(expected, failure.map(|f| (f.text(), f.to_string(), tool_fix_hint(&f.text(), format))))
 }
 
@@ -71,7 +75,7 @@ fn tool_fix_hint(text: &str, format: Format) -> Option<String> {
 
 /// How to fix a failure, when planproof knows the cause: the fix is the source's (its layout's,
 /// or a plain file's when the file ran statement by statement).
-pub fn fix_hint(f: &StatementFailure, format: Format, mode: TransactionMode) -> Option<String> {
+pub(crate) fn fix_hint(f: &StatementFailure, format: Format, mode: TransactionMode) -> Option<String> {
     let concurrently = f.statement.to_uppercase().contains("CONCURRENTLY");
     if f.code.as_deref() != Some(ACTIVE_SQL_TRANSACTION) || !concurrently {
         return None;

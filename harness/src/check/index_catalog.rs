@@ -107,7 +107,7 @@ pub(super) fn index_catalog(spec: &IndexSpec, shapes: &[IndexShape]) -> Vec<Find
 /// whitespace, double quotes, parentheses and `::type` casts are ignored. Textual, not semantic:
 /// `a AND (b OR c)` and `(a AND b) OR c` compare equal, which an index predicate written by a
 /// person rarely depends on.
-pub fn same_expression(written: &str, catalog: &str) -> bool {
+pub(crate) fn same_expression(written: &str, catalog: &str) -> bool {
     normalise(written) == normalise(catalog)
 }
 

@@ -7,7 +7,7 @@ use super::finding::Finding;
 use super::registry::Check;
 use crate::load::WindowResult;
 
-pub fn load_window(window: &WindowResult) -> Vec<Finding> {
+pub(crate) fn load_window(window: &WindowResult) -> Vec<Finding> {
     let mut findings = Vec::new();
     for w in window.workers.iter().filter(|w| !w.covered) {
         findings.push(Finding::warning(

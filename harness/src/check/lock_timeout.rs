@@ -6,7 +6,7 @@ use super::finding::Finding;
 use super::registry::Check;
 use crate::migrate::Inspection;
 
-pub fn lock_timeout(inspection: &Inspection) -> Option<Finding> {
+pub(crate) fn lock_timeout(inspection: &Inspection) -> Option<Finding> {
     let first = *inspection.blocking_statements.first()?;
     (!inspection.sets_lock_timeout).then(|| {
         Finding::warning(

@@ -22,7 +22,7 @@ impl<'a> Match<'a> {
 }
 
 /// Every node of the plan, at any depth, that `pattern` matches, in plan order.
-pub fn matching_nodes<'a>(explain: &'a Explain, pattern: &PlanPattern) -> Vec<Match<'a>> {
+pub(crate) fn matching_nodes<'a>(explain: &'a Explain, pattern: &PlanPattern) -> Vec<Match<'a>> {
     every_node(explain).into_iter().filter(|m| matches(m, pattern)).collect()
 }
 
@@ -147,7 +147,7 @@ pub(crate) fn what_plan_has(explain: &Explain, pattern: &PlanPattern) -> String 
 /// A one-line summary of how the plan reads its tables, for terminal lines and report tables:
 /// its distinct scans in plan order (`Index Scan using idx_agents_pak_hash on agents`), with
 /// `+ Sort` when the plan also sorts.
-pub fn scan_summary(explain: &Explain) -> String {
+pub(crate) fn scan_summary(explain: &Explain) -> String {
     let scans = list(explain.walk().filter(|node| node.node_type.ends_with("Scan")).map(Node::label));
     let sorts = explain.walk().any(|node| NodeKind::Sort.matches(&node.node_type, None));
     match (scans.is_empty(), sorts) {

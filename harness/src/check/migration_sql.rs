@@ -5,7 +5,7 @@
 use super::finding::Finding;
 use super::registry::Check;
 
-pub fn migration_sql(id: &str, error: &str) -> Finding {
+pub(crate) fn migration_sql(id: &str, error: &str) -> Finding {
     Finding::warning(
         Check::MigrationSql,
         format!("could not read the SQL of migration `{id}` from its tool, so its locking was not inspected: {error}"),

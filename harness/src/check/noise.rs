@@ -10,9 +10,9 @@ use crate::stats::Series;
 
 /// The smallest relative margin: timings on a shared runner move 6–10% between series even
 /// when a single series looks tight.
-pub const NOISE_FLOOR: f64 = 0.10;
+pub(crate) const NOISE_FLOOR: f64 = 0.10;
 /// The largest: past this a series says too little to decide anything.
-pub const NOISE_CEILING: f64 = 0.50;
+pub(crate) const NOISE_CEILING: f64 = 0.50;
 
 /// The outcome of one budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -27,7 +27,7 @@ pub enum Verdict {
 /// about 0.93 × IQR / √n (its standard error; twice that for ~95% confidence), the 95th
 /// percentile about twice as loosely, the maximum only to the width of the series itself. The
 /// floor covers what no single series shows: drift between series on a shared machine.
-pub fn margin(series: &Series, stat: Statistic) -> f64 {
+pub(crate) fn margin(series: &Series, stat: Statistic) -> f64 {
     let n = series.samples.len().max(1) as f64;
     let median_error = 2.0 * 0.93 * series.spread / n.sqrt();
     let m = match stat {
@@ -39,7 +39,7 @@ pub fn margin(series: &Series, stat: Statistic) -> f64 {
 }
 
 /// Judges "measured must be at most budget" for a measurement with relative `margin`.
-pub fn at_most(measured: f64, margin: f64, budget: f64) -> Verdict {
+pub(crate) fn at_most(measured: f64, margin: f64, budget: f64) -> Verdict {
     if measured * (1.0 + margin) <= budget {
         Verdict::Pass
     } else if measured * (1.0 - margin) > budget {
@@ -50,7 +50,7 @@ pub fn at_most(measured: f64, margin: f64, budget: f64) -> Verdict {
 }
 
 /// Judges "measured must be at least budget" for a measurement with relative `margin`.
-pub fn at_least(measured: f64, margin: f64, budget: f64) -> Verdict {
+pub(crate) fn at_least(measured: f64, margin: f64, budget: f64) -> Verdict {
     if measured / (1.0 + margin) >= budget {
         Verdict::Pass
     } else if measured * (1.0 + margin) < budget {

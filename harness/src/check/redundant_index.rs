@@ -7,7 +7,7 @@ use crate::catalog::IndexShape;
 
 /// Warnings for each index `created` that duplicates, is a prefix of, or makes redundant
 /// another index in `all`.
-pub fn redundant_index(created: &[String], all: &[IndexShape]) -> Vec<Finding> {
+pub(crate) fn redundant_index(created: &[String], all: &[IndexShape]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for new in all.iter().filter(|i| created.contains(&i.name)) {
         for other in all.iter().filter(|o| {

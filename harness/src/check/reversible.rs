@@ -62,7 +62,7 @@ pub fn reversible(
 }
 
 /// The down step could not run to the end.
-pub fn down_failed(failure: &str) -> Finding {
+pub(crate) fn down_failed(failure: &str) -> Finding {
     Finding::violation(
         Check::Reversible,
         format!("the down step failed: {failure}"),
@@ -71,7 +71,7 @@ pub fn down_failed(failure: &str) -> Finding {
 }
 
 /// Up could not run again after down.
-pub fn reapply_failed(failure: &str) -> Finding {
+pub(crate) fn reapply_failed(failure: &str) -> Finding {
     Finding::violation(
         Check::Reapply,
         format!("up failed after down: {failure}"),
@@ -81,7 +81,7 @@ pub fn reapply_failed(failure: &str) -> Finding {
 
 /// A query's plan after the down step, against its plan before the migration: whatever the
 /// down step left behind still steers the query when they differ.
-pub fn plan_after_rollback(before: &str, now: &str) -> Option<Finding> {
+pub(crate) fn plan_after_rollback(before: &str, now: &str) -> Option<Finding> {
     (before != now).then(|| {
         Finding::warning(
             Check::PlanAfterRollback,
@@ -92,7 +92,7 @@ pub fn plan_after_rollback(before: &str, now: &str) -> Option<Finding> {
 }
 
 /// Compares the catalog after the first up with the one after down and up again.
-pub fn reapplied(after_up: &CatalogSnapshot, after_reup: &CatalogSnapshot) -> Vec<Finding> {
+pub(crate) fn reapplied(after_up: &CatalogSnapshot, after_reup: &CatalogSnapshot) -> Vec<Finding> {
     let diff = after_up.diff(after_reup);
     let mut findings = Vec::new();
     for (key, def) in diff.removed.iter().chain(&diff.added) {

@@ -14,9 +14,9 @@ use crate::scenario::pattern::{NodeKind, PlanPattern};
 use crate::scenario::Expect;
 
 /// Below this many pages a table is too small for an index assertion.
-pub const SMALL_TABLE_PAGES: f64 = 10.0;
+pub(crate) const SMALL_TABLE_PAGES: f64 = 10.0;
 /// Below this many rows a table is too small for an index assertion.
-pub const SMALL_TABLE_ROWS: f64 = 1000.0;
+pub(crate) const SMALL_TABLE_ROWS: f64 = 1000.0;
 
 const CHECK: Check = Check::SmallTable;
 

@@ -5,7 +5,7 @@ use super::finding::Finding;
 use super::registry::Check;
 
 /// A warning when the measured runs saw more than one plan shape (`unstable` lists them).
-pub fn stable_plan(unstable: &[String]) -> Option<Finding> {
+pub(crate) fn stable_plan(unstable: &[String]) -> Option<Finding> {
     (!unstable.is_empty()).then(|| {
         Finding::warning(
             Check::StablePlan,

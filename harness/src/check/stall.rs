@@ -18,7 +18,7 @@ use super::noise::Verdict;
 use crate::load::WindowResult;
 
 /// How many times the calm's longest stall a stall must exceed to be the migration's doing.
-pub const CALM_FACTOR: f64 = 2.0;
+pub(crate) const CALM_FACTOR: f64 = 2.0;
 
 pub(super) fn stall(budget: Duration, kind: &str, window: &WindowResult) -> Option<BudgetResult> {
     let worst = window.worst(kind)?;

@@ -78,7 +78,7 @@ pub fn open(options: &BackendOptions) -> Result<Box<dyn Backend>, DbError> {
 }
 
 /// Opens the backend the options ask for, running (or checked to run) `version`.
-pub fn open_for(options: &BackendOptions, version: &PgVersion) -> Result<Box<dyn Backend>, DbError> {
+pub(crate) fn open_for(options: &BackendOptions, version: &PgVersion) -> Result<Box<dyn Backend>, DbError> {
     let url =
         options.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()));
     let backend: Box<dyn Backend> = match options.kind {

@@ -47,6 +47,6 @@ pub(super) fn scratch_name(hint: &str) -> String {
 }
 
 /// Double-quotes an identifier for SQL.
-pub fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }

@@ -14,7 +14,7 @@ use super::backend::ScratchDb;
 
 /// The libpq variables a tool might inherit from planproof's own environment and that would
 /// send it elsewhere than the scratch database; they are removed unless set here.
-pub const PG_VARIABLES: [&str; 7] =
+pub(crate) const PG_VARIABLES: [&str; 7] =
     ["PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"];
 
 impl ScratchDb {
@@ -27,7 +27,7 @@ impl ScratchDb {
 }
 
 /// See [`ScratchDb::client_env`].
-pub fn client_env(config: &Config) -> Vec<(String, String)> {
+pub(crate) fn client_env(config: &Config) -> Vec<(String, String)> {
     let host = config.get_hosts().first();
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let user = config.get_user().unwrap_or("postgres");

@@ -28,15 +28,15 @@ use super::error::DbError;
 use crate::interrupt::OnInterrupt;
 
 /// The environment variable naming the image (without tag) to start.
-pub const IMAGE_ENV: &str = "PLANPROOF_IMAGE";
+pub(crate) const IMAGE_ENV: &str = "PLANPROOF_IMAGE";
 /// The image started when neither `--image` nor `PLANPROOF_IMAGE` names one.
-pub const DEFAULT_IMAGE: &str = "postgres";
+pub(crate) const DEFAULT_IMAGE: &str = "postgres";
 /// The major version used when neither the scenario nor `--pg` names one.
-pub const DEFAULT_VERSION: &str = "17";
+pub(crate) const DEFAULT_VERSION: &str = "17";
 /// The label every planproof container carries.
 pub const LABEL: &str = "planproof";
 /// The label holding the id of the backend that started the container.
-pub const RUN_LABEL: &str = "planproof.run";
+pub(crate) const RUN_LABEL: &str = "planproof.run";
 /// The label holding the process id of the planproof that started the container.
 pub const PID_LABEL: &str = "planproof.pid";
 

@@ -68,7 +68,7 @@ pub enum DbError {
 }
 
 /// PostgreSQL's own message for a failed statement, without the driver's prefix.
-pub fn db_message(e: &postgres::Error) -> String {
+pub(crate) fn db_message(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => match db.hint() {
             Some(hint) => format!("{} (hint: {hint})", db.message()),

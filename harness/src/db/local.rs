@@ -18,7 +18,7 @@ use super::error::DbError;
 use crate::interrupt::OnInterrupt;
 
 /// The environment variable naming a PostgreSQL `bin` folder to use.
-pub const PG_BIN_ENV: &str = "PLANPROOF_PG_BIN";
+pub(crate) const PG_BIN_ENV: &str = "PLANPROOF_PG_BIN";
 
 const PORT: u16 = 5432;
 
@@ -85,7 +85,7 @@ pub fn find_binaries(explicit: Option<&Path>) -> Result<PathBuf, DbError> {
 
 /// The bin folder of Debian's/Ubuntu's PostgreSQL `major` (`/usr/lib/postgresql/15/bin`), if
 /// it is installed.
-pub fn binaries_for_major(major: &str) -> Option<PathBuf> {
+pub(crate) fn binaries_for_major(major: &str) -> Option<PathBuf> {
     let dir = Path::new("/usr/lib/postgresql").join(major).join("bin");
     ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).is_file()).then_some(dir)
 }

@@ -49,7 +49,7 @@ impl UrlBackend {
 }
 
 /// The URL without its password, for messages and reports.
-pub fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];

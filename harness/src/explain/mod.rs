@@ -12,4 +12,4 @@ pub use capture::{capture, Capture};
 pub use client::Prepared;
 pub use error::ExplainError;
 pub use params::{literal, sample_params, ParamValue};
-pub use session::pin_settings;
+pub(crate) use session::pin_settings;

@@ -7,7 +7,10 @@ use super::error::ExplainError;
 
 /// Applies `settings` to the session (`set_config`, so values are bound, never spliced into
 /// SQL) and returns them as the server reports them.
-pub fn pin_settings(client: &mut Client, settings: &[(String, String)]) -> Result<Vec<(String, String)>, ExplainError> {
+pub(crate) fn pin_settings(
+    client: &mut Client,
+    settings: &[(String, String)],
+) -> Result<Vec<(String, String)>, ExplainError> {
     let mut applied = Vec::new();
     for (name, value) in settings {
         let row = client

@@ -23,6 +23,6 @@ pub use monitor::LockWait;
 pub use op::{Op, OpKind};
 pub use result::{LoadResult, WindowResult, WorkerResult, WriteSeries};
 pub use session::Load;
-pub use stats::{figures, Figures};
+pub use stats::Figures;
 pub use target::WriteTarget;
 pub use worker::Stopped;

@@ -24,7 +24,7 @@ pub struct Figures {
 }
 
 /// The figures of the operations in `ops` (in the order they ran) overlapping `from..to`.
-pub fn figures(ops: &[Op], from: f64, to: f64) -> Figures {
+pub(crate) fn figures(ops: &[Op], from: f64, to: f64) -> Figures {
     let during: Vec<&Op> = ops.iter().filter(|op| op.start_ms < to && op.end_ms > from).collect();
     let mut latencies: Vec<f64> = during.iter().map(|op| op.latency_ms()).collect();
     latencies.sort_by(f64::total_cmp);

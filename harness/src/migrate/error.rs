@@ -73,7 +73,7 @@ impl std::fmt::Display for StatementFailure {
 }
 
 /// A statement shortened to one line for messages.
-pub fn one_line(sql: &str, max: usize) -> String {
+pub(crate) fn one_line(sql: &str, max: usize) -> String {
     let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() > max {
         let cut: String = flat.chars().take(max).collect();

@@ -16,10 +16,9 @@ mod source;
 mod split;
 
 pub use apply::{run_file, FileRun};
-pub use error::{one_line, MigrateError, StatementFailure, ToolFailure};
+pub use error::{MigrateError, StatementFailure, ToolFailure};
 pub use inspect::{inspect, IndexBuild, Inspection};
 pub use plan::{Applied, EarlierFailure, MigrationPlan, MIGRATION_APP_NAME};
 pub use process::{ToolCommand, ToolRun};
-pub use python::{find_python, PYTHON_ENV, VENV_ENV};
-pub use source::{discover, split_at_under_test, Format, Migration, ToolPlan};
-pub use split::{split_statements, Statement};
+pub use source::{Format, Migration, ToolPlan};
+pub use split::Statement;

@@ -8,10 +8,10 @@ use std::process::Command;
 use super::error::MigrateError;
 
 /// The environment variable naming the Python interpreter to run migration tools with.
-pub const PYTHON_ENV: &str = "PLANPROOF_PYTHON";
+pub(crate) const PYTHON_ENV: &str = "PLANPROOF_PYTHON";
 
 /// The environment variable naming the virtual environment `install-python-tools.sh` makes.
-pub const VENV_ENV: &str = "PLANPROOF_VENV";
+pub(crate) const VENV_ENV: &str = "PLANPROOF_VENV";
 
 /// Where `harness/scripts/install-python-tools.sh` puts its virtual environment, as seen from
 /// the crate that was built (the binary of a workspace checkout finds it; an installed one
@@ -22,7 +22,7 @@ const BUILT_VENV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/planpro
 /// virtual environment (`VIRTUAL_ENV`); the project's own `.venv` or `venv`; planproof's
 /// environment (`PLANPROOF_VENV`, else `target/planproof-venv` of the workspace planproof was
 /// built from); `python3` on `PATH`.
-pub fn find_python(project: &Path) -> PathBuf {
+pub(crate) fn find_python(project: &Path) -> PathBuf {
     let env_path = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
     if let Some(python) = env_path(PYTHON_ENV) {
         return python;

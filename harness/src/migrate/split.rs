@@ -12,7 +12,7 @@ pub struct Statement {
     pub sql: String,
 }
 
-pub fn split_statements(sql: &str) -> Result<Vec<Statement>, String> {
+pub(crate) fn split_statements(sql: &str) -> Result<Vec<Statement>, String> {
     let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize_with_location().map_err(|e| e.to_string())?;
     let line_starts: Vec<usize> = std::iter::once(0).chain(sql.match_indices('\n').map(|(i, _)| i + 1)).collect();
     // sqlparser reports 1-based lines and character columns; SQL text is sliced by bytes.

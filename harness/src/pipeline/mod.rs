@@ -11,4 +11,5 @@ mod reversal;
 mod run;
 
 pub use error::PipelineError;
-pub use run::{not_run, run_scenario, Keep, RunOptions};
+pub(crate) use run::not_run;
+pub use run::{run_scenario, Keep, RunOptions};

@@ -73,7 +73,7 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
 
 /// The result of a scenario that did not run because no database could be had for it (a
 /// version of a `--pg` matrix whose container would not start, say).
-pub fn not_run(scenario: &Scenario, error: &dyn std::error::Error) -> ScenarioResult {
+pub(crate) fn not_run(scenario: &Scenario, error: &dyn std::error::Error) -> ScenarioResult {
     let mut result = new_result(scenario, "none".into(), String::new());
     result.error = Some(error_chain(error));
     result.settle();

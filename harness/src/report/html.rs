@@ -25,7 +25,7 @@ ul.findings{padding-left:1.2em}li.violation{color:#c92a2a}li.inconclusive{color:
 .hint{color:#555;font-style:italic}.meta{color:#555}svg text{font:11px system-ui,sans-serif;fill:#444}";
 
 /// The whole run as one HTML page.
-pub fn report_html(results: &[ScenarioResult]) -> String {
+pub(crate) fn report_html(results: &[ScenarioResult]) -> String {
     let page = html! {
         (DOCTYPE)
         html lang="en" {

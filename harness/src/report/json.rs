@@ -9,7 +9,7 @@ use crate::result::ScenarioResult;
 /// 2: every key kebab-case (`server-version`, `duration-ms`, …), and the finding codes
 /// `shared-blocks`, `rows-removed-by-filter`, `planning-time` renamed `buffers`,
 /// `rows-removed`, `planning` after the scenario keys they judge. 1: the first.
-pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -20,7 +20,7 @@ struct Document<'a> {
     scenarios: &'a [ScenarioResult],
 }
 
-pub fn results_json(results: &[ScenarioResult]) -> String {
+pub(crate) fn results_json(results: &[ScenarioResult]) -> String {
     let doc = Document {
         format_version: FORMAT_VERSION,
         planproof_version: env!("CARGO_PKG_VERSION"),

@@ -12,7 +12,7 @@ use crate::check::{Finding, Severity};
 use crate::result::{mode_suffix, ScenarioResult};
 
 /// The whole run as JUnit XML.
-pub fn junit_xml(results: &[ScenarioResult]) -> String {
+pub(crate) fn junit_xml(results: &[ScenarioResult]) -> String {
     let mut report = Report::new("planproof");
     report.set_time(Duration::from_secs_f64(results.iter().map(|r| r.duration_ms).sum::<f64>() / 1000.0));
     for r in results {

@@ -7,7 +7,7 @@ use crate::check::{ms, Severity, Verdict};
 use crate::result::{mode_suffix, Outcome, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
 
-pub fn summary_markdown(results: &[ScenarioResult]) -> String {
+pub(crate) fn summary_markdown(results: &[ScenarioResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# planproof report\n");
     let _ = writeln!(out, "{}\n", super::terminal::summary_text(results));

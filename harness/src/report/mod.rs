@@ -16,10 +16,10 @@ mod terminal;
 mod write;
 
 pub use format::Format;
-pub use html::report_html;
-pub use json::{results_json, FORMAT_VERSION};
-pub use junit::junit_xml;
-pub use markdown::summary_markdown;
+pub(crate) use html::report_html;
+pub(crate) use json::results_json;
+pub(crate) use junit::junit_xml;
+pub(crate) use markdown::summary_markdown;
 pub use matrix::matrix_text;
 pub use terminal::{scenario_text, summary_text};
 pub use write::{write_reports, ReportError};

@@ -8,7 +8,7 @@ use super::parse::parse;
 use super::source::SourceFile;
 
 /// Reads and validates one scenario file.
-pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+pub(crate) fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let src = SourceFile::read(path)?;
     parse(&src)
 }

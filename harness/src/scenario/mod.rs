@@ -25,7 +25,8 @@ pub(crate) mod column {
 
 pub use catalog::{catalog_of, check_against, Catalog};
 pub use error::{Location, ScenarioError};
-pub use files::{load_file, scenario_files};
+pub(crate) use files::load_file;
+pub use files::scenario_files;
 pub use model::Scenario;
 pub use parse::{json_schema, parse};
 pub use partition::Partition;

@@ -12,6 +12,7 @@ mod value;
 pub use error::SeedError;
 pub use generator::ColumnGenerator;
 pub use resume::RowStream;
-pub use rng::column_rng;
+#[cfg(test)]
+pub(crate) use rng::column_rng;
 pub use table::{seed_tables, TableSeeded};
 pub use value::Value;

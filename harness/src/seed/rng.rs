@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 const DOMAIN_TAG: &[u8] = b"planproof/seed/v1";
 
 /// The stream a column's values are drawn from.
-pub fn column_rng(scenario_seed: u64, table: &str, column: &str) -> ChaCha8Rng {
+pub(crate) fn column_rng(scenario_seed: u64, table: &str, column: &str) -> ChaCha8Rng {
     stream_rng(scenario_seed, table, column, "values")
 }
 

@@ -12,7 +12,7 @@ use super::registry::{expected_layouts, layouts};
 use crate::migrate::error::MigrateError;
 
 /// Lists the migrations in `dir`, in application order.
-pub fn discover(dir: &Path) -> Result<Vec<Migration>, MigrateError> {
+pub(crate) fn discover(dir: &Path) -> Result<Vec<Migration>, MigrateError> {
     let read_error = |source| MigrateError::ReadDir { path: dir.to_path_buf(), source };
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(read_error)? {
@@ -37,7 +37,7 @@ pub fn discover(dir: &Path) -> Result<Vec<Migration>, MigrateError> {
 }
 
 /// Splits the migrations into those before the one under test, and that one.
-pub fn split_at_under_test(
+pub(crate) fn split_at_under_test(
     all: Vec<Migration>,
     name: &str,
     dir: &Path,

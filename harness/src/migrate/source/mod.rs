@@ -17,7 +17,7 @@ mod registry;
 mod sqlx;
 mod tool;
 
-pub use discover::{discover, split_at_under_test};
+pub(crate) use discover::{discover, split_at_under_test};
 pub(crate) use layout::Direction;
 pub use migration::Migration;
 pub(crate) use registry::tool;
