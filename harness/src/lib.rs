@@ -16,6 +16,7 @@
 #![doc = include_str!("../ARCHITECTURE.md")]
 
 pub mod catalog;
+pub mod changes;
 pub mod check;
 pub mod db;
 pub mod explain;

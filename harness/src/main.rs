@@ -3,16 +3,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
 use planproof::pipeline::Keep;
-use planproof::suite::{Event, Suite};
+use planproof::result::FailOn;
+use planproof::suite::{Event, Suite, SuiteResult};
 use planproof::text::error_chain;
 use planproof::{report, Outcome};
 
 const EXIT_CODES: &str = "Exit codes: 0 every expectation held, 1 an expectation failed, \
 2 planproof could not run (bad scenario, migration error, no database), 3 nothing failed but a \
-timing budget was too close to the measured figure to call.";
+timing budget was too close to the measured figure to call. `--fail-on` changes what exits 1.";
 
 /// Prove what a PostgreSQL migration does to the plans of real queries.
 #[derive(Parser)]
@@ -61,6 +62,23 @@ enum Command {
         /// Run only shard k of n of the scenario files (for a CI matrix), e.g. `1/3`.
         #[arg(long, value_name = "k/n")]
         partition: Option<planproof::scenario::Partition>,
+        #[command(flatten)]
+        gate: GateArgs,
+    },
+    /// Print the scenarios a change affects, without running anything. Example:
+    /// `planproof affected --changed-since origin/main`
+    #[command(after_help = "Exit codes: 0 the selection was printed, 2 it could not be made.")]
+    Affected {
+        /// Scenario files or folders of them.
+        #[arg(default_value = "scenarios")]
+        paths: Vec<PathBuf>,
+        /// The ref the change is measured from: a commit, branch or tag (the merge base with
+        /// HEAD is used, as `git diff REF...HEAD` does).
+        #[arg(long, value_name = "REF", required = true)]
+        changed_since: String,
+        /// Print the selection as JSON: changed files, affected scenarios and why, warnings.
+        #[arg(long)]
+        json: bool,
     },
     /// Check scenario files without a database. Example: `planproof validate scenarios/`
     #[command(after_help = "Exit codes: 0 every file is valid, 2 a file is not.")]
@@ -69,6 +87,32 @@ enum Command {
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
     },
+}
+
+/// What a CI gate on a pull request asks of `run`.
+#[derive(Args)]
+struct GateArgs {
+    /// Run only the scenarios that read a file changed since REF (a commit, branch or tag;
+    /// the merge base with HEAD is used, as `git diff REF...HEAD` does). Changed migrations no
+    /// scenario has under test are `no-scenario` warnings.
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
+    /// Write the job summary to `$GITHUB_STEP_SUMMARY` and print workflow annotations (on by
+    /// default when `GITHUB_ACTIONS=true`). The reports folder always gets pr-comment.md,
+    /// planproof.sarif and gl-code-quality.json.
+    #[arg(long, env = "GITHUB_ACTIONS", hide_env_values = true)]
+    github: bool,
+    /// What fails the run: `violation` (exit 1; a budget too close to call exits 3), `warning`
+    /// (warnings exit 1 too), `never` (only report; a scenario that could not run exits 2).
+    #[arg(long, value_enum, default_value_t = FailOnArg::Violation)]
+    fail_on: FailOnArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOnArg {
+    Violation,
+    Warning,
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,7 +134,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Validate { paths } => validate(&paths),
-        Command::Run { paths, backend, pg, image, database_url, pg_bin, report_dir, keep, quiet, partition } => {
+        Command::Affected { paths, changed_since, json } => affected(&paths, changed_since, json),
+        Command::Run { paths, backend, pg, image, database_url, pg_bin, report_dir, keep, quiet, partition, gate } => {
             let options = BackendOptions {
                 kind: match backend {
                     BackendArg::Auto => BackendKind::Auto,
@@ -117,9 +162,14 @@ fn main() -> ExitCode {
             };
             match Suite::new(&paths) {
                 Ok(suite) => {
-                    let suite =
-                        suite.backend(options).versions(versions).partition(partition).keep(keep).progress(!quiet);
-                    run(&suite, &report_dir, quiet)
+                    let suite = suite
+                        .backend(options)
+                        .versions(versions)
+                        .partition(partition)
+                        .changed_since(gate.changed_since.clone())
+                        .keep(keep)
+                        .progress(!quiet);
+                    run(&suite, &report_dir, quiet, &gate)
                 }
                 Err(e) => fail(&e),
             }
@@ -153,7 +203,29 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool) -> ExitCode {
+fn affected(paths: &[PathBuf], reference: String, json: bool) -> ExitCode {
+    let selection = match Suite::new(paths).and_then(|suite| suite.changed_since(Some(reference)).selection()) {
+        Ok(Some(selection)) => selection,
+        Ok(None) => return ExitCode::from(2),
+        Err(e) => return fail(&e),
+    };
+    if json {
+        match serde_json::to_string_pretty(&selection) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return fail(&e),
+        }
+    } else {
+        for a in &selection.affected {
+            println!("{}", a.file);
+        }
+        for f in &selection.findings {
+            eprintln!("warning: {}: {}", f.check, f.message);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs) -> ExitCode {
     planproof::interrupt::install_handler();
     let outcome = suite.run(|event| match event {
         Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
@@ -170,6 +242,18 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool) -> ExitCode {
     };
     // An interrupted run's results are partial: no report rather than a misleading one.
     planproof::interrupt::wait_if_interrupted();
+    if let Some(s) = &done.selection {
+        eprintln!(
+            "planproof: {} file(s) changed since `{}`; {} of {} scenario(s) read them",
+            s.changed.len(),
+            s.reference,
+            s.affected.len(),
+            s.affected.len() + s.unaffected.len()
+        );
+        for f in &s.findings {
+            eprintln!("warning: {}: {}", f.check, f.message);
+        }
+    }
     if let Some(table) = done.matrix_text() {
         print!("{table}");
     }
@@ -182,7 +266,39 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool) -> ExitCode {
         }
         Err(e) => return fail(&e),
     }
-    ExitCode::from(done.outcome().exit_code() as u8)
+    if gate.github {
+        if let Err(code) = github(&done) {
+            return code;
+        }
+    }
+    let fail_on = match gate.fail_on {
+        FailOnArg::Violation => FailOn::Violation,
+        FailOnArg::Warning => FailOn::Warning,
+        FailOnArg::Never => FailOn::Never,
+    };
+    ExitCode::from(done.report().exit_code(fail_on) as u8)
+}
+
+/// The job summary appended to `$GITHUB_STEP_SUMMARY`, and the annotations on stdout.
+fn github(done: &SuiteResult) -> Result<(), ExitCode> {
+    let run = done.report();
+    match std::env::var_os("GITHUB_STEP_SUMMARY") {
+        Some(path) => {
+            use std::io::Write;
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(report::job_summary(&run).as_bytes()));
+            if let Err(e) = appended {
+                eprintln!("error: cannot write the job summary to `{}`: {e}", PathBuf::from(path).display());
+                return Err(ExitCode::from(2));
+            }
+        }
+        None => eprintln!("planproof: --github: GITHUB_STEP_SUMMARY is not set, so no job summary was written"),
+    }
+    print!("{}", report::github_annotations(&run));
+    Ok(())
 }
 
 fn fail(e: &dyn std::error::Error) -> ExitCode {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::changes::Selection;
 use crate::check::{BudgetResult, Finding, Severity};
 use crate::explain::ParamValue;
 use crate::load::LoadResult;
@@ -49,6 +50,68 @@ impl Outcome {
             Outcome::Error => "error",
         }
     }
+}
+
+/// One run of a suite as the reports read it: every scenario run, the PostgreSQL major each
+/// was asked to run on, and, for the CI gate, what the change selected.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunReport<'a> {
+    pub results: &'a [ScenarioResult],
+    /// The major each result was asked to run on (`?` when nothing asked), beside `results`.
+    pub majors: &'a [String],
+    /// `--changed-since`: the changed files, the scenarios they select, `no-scenario` findings.
+    pub selection: Option<&'a Selection>,
+}
+
+impl<'a> RunReport<'a> {
+    /// Each result with the major it ran on.
+    pub fn runs(&self) -> impl Iterator<Item = (&'a str, &'a ScenarioResult)> + 'a {
+        let majors = self.majors;
+        self.results.iter().enumerate().map(move |(i, r)| (majors.get(i).map_or("?", String::as_str), r))
+    }
+
+    /// Findings of the run as a whole (the selection's `no-scenario`).
+    pub fn findings(&self) -> &'a [Finding] {
+        self.selection.map_or(&[], |s| s.findings.as_slice())
+    }
+
+    /// The worst outcome: error over failed over inconclusive over passed.
+    pub fn outcome(&self) -> Outcome {
+        self.results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Passed)
+    }
+
+    /// Whether any finding of the run is a warning.
+    pub fn has_warnings(&self) -> bool {
+        self.findings()
+            .iter()
+            .chain(self.results.iter().flat_map(|r| r.all_findings().into_iter().map(|(_, f)| f)))
+            .any(|f| f.severity == Severity::Warning)
+    }
+
+    /// The exit code under `fail_on`: 2 when a scenario could not run, whatever the policy;
+    /// otherwise as the policy says (see [`FailOn`]).
+    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+        let outcome = self.outcome();
+        match fail_on {
+            _ if outcome == Outcome::Error => 2,
+            FailOn::Never => 0,
+            FailOn::Warning if self.has_warnings() => 1,
+            FailOn::Violation | FailOn::Warning => outcome.exit_code(),
+        }
+    }
+}
+
+/// What fails a run (`--fail-on`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FailOn {
+    /// A violated expectation exits 1; a budget too close to call exits 3 (the default).
+    #[default]
+    Violation,
+    /// A warning exits 1 too (a `no-scenario`, a `small-table`, a blocking index build…).
+    Warning,
+    /// Findings never fail the run: for a gate that only comments. A scenario that could not
+    /// run still exits 2.
+    Never,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -8,9 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::changes::{self, Selection};
 use crate::db::{self, BackendOptions, PgVersion};
 use crate::pipeline::{self, Keep, RunOptions};
-use crate::result::{Outcome, ScenarioResult};
+use crate::result::{Outcome, RunReport, ScenarioResult};
 use crate::scenario::{self, Partition, Scenario};
 use crate::{migrate, report, text};
 
@@ -30,6 +31,8 @@ pub enum Error {
     Database(#[from] db::DbError),
     #[error(transparent)]
     Report(#[from] report::ReportError),
+    #[error("--changed-since: {0}")]
+    Changes(#[from] changes::GitError),
 }
 
 /// Reads and checks a scenario without a database: the file itself, the files it names, and
@@ -80,6 +83,7 @@ pub struct Suite {
     backend: BackendOptions,
     versions: Vec<String>,
     partition: Option<Partition>,
+    changed_since: Option<String>,
     options: RunOptions,
 }
 
@@ -109,6 +113,14 @@ impl Suite {
         self
     }
 
+    /// Runs only the scenarios that read a file changed since the merge base of `reference`
+    /// (a commit, branch or tag) and HEAD, in the git repository of the current folder; the
+    /// partition then shards those.
+    pub fn changed_since(mut self, reference: Option<String>) -> Suite {
+        self.changed_since = reference;
+        self
+    }
+
     /// When to keep a scenario's database after its run.
     pub fn keep(mut self, keep: Keep) -> Suite {
         self.options.keep = keep;
@@ -135,15 +147,39 @@ impl Suite {
         self.files().iter().map(validate).collect()
     }
 
+    /// With `changed_since`, what the change selects among every file of the suite (validated
+    /// first), before the partition; `None` without it.
+    pub fn selection(&self) -> Result<Option<Selection>, Error> {
+        let Some(reference) = &self.changed_since else { return Ok(None) };
+        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let changes = changes::changed_since(&here, reference)?;
+        let scenarios: Vec<Scenario> = self.files.iter().map(validate).collect::<Result<_, _>>()?;
+        Ok(Some(changes::select(&scenarios, &changes)))
+    }
+
+    /// The scenarios to run, validated: the files after the partition, or with
+    /// `changed_since` the affected ones after the partition.
+    fn selected(&self) -> Result<(Vec<Scenario>, Option<Selection>), Error> {
+        let Some(selection) = self.selection()? else { return Ok((self.scenarios()?, None)) };
+        let affected: Vec<PathBuf> = selection.affected.iter().map(|a| PathBuf::from(&a.file)).collect();
+        let affected = match self.partition {
+            Some(p) => p.select(affected),
+            None => affected,
+        };
+        let scenarios = affected.iter().map(validate).collect::<Result<_, _>>()?;
+        Ok((scenarios, Some(selection)))
+    }
+
     /// Runs every scenario on every major it asks for, telling `on_event` as it goes. `Err`
     /// when a file is invalid, or when the only backend needed cannot be opened (with several,
     /// the scenarios of one that cannot are reported as not run, and the others run).
     pub fn run(&self, mut on_event: impl FnMut(Event)) -> Result<SuiteResult, Error> {
-        let scenarios = self.scenarios()?;
+        let (scenarios, selection) = self.selected()?;
         let groups = plan(&scenarios, &self.versions);
         let mut done = SuiteResult {
             results: Vec::new(),
             majors: Vec::new(),
+            selection,
             matrix: scenarios.iter().any(|s| s.matrix.len() > 1),
         };
         for (version, group) in &groups {
@@ -204,6 +240,8 @@ pub struct SuiteResult {
     pub results: Vec<ScenarioResult>,
     /// The major each result was asked to run on, for the verdict table.
     pub majors: Vec<String>,
+    /// With `changed_since`: the changed files, what they selected, `no-scenario` findings.
+    pub selection: Option<Selection>,
     /// Whether a scenario asked for several majors itself (its `[matrix]`).
     matrix: bool,
 }
@@ -215,9 +253,14 @@ impl SuiteResult {
         self.results.push(result);
     }
 
+    /// The run as the reports read it.
+    pub fn report(&self) -> RunReport<'_> {
+        RunReport { results: &self.results, majors: &self.majors, selection: self.selection.as_ref() }
+    }
+
     /// The worst outcome: error over failed over inconclusive over passed.
     pub fn outcome(&self) -> Outcome {
-        self.results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Passed)
+        self.report().outcome()
     }
 
     /// The verdict table of scenarios by major, when the runs span several majors or a
@@ -240,7 +283,7 @@ impl SuiteResult {
 
     /// Writes every report file into `dir`; returns their paths.
     pub fn write_reports(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
-        Ok(report::write_reports(dir, &self.results)?)
+        Ok(report::write_reports(dir, &self.report())?)
     }
 }
 

@@ -6,7 +6,7 @@
 use super::registry::Check;
 use std::collections::BTreeMap;
 
-use super::finding::Finding;
+use super::finding::{Finding, SourceLine};
 use crate::catalog::TableSize;
 use crate::migrate::IndexBuild;
 
@@ -14,14 +14,19 @@ use crate::migrate::IndexBuild;
 /// enough for writers to queue up behind it.
 pub(crate) const BLOCKING_BUILD_ROWS: f64 = 100_000.0;
 
-pub(crate) fn blocking_index(builds: &[IndexBuild], tables: &BTreeMap<String, TableSize>) -> Vec<Finding> {
+/// `place` turns a line of the migration's SQL into the line of a file CI annotations point at.
+pub(crate) fn blocking_index(
+    builds: &[IndexBuild],
+    tables: &BTreeMap<String, TableSize>,
+    place: impl Fn(usize) -> Option<SourceLine>,
+) -> Vec<Finding> {
     builds
         .iter()
         .filter(|b| !b.concurrently)
         .filter_map(|b| {
             let rows = tables.get(&b.table)?.rows;
             (rows >= BLOCKING_BUILD_ROWS).then(|| {
-                Finding::warning(
+                let finding = Finding::warning(
                     Check::BlockingIndexBuild,
                     format!(
                         "line {}: `CREATE INDEX{}` on `{}` ({rows:.0} rows) blocks every write to the table until the build ends",
@@ -30,7 +35,8 @@ pub(crate) fn blocking_index(builds: &[IndexBuild], tables: &BTreeMap<String, Ta
                         b.table
                     ),
                     Some("use `CREATE INDEX CONCURRENTLY`, outside a transaction block".into()),
-                )
+                );
+                Finding { at: place(b.line), ..finding }
             })
         })
         .collect()
@@ -54,8 +60,10 @@ mod tests {
         let findings = blocking_index(
             &[build("big", false), build("big", true), build("small", false), build("unknown", false)],
             &tables,
+            |line| Some(SourceLine { file: "up.sql".into(), line }),
         );
         assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].at, Some(SourceLine { file: "up.sql".into(), line: 3 }));
         assert!(
             findings[0].message.contains("line 3: `CREATE INDEX idx` on `big` (1000000 rows)"),
             "{}",

@@ -38,6 +38,7 @@ pub(crate) fn budget_findings(results: &[BudgetResult]) -> Vec<Finding> {
                     hint: Some(
                         "raise `samples`, or gate on clock-free budgets (`max-buffers`, `max-rows-examined`) and keep timing budgets well clear of the measured figure".into(),
                     ),
+                    at: None,
                 }),
                 // A claim within the noise of the measurement is as borne out as a run can say.
                 (Verdict::Inconclusive, false) => None,

@@ -30,15 +30,64 @@ pub struct Finding {
     /// What usually causes this and how to fix it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The line of the file it is about (the scenario key, the migration statement, the changed
+    /// file), where the CI annotations and code-scanning reports put it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<SourceLine>,
+}
+
+impl SourceLine {
+    /// `line` of `file`, the path as CI systems want it: relative to the current folder when it
+    /// is under it, without `.` and `..` steps (`scenarios/../fixtures/x.sql` is
+    /// `fixtures/x.sql`).
+    pub fn new(file: &std::path::Path, line: usize) -> SourceLine {
+        use std::path::Component;
+        let here = std::env::current_dir().ok();
+        let file = match here.as_deref().and_then(|here| file.strip_prefix(here).ok()) {
+            Some(relative) => relative,
+            None => file,
+        };
+        let mut parts: Vec<Component> = Vec::new();
+        for part in file.components() {
+            match part {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        let path: std::path::PathBuf = parts.iter().collect();
+        SourceLine { file: path.display().to_string(), line: line.max(1) }
+    }
+}
+
+/// A line of a file, as CI annotations point at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SourceLine {
+    /// The path as the scenario names it, or relative to the repository for changed files.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
 }
 
 impl Finding {
     pub fn violation(check: Check, message: impl Into<String>, hint: Option<String>) -> Finding {
-        Finding { severity: Severity::Violation, check, message: message.into(), hint }
+        Finding { severity: Severity::Violation, check, message: message.into(), hint, at: None }
     }
 
     pub fn warning(check: Check, message: impl Into<String>, hint: Option<String>) -> Finding {
-        Finding { severity: Severity::Warning, check, message: message.into(), hint }
+        Finding { severity: Severity::Warning, check, message: message.into(), hint, at: None }
+    }
+
+    /// The finding placed at `line` of `file`, unless it already has a place.
+    #[must_use]
+    pub fn or_at(mut self, file: impl AsRef<std::path::Path>, line: usize) -> Finding {
+        if self.at.is_none() {
+            self.at = Some(SourceLine::new(file.as_ref(), line));
+        }
+        self
     }
 
     pub fn is_violation(&self) -> bool {
@@ -80,5 +129,16 @@ mod tests {
         {
             assert_eq!(count(value), expected, "{value}");
         }
+    }
+
+    #[test]
+    fn places_are_tidy_relative_paths() {
+        let at = |p: &str| SourceLine::new(std::path::Path::new(p), 3).file;
+        assert_eq!(at("scenarios/../fixtures/brokkr/up.sql"), "fixtures/brokkr/up.sql");
+        assert_eq!(at("./scenarios/a.toml"), "scenarios/a.toml");
+        assert_eq!(at("../outside/a.toml"), "../outside/a.toml");
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(at(&here.join("scenarios/a.toml").display().to_string()), "scenarios/a.toml");
+        assert_eq!(SourceLine::new(std::path::Path::new("a"), 0).line, 1);
     }
 }

@@ -112,6 +112,9 @@ pub enum Check {
     ServerVersion,
     /// A scratch database could not be dropped after the run.
     Cleanup,
+    // The CI gate (`--changed-since`).
+    /// A migration the change adds or edits is no scenario's migration under test.
+    NoScenario,
 }
 
 impl Check {

@@ -113,6 +113,30 @@ impl MigrationPlan {
         }
     }
 
+    /// The files of the migration under test: its up file and its down file for SQL files, the
+    /// revision or migration file for a tool (when the tool says which it is).
+    pub fn under_test_files(&self) -> Vec<&Path> {
+        match self {
+            MigrationPlan::Files { under_test, .. } => {
+                std::iter::once(under_test.up.as_path()).chain(under_test.down.as_deref()).collect()
+            }
+            MigrationPlan::Tool(t) => t.file.as_deref().into_iter().collect(),
+        }
+    }
+
+    /// The files of every migration planproof runs itself (earlier ones and the one under
+    /// test); empty for a tool, whose migrations are its project's business.
+    pub fn migration_files(&self) -> Vec<&Path> {
+        match self {
+            MigrationPlan::Files { earlier, under_test, .. } => earlier
+                .iter()
+                .chain(std::iter::once(under_test))
+                .flat_map(|m| std::iter::once(m.up.as_path()).chain(m.down.as_deref()))
+                .collect(),
+            MigrationPlan::Tool(_) => Vec::new(),
+        }
+    }
+
     pub fn format(&self) -> Format {
         match self {
             MigrationPlan::Files { under_test, .. } => under_test.format(),

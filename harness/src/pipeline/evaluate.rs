@@ -45,14 +45,14 @@ pub(super) fn phase(
                 tables,
                 indexes: indexes.as_deref(),
             });
-            let expects: Vec<_> = checks
-                .iter()
-                .filter(|c| c.phase == phase && c.mode == capture.mode)
-                .flat_map(|c| c.expects.iter().cloned())
-                .collect();
+            let tables: Vec<_> = checks.iter().filter(|c| c.phase == phase && c.mode == capture.mode).collect();
+            let expects: Vec<_> = tables.iter().flat_map(|c| c.expects.iter().cloned()).collect();
             let mut judged = check::evaluate(&expects, &evidence);
             judged.findings.extend(check::stable_plan(&capture.unstable));
-            capture.findings = judged.findings;
+            // Annotations point at the phase table that asked, else at the query.
+            let line = tables.first().map_or(q.at.line, |c| c.at.line);
+            let file = scenario.path.display().to_string();
+            capture.findings = judged.findings.into_iter().map(|f| f.or_at(&file, line)).collect();
             capture.budgets = judged.budgets;
         }
     }

@@ -41,8 +41,14 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     };
     let inspection = migration_sql.as_deref().map(migrate::inspect).unwrap_or_default();
     if migration_sql.is_some() {
-        run.result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes));
-        run.result.findings.extend(check::lock_timeout(&inspection));
+        // A SQL file's lines are its own; a tool's printed SQL has none in a file, so its
+        // findings point at the migration's file.
+        let file = run.plan.file().map(std::path::Path::to_path_buf);
+        let by_tool = run.plan.tool().is_some();
+        let place =
+            |line: usize| file.as_deref().map(|file| check::SourceLine::new(file, if by_tool { 1 } else { line }));
+        run.result.findings.extend(check::blocking_index(&inspection.index_builds, &sizes, place));
+        run.result.findings.extend(check::lock_timeout(&inspection, place));
     }
     let before_up = match &scenario.migration.reversible {
         Some(_) => Some(

@@ -67,6 +67,7 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
         }
     }
     result.settle();
+    place_findings(scenario, &mut result);
     result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     result
 }
@@ -112,5 +113,19 @@ fn steps(
     match &applied.before_up {
         Some(before_up) => super::reversal::reversal(&mut run, before_up),
         None => Ok(()),
+    }
+}
+
+/// Findings about the scenario as a whole that no step placed point at its file: those about
+/// the run (server version, clean-up) at its first line, the others at `under-test`, the
+/// migration they are about.
+fn place_findings(scenario: &Scenario, result: &mut ScenarioResult) {
+    let file = scenario.path.display().to_string();
+    for finding in &mut result.findings {
+        let line = match finding.check {
+            check::Check::ServerVersion | check::Check::Cleanup => 1,
+            _ => scenario.database.under_test_at.line,
+        };
+        *finding = finding.clone().or_at(&file, line);
     }
 }

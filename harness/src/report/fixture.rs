@@ -4,6 +4,7 @@
 //! migration, a tool that failed as expected, the workload figures, a run that could not
 //! finish — and fixed figures, so the snapshots change only when a report does.
 
+use crate::changes::{Affected, ChangedFile, Selection, Status};
 use crate::check::{self, BudgetResult, Check, Finding, Severity, Verdict};
 use crate::load::{Figures, LoadResult, LockWait, OpKind, Stopped, WindowResult, WorkerResult, WriteSeries};
 use crate::migrate::{Format, ToolFailure};
@@ -134,11 +135,14 @@ fn passed() -> ScenarioResult {
 /// on the plan before it.
 fn failed() -> ScenarioResult {
     let mut before = capture(Phase::Before, PlanMode::Custom, fixture::pg15("seq_scan"), &[2.0, 2.1, 2.2]);
-    before.findings.push(Finding::violation(
-        Check::IndexUsed,
-        "expected an index scan using `idx_api_keys_key_hash`, found: Seq Scan on agents",
-        Some("the planner preferred a Seq Scan".into()),
-    ));
+    before.findings.push(
+        Finding::violation(
+            Check::IndexUsed,
+            "expected an index scan using `idx_api_keys_key_hash`, found: Seq Scan on agents",
+            Some("the planner preferred a Seq Scan".into()),
+        )
+        .or_at("scenarios/factory-api-keys.toml", 31),
+    );
     let failure = ToolFailure {
         command: "alembic upgrade 002".into(),
         dir: "fixtures/factory".into(),
@@ -185,7 +189,8 @@ fn failed() -> ScenarioResult {
                 "migration fails as expected: `alembic upgrade 002` exit status 1",
                 Some("Alembic runs each migration in a transaction".into()),
             ),
-            Finding::warning(Check::ServerVersion, "the scenario is written for PostgreSQL 15, but ran on 16.4", None),
+            Finding::warning(Check::ServerVersion, "the scenario is written for PostgreSQL 15, but ran on 16.4", None)
+                .or_at("scenarios/factory-api-keys.toml", 1),
         ],
         duration_ms: 5100.0,
         ..ScenarioResult::placeholder("factory-api-keys")
@@ -292,6 +297,7 @@ fn errored() -> ScenarioResult {
             check: Check::Latency,
             message: "expected client p50 <= 1.00ms, measured 0.98ms ±10%: too close to call".into(),
             hint: None,
+            at: None,
         }],
         duration_ms: 800.0,
         ..ScenarioResult::placeholder("tenant-auth")
@@ -305,4 +311,36 @@ pub(crate) fn results() -> Vec<ScenarioResult> {
         r.settle();
     }
     all
+}
+
+/// The majors the four results ran on.
+pub(crate) fn majors() -> Vec<String> {
+    ["15", "16", "15", "15"].into_iter().map(String::from).collect()
+}
+
+/// What a change since `origin/main` selected: two scenarios, and a migration none tests.
+pub(crate) fn selection() -> Selection {
+    let changed = |path: &str, status| ChangedFile { path: path.into(), status };
+    Selection {
+        reference: "origin/main".into(),
+        merge_base: "0123456789abcdef0123456789abcdef01234567".into(),
+        changed: vec![
+            changed("fixtures/brokkr/migrations/2024-05-01-000000_pak_hash/up.sql", Status::Modified),
+            changed("fixtures/factory/alembic/versions/002_indexes.py", Status::Modified),
+            changed("db/migrations/0031_orphan.sql", Status::Added),
+            changed("docs/index.md", Status::Modified),
+        ],
+        affected: vec![
+            Affected {
+                file: "scenarios/brokkr-pak-hash.toml".into(),
+                because: vec!["fixtures/brokkr/migrations/2024-05-01-000000_pak_hash/up.sql".into()],
+            },
+            Affected {
+                file: "scenarios/factory-api-keys.toml".into(),
+                because: vec!["fixtures/factory/alembic/versions/002_indexes.py".into()],
+            },
+        ],
+        unaffected: vec!["scenarios/tenant-auth.toml".into()],
+        findings: vec![check::no_scenario("db/migrations/0031_orphan.sql", true)],
+    }
 }

@@ -5,7 +5,7 @@
 //! (a test fails without it); and its snapshots: `snapshots.rs` takes one of every format,
 //! and the CLI run's snapshot lists the files written — review both with `cargo insta review`.
 
-use crate::result::ScenarioResult;
+use crate::result::RunReport;
 
 /// A report file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
@@ -18,6 +18,13 @@ pub enum Format {
     Junit,
     /// `report.html`: one self-contained page to open from a CI artifact.
     Html,
+    /// `pr-comment.md`: one pull-request comment body with a hidden marker to upsert it by,
+    /// within GitHub's comment limit; also the GitLab merge-request note.
+    PrComment,
+    /// `planproof.sarif`: SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// `gl-code-quality.json`: a GitLab Code Quality report.
+    GitlabCodeQuality,
 }
 
 impl Format {
@@ -28,16 +35,22 @@ impl Format {
             Format::Markdown => "summary.md",
             Format::Junit => "junit.xml",
             Format::Html => "report.html",
+            Format::PrComment => "pr-comment.md",
+            Format::Sarif => "planproof.sarif",
+            Format::GitlabCodeQuality => "gl-code-quality.json",
         }
     }
 
-    /// The file's contents for `results`.
-    pub fn render(self, results: &[ScenarioResult]) -> String {
+    /// The file's contents for `run`.
+    pub fn render(self, run: &RunReport) -> String {
         match self {
-            Format::Json => super::results_json(results),
-            Format::Markdown => super::summary_markdown(results),
-            Format::Junit => super::junit_xml(results),
-            Format::Html => super::report_html(results),
+            Format::Json => super::results_json(run),
+            Format::Markdown => super::summary_markdown(run.results),
+            Format::Junit => super::junit_xml(run.results),
+            Format::Html => super::report_html(run.results),
+            Format::PrComment => super::pr_comment(run, super::COMMENT_LIMIT),
+            Format::Sarif => super::sarif(run),
+            Format::GitlabCodeQuality => super::code_quality(run),
         }
     }
 }

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::result::ScenarioResult;
+use crate::changes::Selection;
+use crate::result::{RunReport, ScenarioResult};
 
 /// 2: every key kebab-case (`server-version`, `duration-ms`, …), and the finding codes
 /// `shared-blocks`, `rows-removed-by-filter`, `planning-time` renamed `buffers`,
@@ -17,15 +18,19 @@ struct Document<'a> {
     format_version: u32,
     planproof_version: &'static str,
     generated_at: String,
+    /// `--changed-since`: what the change touched and which scenarios it selected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a Selection>,
     scenarios: &'a [ScenarioResult],
 }
 
-pub(crate) fn results_json(results: &[ScenarioResult]) -> String {
+pub(crate) fn results_json(run: &RunReport) -> String {
     let doc = Document {
         format_version: FORMAT_VERSION,
         planproof_version: env!("CARGO_PKG_VERSION"),
         generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        scenarios: results,
+        changes: run.selection,
+        scenarios: run.results,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

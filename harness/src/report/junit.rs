@@ -104,6 +104,7 @@ mod tests {
                     check: Check::Latency,
                     message: "p50 too close".into(),
                     hint: None,
+                    at: None,
                 }],
                 None,
             ),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use strum::IntoEnumIterator;
 
 use super::Format;
-use crate::result::ScenarioResult;
+use crate::result::RunReport;
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write `{}`", path.display())]
@@ -17,11 +17,11 @@ pub struct ReportError {
 }
 
 /// Writes every [`Format`] into `dir` (created if missing); returns their paths.
-pub fn write_reports(dir: &Path, results: &[ScenarioResult]) -> Result<Vec<PathBuf>, ReportError> {
+pub fn write_reports(dir: &Path, run: &RunReport) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError { path: dir.to_path_buf(), source })?;
     let mut written = Vec::new();
     for format in Format::iter() {
-        let (name, text) = (format.file_name(), format.render(results));
+        let (name, text) = (format.file_name(), format.render(run));
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp"));
         std::fs::write(&tmp, text)

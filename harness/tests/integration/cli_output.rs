@@ -34,6 +34,7 @@ fn help() {
     assert_cmd_snapshot!("help", planproof().arg("--help"));
     assert_cmd_snapshot!("run_help", planproof().args(["run", "--help"]));
     assert_cmd_snapshot!("validate_help", planproof().args(["validate", "--help"]));
+    assert_cmd_snapshot!("affected_help", planproof().args(["affected", "--help"]));
 }
 
 #[test]

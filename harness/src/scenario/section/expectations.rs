@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::index::IndexSpec;
 use crate::scenario::duration::parse_duration;
+use crate::scenario::error::Location;
 use crate::scenario::pattern::PlanPattern;
 use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
@@ -110,6 +111,8 @@ impl PlanMode {
 pub struct PhaseCheck {
     pub phase: Phase,
     pub mode: PlanMode,
+    /// Where the phase table is written: the line CI annotations of its findings point at.
+    pub at: Location,
     /// In the order the checks report them: patterns, clock-free budgets, timing budgets.
     pub expects: Vec<Expect>,
 }
@@ -191,8 +194,9 @@ impl Validator<'_> {
         let mut checks = Vec::new();
         for ((phase, mode), raw) in keys.into_iter().zip(raws) {
             if let Some(p) = raw {
+                let at = self.at(p.span());
                 let expects = self.phase(who, phase, p.into_inner())?;
-                checks.push(PhaseCheck { phase, mode, expects });
+                checks.push(PhaseCheck { phase, mode, at, expects });
             }
         }
         Ok(checks)

@@ -379,7 +379,12 @@ mod tests {
     }
 
     fn check(phase: Phase, mode: PlanMode, pattern: &str) -> PhaseCheck {
-        PhaseCheck { phase, mode, expects: vec![Expect::Plan(pattern.parse().expect("a valid pattern"))] }
+        PhaseCheck {
+            phase,
+            mode,
+            at: Location::default(),
+            expects: vec![Expect::Plan(pattern.parse().expect("a valid pattern"))],
+        }
     }
 
     fn entry(versions: &str, checks: Vec<PhaseCheck>) -> VersionChecks {

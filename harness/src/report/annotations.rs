@@ -1,0 +1,70 @@
+//! GitHub workflow annotations: a `::error`, `::warning` or `::notice` command on stdout for
+//! every finding, at the file and line it is about, so the pull request's diff shows it there
+//! (<https://docs.github.com/actions/reference/workflow-commands-for-github-actions>).
+
+use std::fmt::Write;
+
+use crate::check::{Finding, Severity};
+use crate::result::RunReport;
+
+/// One workflow command per finding of `run`, and one per run that could not finish.
+pub fn github_annotations(run: &RunReport) -> String {
+    let mut out = String::new();
+    for (major, r) in run.runs() {
+        let on = if major == "?" { String::new() } else { format!(" on PostgreSQL {major}") };
+        if let Some(e) = &r.error {
+            let title = format!("planproof: {} could not run{on}", r.name);
+            command(&mut out, "error", Some((r.file.as_str(), 1)), &title, e);
+        }
+        for (place, f) in r.all_findings() {
+            let title = format!("planproof {}: {} {place}{on}", f.check, r.name);
+            annotate(&mut out, f, &title);
+        }
+    }
+    for f in run.findings() {
+        annotate(&mut out, f, &format!("planproof {}", f.check));
+    }
+    out
+}
+
+fn annotate(out: &mut String, f: &Finding, title: &str) {
+    let level = match f.severity {
+        Severity::Violation => "error",
+        Severity::Warning => "warning",
+        Severity::Inconclusive => "notice",
+    };
+    let message = match &f.hint {
+        Some(hint) => format!("{}\n{hint}", f.message),
+        None => f.message.clone(),
+    };
+    command(out, level, f.at.as_ref().map(|a| (a.file.as_str(), a.line)), title, &message);
+}
+
+fn command(out: &mut String, level: &str, at: Option<(&str, usize)>, title: &str, message: &str) {
+    let _ = write!(out, "::{level} ");
+    if let Some((file, line)) = at {
+        let _ = write!(out, "file={},line={line},", property(file));
+    }
+    let _ = writeln!(out, "title={}::{}", property(title), data(message));
+}
+
+/// The escaping of a command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// The escaping of a command's property values, which also may not hold `:` or `,`.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_and_properties_are_escaped_as_github_reads_them() {
+        assert_eq!(data("50% of rows\nhint"), "50%25 of rows%0Ahint");
+        assert_eq!(property("a: b, c"), "a%3A b%2C c");
+    }
+}
