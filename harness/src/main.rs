@@ -238,7 +238,15 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
     });
     let done = match outcome {
         Ok(done) => done,
-        Err(e) => return fail(&e),
+        Err(e) => {
+            if gate.github {
+                // A pull request that breaks a scenario file is told at the line.
+                let place = e.place().map(|(path, line)| planproof::check::SourceLine::new(path, line));
+                let at = place.as_ref().map(|p| (p.file.as_str(), p.line));
+                print!("{}", report::github_error_annotation(at, &error_chain(&e)));
+            }
+            return fail(&e);
+        }
     };
     // An interrupted run's results are partial: no report rather than a misleading one.
     planproof::interrupt::wait_if_interrupted();

@@ -35,6 +35,17 @@ pub enum Error {
     Changes(#[from] changes::GitError),
 }
 
+impl Error {
+    /// The file and line the error is about, when it points into a file (for CI annotations).
+    pub fn place(&self) -> Option<(&Path, usize)> {
+        match self {
+            Error::Scenario(e) => e.location().map(|(path, at)| (path, at.line)),
+            Error::Migrations { path, at, .. } => Some((path, at.line)),
+            _ => None,
+        }
+    }
+}
+
 /// Reads and checks a scenario without a database: the file itself, the files it names, and
 /// that its migrations folder (or its tool's project: Alembic revisions, Django migrations)
 /// holds the migration under test.

@@ -27,6 +27,14 @@ pub fn github_annotations(run: &RunReport) -> String {
     out
 }
 
+/// One `::error` command for a run that could not start (a scenario file that is not valid),
+/// at the line it is about when there is one.
+pub fn github_error_annotation(at: Option<(&str, usize)>, message: &str) -> String {
+    let mut out = String::new();
+    command(&mut out, "error", at, "planproof could not run", message);
+    out
+}
+
 fn annotate(out: &mut String, f: &Finding, title: &str) {
     let level = match f.severity {
         Severity::Violation => "error",
@@ -66,5 +74,9 @@ mod tests {
     fn messages_and_properties_are_escaped_as_github_reads_them() {
         assert_eq!(data("50% of rows\nhint"), "50%25 of rows%0Ahint");
         assert_eq!(property("a: b, c"), "a%3A b%2C c");
+        assert_eq!(
+            github_error_annotation(Some(("scenarios/a.toml", 3)), "scenarios/a.toml:3:1: unknown key"),
+            "::error file=scenarios/a.toml,line=3,title=planproof could not run::scenarios/a.toml:3:1: unknown key\n"
+        );
     }
 }

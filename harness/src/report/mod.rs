@@ -21,7 +21,7 @@ mod snapshots;
 mod terminal;
 mod write;
 
-pub use annotations::github_annotations;
+pub use annotations::{github_annotations, github_error_annotation};
 pub(crate) use code_quality::code_quality;
 pub(crate) use comment::pr_comment;
 pub use comment::{job_summary, COMMENT_LIMIT, COMMENT_MARKER};

@@ -27,7 +27,8 @@ fn repository() -> tempfile::TempDir {
             std::fs::copy(source.join(file), to.join(file)).expect("the test repository is written");
         }
     }
-    let scenario = std::fs::read_to_string(common::root().join("fixtures/cli/clock-free.toml")).expect("the test repository is written");
+    let scenario = std::fs::read_to_string(common::root().join("fixtures/cli/clock-free.toml"))
+        .expect("the test repository is written");
     std::fs::create_dir_all(root.join("scenarios")).expect("the test repository is written");
     for (name, fixture) in [("lookup", "brokkr"), ("other", "brokkr-copy")] {
         let text = scenario
@@ -87,7 +88,12 @@ fn affected(dir: &Path) -> Value {
 }
 
 fn files(selection: &Value, key: &str) -> Vec<String> {
-    selection[key].as_array().expect("the test repository is read").iter().map(|a| a["file"].as_str().unwrap_or_default().to_string()).collect()
+    selection[key]
+        .as_array()
+        .expect("the test repository is read")
+        .iter()
+        .map(|a| a["file"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 #[test]
@@ -239,6 +245,29 @@ fn a_renamed_index_fails_with_an_annotation_at_the_expectation() {
     assert!(results.iter().any(|r| r["ruleId"] == "node-present"
         && r["locations"][0]["physicalLocation"]["region"]["startLine"] == line
         && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "scenarios/lookup.toml"));
+}
+
+#[test]
+fn a_scenario_the_change_breaks_is_annotated_at_its_line() {
+    let repo = repository();
+    edit(repo.path(), "scenarios/lookup.toml", "rows = 1_000\n", "rows = 1_000\nrowz = 5\n");
+    commit(repo.path(), "a typo");
+    let out = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .current_dir(repo.path())
+        .args(["run", "--changed-since", "HEAD~1", "--backend", "url", "--github"])
+        .env_remove("DATABASE_URL")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let scenario = std::fs::read_to_string(repo.path().join("scenarios/lookup.toml")).unwrap();
+    let line = scenario.lines().position(|l| l.starts_with("rowz")).unwrap() + 1;
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!("::error file=scenarios/lookup.toml,line={line},title=planproof could not run::")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rowz"), "{stdout}");
 }
 
 /// The action's scripts under node: the comment upsert and the GitLab note against in-memory
