@@ -64,6 +64,8 @@ enum Command {
         partition: Option<planproof::scenario::Partition>,
         #[command(flatten)]
         gate: GateArgs,
+        #[command(flatten)]
+        root: RootArgs,
     },
     /// Print the scenarios a change affects, without running anything. Example:
     /// `planproof affected --changed-since origin/main`
@@ -79,6 +81,8 @@ enum Command {
         /// Print the selection as JSON: changed files, affected scenarios and why, warnings.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        root: RootArgs,
     },
     /// Check scenario files without a database. Example: `planproof validate scenarios/`
     #[command(after_help = "Exit codes: 0 every file is valid, 2 a file is not.")]
@@ -86,7 +90,33 @@ enum Command {
         /// Scenario files or folders of them.
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        root: RootArgs,
     },
+}
+
+/// Where the files a scenario names may be.
+#[derive(Args)]
+struct RootArgs {
+    /// The folder every file a scenario names (schema, migrations, down file) must be inside
+    /// (default: the git work tree holding the scenario, else its folder).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Let scenarios name files anywhere on this machine (never for scenarios from a pull
+    /// request: they could read the runner's files into the reports).
+    #[arg(long, conflicts_with = "root")]
+    allow_outside_root: bool,
+}
+
+impl RootArgs {
+    fn root(&self) -> planproof::scenario::Root {
+        use planproof::scenario::Root;
+        match (&self.root, self.allow_outside_root) {
+            (_, true) => Root::Anywhere,
+            (Some(dir), false) => Root::At(dir.clone()),
+            (None, false) => Root::Auto,
+        }
+    }
 }
 
 /// What a CI gate on a pull request asks of `run`.
@@ -133,9 +163,22 @@ enum KeepArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { paths } => validate(&paths),
-        Command::Affected { paths, changed_since, json } => affected(&paths, changed_since, json),
-        Command::Run { paths, backend, pg, image, database_url, pg_bin, report_dir, keep, quiet, partition, gate } => {
+        Command::Validate { paths, root } => validate(&paths, &root.root()),
+        Command::Affected { paths, changed_since, json, root } => affected(&paths, changed_since, json, root.root()),
+        Command::Run {
+            paths,
+            backend,
+            pg,
+            image,
+            database_url,
+            pg_bin,
+            report_dir,
+            keep,
+            quiet,
+            partition,
+            gate,
+            root,
+        } => {
             let options = BackendOptions {
                 kind: match backend {
                     BackendArg::Auto => BackendKind::Auto,
@@ -167,6 +210,7 @@ fn main() -> ExitCode {
                         .versions(versions)
                         .partition(partition)
                         .changed_since(gate.changed_since.clone())
+                        .root(root.root())
                         .keep(keep)
                         .progress(!quiet);
                     run(&suite, &report_dir, quiet, &gate)
@@ -180,14 +224,14 @@ fn main() -> ExitCode {
     code
 }
 
-fn validate(paths: &[PathBuf]) -> ExitCode {
+fn validate(paths: &[PathBuf], root: &planproof::scenario::Root) -> ExitCode {
     let files = match planproof::scenario::scenario_files(paths) {
         Ok(files) => files,
         Err(e) => return fail(&e),
     };
     let mut bad = 0;
     for file in &files {
-        match planproof::validate(file) {
+        match planproof::suite::validate_in(file, root) {
             Ok(s) => println!("ok    {} ({})", file.display(), s.name),
             Err(e) => {
                 bad += 1;
@@ -203,12 +247,13 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn affected(paths: &[PathBuf], reference: String, json: bool) -> ExitCode {
-    let selection = match Suite::new(paths).and_then(|suite| suite.changed_since(Some(reference)).selection()) {
-        Ok(Some(selection)) => selection,
-        Ok(None) => return ExitCode::from(2),
-        Err(e) => return fail(&e),
-    };
+fn affected(paths: &[PathBuf], reference: String, json: bool, root: planproof::scenario::Root) -> ExitCode {
+    let selection =
+        match Suite::new(paths).and_then(|suite| suite.changed_since(Some(reference)).root(root).selection()) {
+            Ok(Some(selection)) => selection,
+            Ok(None) => return ExitCode::from(2),
+            Err(e) => return fail(&e),
+        };
     if json {
         match serde_json::to_string_pretty(&selection) {
             Ok(text) => println!("{text}"),

@@ -12,7 +12,7 @@ use crate::changes::{self, Selection};
 use crate::db::{self, BackendOptions, PgVersion};
 use crate::pipeline::{self, Keep, RunOptions};
 use crate::result::{Outcome, RunReport, ScenarioResult};
-use crate::scenario::{self, Partition, Scenario};
+use crate::scenario::{self, Partition, Root, Scenario};
 use crate::{migrate, report, text};
 
 /// A scenario could not be read, or a run could not start.
@@ -50,7 +50,12 @@ impl Error {
 /// that its migrations folder (or its tool's project: Alembic revisions, Django migrations)
 /// holds the migration under test.
 pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
-    let scenario = scenario::load_file(path.as_ref())?;
+    validate_in(path, &Root::Auto)
+}
+
+/// [`validate`], with the files a scenario names confined to `root`.
+pub fn validate_in(path: impl AsRef<Path>, root: &Root) -> Result<Scenario, Error> {
+    let scenario = scenario::load_file(path.as_ref(), root)?;
     let migrations_error =
         |source| Error::Migrations { path: scenario.path.clone(), at: scenario.database.under_test_at, source };
     let plan = migrate::MigrationPlan::resolve(&scenario.database).map_err(migrations_error)?;
@@ -95,6 +100,7 @@ pub struct Suite {
     versions: Vec<String>,
     partition: Option<Partition>,
     changed_since: Option<String>,
+    root: Root,
     options: RunOptions,
 }
 
@@ -132,6 +138,12 @@ impl Suite {
         self
     }
 
+    /// Where the files the scenarios name may be (default: each scenario's git work tree).
+    pub fn root(mut self, root: Root) -> Suite {
+        self.root = root;
+        self
+    }
+
     /// When to keep a scenario's database after its run.
     pub fn keep(mut self, keep: Keep) -> Suite {
         self.options.keep = keep;
@@ -155,7 +167,7 @@ impl Suite {
     /// Every file validated, before anything starts: a typo in the last scenario should not
     /// cost the time of running all the others first.
     pub fn scenarios(&self) -> Result<Vec<Scenario>, Error> {
-        self.files().iter().map(validate).collect()
+        self.files().iter().map(|f| validate_in(f, &self.root)).collect()
     }
 
     /// With `changed_since`, what the change selects among every file of the suite (validated
@@ -164,7 +176,8 @@ impl Suite {
         let Some(reference) = &self.changed_since else { return Ok(None) };
         let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let changes = changes::changed_since(&here, reference)?;
-        let scenarios: Vec<Scenario> = self.files.iter().map(validate).collect::<Result<_, _>>()?;
+        let scenarios: Vec<Scenario> =
+            self.files.iter().map(|f| validate_in(f, &self.root)).collect::<Result<_, _>>()?;
         Ok(Some(changes::select(&scenarios, &changes)))
     }
 
@@ -177,7 +190,7 @@ impl Suite {
             Some(p) => p.select(affected),
             None => affected,
         };
-        let scenarios = affected.iter().map(validate).collect::<Result<_, _>>()?;
+        let scenarios = affected.iter().map(|f| validate_in(f, &self.root)).collect::<Result<_, _>>()?;
         Ok((scenarios, Some(selection)))
     }
 

@@ -1,8 +1,10 @@
-//! Text planproof prints that it did not write itself: an error with its causes on one line.
-//! Crate-level because every stage's errors end up printed, in the terminal and in reports.
+//! Text planproof prints that it did not write itself: an error with its causes on one line,
+//! without the secrets a connection string can carry. Crate-level because every stage's errors
+//! end up printed, in the terminal and in reports.
 
 /// An error and its causes on one line, `: `-separated; a cause whose text the message already
-/// holds is not repeated.
+/// holds is not repeated. Passwords are masked ([`redact`]): a tool's or the server's message
+/// may quote the connection string.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -14,7 +16,70 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         }
         source = s.source();
     }
-    text
+    redact(&text)
+}
+
+/// `text` with the password of every connection-string form libpq reads masked as `***`: URI
+/// userinfo (`postgres://user:secret@host`), a `password` query parameter (`?password=secret`,
+/// `&password=secret`), a key=value `password=secret` or `password='se cret'`, and
+/// `PGPASSWORD=secret`.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some((key, len)) = keyword_secret(rest, out.chars().last()) {
+            out.push_str(key);
+            out.push_str("***");
+            rest = &rest[len..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+        // After `scheme://`, `user:secret@`: the password runs from the `:` to the `@`.
+        if out.ends_with("://") {
+            if let Some((user, secret)) = uri_userinfo(rest) {
+                out.push_str(&rest[..user]);
+                out.push_str("***");
+                rest = &rest[user + secret..];
+            }
+        }
+    }
+    out
+}
+
+/// In a URI's authority at the start of `rest`: the length of `user:` and of the password
+/// that follows it, when there is a password and an `@`.
+fn uri_userinfo(rest: &str) -> Option<(usize, usize)> {
+    let end =
+        rest.find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '`').unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let at = authority.rfind('@')?;
+    let colon = authority[..at].find(':')?;
+    (at > colon + 1).then_some((colon + 1, at - colon - 1))
+}
+
+/// `password=…` (a query parameter or a key=value pair) or `PGPASSWORD=…` at the start of
+/// `rest`: the key as written and the length of key and value.
+fn keyword_secret(rest: &str, before: Option<char>) -> Option<(&str, usize)> {
+    if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let keys = ["pgpassword", "password"];
+    let key_len = keys.iter().find(|k| rest.get(..k.len()).is_some_and(|head| head.eq_ignore_ascii_case(k)))?.len();
+    let after_key = rest[key_len..].trim_start_matches([' ', '\t']);
+    let after_eq = after_key.strip_prefix('=')?;
+    let value_start = rest.len() - after_eq.trim_start_matches([' ', '\t']).len();
+    let value = &rest[value_start..];
+    let value_len = match value.chars().next() {
+        Some(q @ ('\'' | '"')) => value[1..].find(q).map_or(value.len(), |i| i + 2),
+        _ => value
+            .find(|c: char| c.is_whitespace() || c == '&' || c == '`' || c == ',' || c == ';')
+            .unwrap_or(value.len()),
+    };
+    if value_len == 0 {
+        return None;
+    }
+    Some((&rest[..value_start], value_start + value_len))
 }
 
 #[cfg(test)]
@@ -28,6 +93,28 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("column `t.c`: value out of range")]
     struct Inner;
+
+    #[test]
+    fn every_connection_string_form_loses_its_password() {
+        for (text, expected) in [
+            ("postgres://app:s3cret@db:5432/app", "postgres://app:***@db:5432/app"),
+            ("postgresql://app:p%40ss@db/app?sslmode=disable", "postgresql://app:***@db/app?sslmode=disable"),
+            ("postgres://app@db/app", "postgres://app@db/app"),
+            (
+                "postgres://db/app?user=app&password=s3cret&sslmode=x",
+                "postgres://db/app?user=app&password=***&sslmode=x",
+            ),
+            ("host=db user=app password=s3cret dbname=app", "host=db user=app password=*** dbname=app"),
+            ("host=db password = 's3 cret' dbname=app", "host=db password = *** dbname=app"),
+            ("PGPASSWORD=s3cret alembic upgrade", "PGPASSWORD=*** alembic upgrade"),
+            ("error at `postgres://u:x@h/d`: refused", "error at `postgres://u:***@h/d`: refused"),
+            ("the password is wrong; passwords=3", "the password is wrong; passwords=3"),
+            ("host=/tmp user=x", "host=/tmp user=x"),
+            ("ünïcode password=ß secret", "ünïcode password=*** secret"),
+        ] {
+            assert_eq!(redact(text), expected, "{text}");
+        }
+    }
 
     #[test]
     fn causes_follow_the_message_once() {

@@ -52,6 +52,8 @@ pub enum DbError {
         #[source]
         source: postgres::Error,
     },
+    #[error("{target} did not finish the connection within {seconds}s (expected a PostgreSQL server that answers; `connect_timeout` in the URL sets the bound)")]
+    NoAnswer { target: String, seconds: u64 },
     #[error("cannot connect to {target}")]
     Connect {
         target: String,

@@ -5,11 +5,14 @@
 
 use std::str::FromStr;
 
-use postgres::{Config, NoTls};
+use std::time::Duration;
+
+use postgres::{Client, Config, NoTls};
 
 use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
 use super::error::DbError;
 use crate::interrupt::OnInterrupt;
+use crate::text::redact;
 
 pub struct UrlBackend {
     admin: Config,
@@ -22,10 +25,13 @@ pub struct UrlBackend {
 
 impl UrlBackend {
     pub fn connect(url: &str) -> Result<Self, DbError> {
-        let admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
-        let url_shown = redact(url);
-        let mut client =
-            admin.connect(NoTls).map_err(|source| DbError::Connect { target: format!("`{url_shown}`"), source })?;
+        let mut admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
+        if admin.get_connect_timeout().is_none() {
+            admin.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+        }
+        let url_shown = server_shown(&admin);
+        let mut client = connect_bounded(&admin, &format!("`{url_shown}`"))?;
+        warn_if_superuser(&mut client, &url_shown);
         let version = client
             .query_one("SHOW server_version", &[])
             .map_err(|source| DbError::Sql {
@@ -48,18 +54,56 @@ impl UrlBackend {
     }
 }
 
-/// The URL without its password, for messages and reports.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
+/// The bound on reaching the server when the URL sets none (`connect_timeout`).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects within the config's `connect_timeout` for the whole handshake, not only the socket
+/// (which is all libpq's bound covers): a server that accepts the connection and never answers
+/// is an error, not a hung run. The connecting thread of such a server is left behind.
+fn connect_bounded(config: &Config, target: &str) -> Result<Client, DbError> {
+    let timeout = config.get_connect_timeout().copied().unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    let (send, receive) = std::sync::mpsc::channel();
+    let attempt = config.clone();
+    std::thread::spawn(move || {
+        let _ = send.send(attempt.connect(NoTls));
+    });
+    // The socket's own bound, then as long again for the startup and authentication.
+    match receive.recv_timeout(timeout * 2) {
+        Ok(connected) => connected.map_err(|source| DbError::Connect { target: target.to_string(), source }),
+        Err(_) => Err(DbError::NoAnswer { target: target.to_string(), seconds: (timeout * 2).as_secs() }),
     }
+}
+
+/// Says, once, that the scenarios' SQL runs with a superuser's rights on this server.
+fn warn_if_superuser(client: &mut Client, shown: &str) {
+    let superuser = client
+        .query_opt("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", &[])
+        .ok()
+        .flatten()
+        .is_some_and(|row| row.get::<_, bool>(0));
+    if superuser {
+        eprintln!(
+            "planproof: warning: the URL's user on {shown} is a superuser, and the scenarios' SQL runs with its rights; a role with CREATEDB and no superuser is enough"
+        );
+    }
+}
+
+/// The server as messages and reports name it: host, port and database only, whatever form
+/// the connection string had and whatever it carried (user, password, options).
+fn server_shown(config: &Config) -> String {
+    use postgres::config::Host;
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let host = if hosts.is_empty() { "localhost".to_string() } else { hosts.join(",") };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let db = config.get_dbname().or(config.get_user()).unwrap_or("postgres");
+    format!("{host}:{port}/{db}")
 }
 
 impl Backend for UrlBackend {
@@ -125,12 +169,18 @@ impl Drop for UrlBackend {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::*;
 
     #[test]
-    fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/app"), "postgres://app:***@db:5432/app");
-        assert_eq!(redact("postgres://app@db/app"), "postgres://app@db/app");
-        assert_eq!(redact("host=/tmp user=x"), "host=/tmp user=x");
+    fn the_server_is_shown_as_host_port_and_database_only() {
+        for (url, expected) in [
+            ("postgres://app:s3cret@db:5433/app", "db:5433/app"),
+            ("postgres://db/app?user=app&password=s3cret", "db:5432/app"),
+            ("host=db user=app password=s3cret dbname=app", "db:5432/app"),
+            ("host=/var/run/postgresql user=app password='a b'", "/var/run/postgresql:5432/app"),
+        ] {
+            let config = Config::from_str(url).expect("a valid connection string");
+            assert_eq!(server_shown(&config), expected, "{url}");
+        }
     }
 }

@@ -68,8 +68,10 @@ pub fn capture(
             .batch_execute(&format!("DEALLOCATE {STATEMENT}"))
             .map_err(|e| err("cannot deallocate the previous statement".into(), e))?;
     }
+    // The extended protocol takes one statement only: whatever the scenario's SQL holds, a
+    // second statement cannot ride along (validation refuses it first).
     client
-        .batch_execute(&format!("PREPARE {STATEMENT} AS {sql}"))
+        .execute(&format!("PREPARE {STATEMENT} AS {sql}"), &[])
         .map_err(|e| err("cannot prepare the query".into(), e))?;
     let args = if params.is_empty() {
         String::new()

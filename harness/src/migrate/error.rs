@@ -107,9 +107,11 @@ pub struct ToolFailure {
 const TAIL_LINES: usize = 30;
 
 impl ToolFailure {
-    /// Reads what a failed tool printed.
+    /// Reads what a failed tool printed, without the passwords it may have printed (a
+    /// SQLAlchemy or Django error can quote the connection URL).
     pub fn new(command: String, dir: PathBuf, status: String, stdout: &str, stderr: &str) -> Self {
-        let text = if stderr.trim().is_empty() { stdout } else { stderr };
+        let text = crate::text::redact(if stderr.trim().is_empty() { stdout } else { stderr });
+        let text = text.as_str();
         let lines: Vec<&str> = text.lines().collect();
         let output_tail = lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n");
         let message = lines

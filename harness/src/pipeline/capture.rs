@@ -14,7 +14,41 @@ use crate::result::{CaptureResult, ClientTiming};
 use crate::scenario::{Phase, PlanMode};
 use crate::stats::Series;
 
+/// Captures `phase` with every query execution bounded by `[explain] statement-timeout`: a
+/// query that never ends is cancelled by the server and reported with its bound.
 pub(super) fn phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
+    let limit = run.scenario.explain.statement_timeout;
+    run.client
+        .batch_execute(&format!("SET statement_timeout = {}", limit.as_millis()))
+        .map_err(sql("setting statement_timeout"))?;
+    let captured = bounded_phase(run, phase);
+    let reset = run.client.batch_execute("SET statement_timeout = 0").map_err(sql("resetting statement_timeout"));
+    match captured {
+        Err(e) if cancelled(&e) => Err(PipelineError::Timeout {
+            what: format!("a query of phase `{}`", phase.as_str()),
+            bound: format!("`[explain] statement-timeout` ({})", humantime::format_duration(limit)),
+            source: Box::new(e),
+        }),
+        Err(e) => Err(e),
+        Ok(()) => reset,
+    }
+}
+
+/// Whether the server cancelled a statement for its `statement_timeout`.
+pub(super) fn cancelled(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(e);
+    while let Some(s) = source {
+        if let Some(pg) = s.downcast_ref::<postgres::Error>() {
+            if pg.code() == Some(&postgres::error::SqlState::QUERY_CANCELED) {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    false
+}
+
+fn bounded_phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
     let tables: BTreeMap<String, TableSize> =
         catalog::table_sizes(&mut run.client).map_err(sql("reading table sizes"))?;
     let major = run.major();

@@ -27,6 +27,13 @@ pub enum PipelineError {
     Explain(#[from] crate::explain::ExplainError),
     #[error("load")]
     Load(#[from] crate::load::LoadError),
+    #[error("{what} ran longer than {bound}, and was cancelled")]
+    Timeout {
+        what: String,
+        bound: String,
+        #[source]
+        source: Box<PipelineError>,
+    },
     #[error("{what}")]
     Sql {
         what: String,

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use super::error::ScenarioError;
 use super::model::Scenario;
 use super::parse::parse;
-use super::source::SourceFile;
+use super::source::{Root, SourceFile};
 
-/// Reads and validates one scenario file.
-pub(crate) fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
-    let src = SourceFile::read(path)?;
+/// Reads and validates one scenario file, the files it names confined to `root`.
+pub(crate) fn load_file(path: &Path, root: &Root) -> Result<Scenario, ScenarioError> {
+    let src = SourceFile::read(path, root)?;
     parse(&src)
 }
 
@@ -32,6 +32,12 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
             files.extend(found);
         } else if path.is_file() {
             files.push(path.clone());
+        } else if let Ok(meta) = std::fs::metadata(path) {
+            let kind = super::source::file_kind(&meta);
+            return Err(ScenarioError::Read {
+                path: path.clone(),
+                source: std::io::Error::other(format!("it is {kind}, not a scenario file or a folder of them")),
+            });
         } else {
             return Err(ScenarioError::Read {
                 path: path.clone(),

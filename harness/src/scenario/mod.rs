@@ -43,5 +43,5 @@ pub use section::query::{ParamSpec, QuerySpec, VersionChecks};
 pub use section::table::{ColumnEntry, TableSpec};
 pub use section::tool::ToolSpec;
 pub(crate) use section::tool::TARGET;
-pub use source::SourceFile;
+pub use source::{Root, SourceFile};
 pub use version::VersionSet;

@@ -183,7 +183,7 @@ mod tests {
             (
                 "an unknown key, several expected",
                 "[explain]\nrun = 3",
-                "6:1: unknown key `run` (expected one of `runs`, `warmup`, `samples`, `max-repeats`, `settings`)",
+                "6:1: unknown key `run` (expected one of `runs`, `warmup`, `samples`, `max-repeats`, `statement-timeout`, `settings`)",
             ),
             ("a duplicate key", "[tables.t]\nrows = 1\nrows = 2", "7:1: `rows`: duplicate key"),
             ("broken TOML", "[tables.t\nrows = 1", "5:10: unclosed table, expected `]`"),

@@ -5,23 +5,134 @@ use std::path::{Path, PathBuf};
 
 use super::error::{Location, ScenarioError};
 
+/// The largest scenario file read: a scenario is a page of TOML, not data.
+const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
+/// The largest file a scenario names (a schema file, a down file) that is read.
+pub(crate) const MAX_NAMED_FILE_BYTES: u64 = 64 << 20;
+
+/// Where the files a scenario names may be: a scenario from a pull request must not read the
+/// runner's files (`/proc/self/environ`, `~/.ssh`, `../../secrets`) into its reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Root {
+    /// Inside the git work tree holding the scenario file, else inside the scenario's folder.
+    #[default]
+    Auto,
+    /// Inside this folder (`--root`).
+    At(PathBuf),
+    /// Anywhere (`--allow-outside-root`).
+    Anywhere,
+}
+
+impl Root {
+    /// The folder (resolved) the files of the scenario at `path` must be in; `None`: anywhere.
+    fn folder_for(&self, path: &Path) -> Option<PathBuf> {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = std::fs::canonicalize(dir).ok()?;
+        match self {
+            Root::Anywhere => None,
+            Root::At(root) => Some(std::fs::canonicalize(root).unwrap_or_else(|_| root.clone())),
+            Root::Auto => Some(dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&dir).to_path_buf()),
+        }
+    }
+}
+
 /// The text of one scenario file and where it lives.
 pub struct SourceFile {
     pub(crate) path: PathBuf,
     pub(crate) text: String,
     line_starts: Vec<usize>,
+    /// The folder every file it names must resolve into; `None`: anywhere.
+    root: Option<PathBuf>,
+}
+
+/// What a path that is not a regular file is, for messages.
+pub(crate) fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a regular file"
+    }
 }
 
 impl SourceFile {
+    /// A scenario's text, its paths not confined (for tests that build one in memory).
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile { path: path.into(), text, line_starts, root: None }
     }
 
-    pub(crate) fn read(path: &Path) -> Result<Self, ScenarioError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
-        Ok(SourceFile::new(path, text))
+    /// Reads a scenario file, a regular file of at most 1 MiB, whose named files must be in
+    /// `root`.
+    pub(crate) fn read(path: &Path, root: &Root) -> Result<Self, ScenarioError> {
+        let read_error = |source| ScenarioError::Read { path: path.to_path_buf(), source };
+        let meta = std::fs::metadata(path).map_err(read_error)?;
+        if !meta.is_file() {
+            let kind = file_kind(&meta);
+            return Err(read_error(std::io::Error::other(format!("it is {kind}, not a scenario file"))));
+        }
+        if meta.len() > MAX_SCENARIO_BYTES {
+            return Err(read_error(std::io::Error::other(format!(
+                "it holds {} bytes (expected a scenario of at most {MAX_SCENARIO_BYTES} bytes)",
+                meta.len()
+            ))));
+        }
+        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        let mut src = SourceFile::new(path, text);
+        src.root = root.folder_for(path);
+        Ok(src)
+    }
+
+    /// Checks that `path` (resolved from `written`, at `span`) is inside the scenario's root.
+    pub(crate) fn confined(&self, span: Range<usize>, written: &str, path: &Path) -> Result<(), ScenarioError> {
+        let Some(root) = &self.root else { return Ok(()) };
+        let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if resolved.starts_with(root) {
+            return Ok(());
+        }
+        Err(self.error(
+            span,
+            format!(
+                "`{written}` is `{}`, outside the project root `{}` (expected a path inside it: a scenario may read only the project's files; `--allow-outside-root` lifts this, `--root` moves it)",
+                resolved.display(),
+                root.display()
+            ),
+        ))
+    }
+
+    /// Checks that `path`, named at `span` as `written`, is a regular file inside the root and
+    /// small enough to read; `what` names it in messages (`schema file`).
+    pub(crate) fn named_file(
+        &self,
+        span: Range<usize>,
+        what: &str,
+        written: &str,
+        path: &Path,
+    ) -> Result<(), ScenarioError> {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Err(self.error(span, format!("{what} `{written}` not found (looked for `{}`)", path.display())));
+        };
+        self.confined(span.clone(), written, path)?;
+        if !meta.is_file() {
+            return Err(self.error(span, format!("{what} `{written}` is {}, not a regular file", file_kind(&meta))));
+        }
+        if meta.len() > MAX_NAMED_FILE_BYTES {
+            return Err(self.error(
+                span,
+                format!("{what} `{written}` holds {} bytes (expected at most {MAX_NAMED_FILE_BYTES})", meta.len()),
+            ));
+        }
+        Ok(())
     }
 
     /// The 1-based line and column (in characters) of a byte offset.

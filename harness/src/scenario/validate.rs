@@ -39,6 +39,12 @@ impl Validator<'_> {
         if name.trim().is_empty() {
             return self.err(name_span, "empty scenario `name` (expected a short kebab-case name)");
         }
+        if name.chars().any(char::is_control) {
+            return self.err(
+                name_span,
+                format!("scenario `name` {name:?} holds control characters (expected a short kebab-case name: it is printed in CI logs and reports)"),
+            );
+        }
         let seed = match raw.seed {
             None => 0,
             Some(s) => {

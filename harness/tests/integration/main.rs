@@ -22,3 +22,4 @@ mod regressions;
 mod reversible;
 mod scenario_reference;
 mod tools;
+mod untrusted;

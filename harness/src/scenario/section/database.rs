@@ -89,7 +89,12 @@ impl Validator<'_> {
             Some(t) if tool.is_none() => {
                 return self.err(t.span(), "`tool-timeout` applies only to migrations a tool runs (expected `tool = \"alembic\"`, `\"django\"` or `\"command\"` beside it)");
             }
-            Some(t) => parse_duration(t.get_ref()).or_else(|m| self.err(t.span(), format!("`tool-timeout`: {m}")))?,
+            Some(t) => match parse_duration(t.get_ref()).or_else(|m| self.err(t.span(), format!("`tool-timeout`: {m}")))? {
+                zero if zero.is_zero() => {
+                    return self.err(t.span(), "`tool-timeout` is 0, so no command could run (expected a bound above zero, such as \"10m\")");
+                }
+                bound => bound,
+            },
         };
         let postgres = match raw.postgres {
             None => None,
@@ -113,9 +118,7 @@ impl Validator<'_> {
             let whole = files.span();
             for (file, span) in files.into_inner().items(whole) {
                 let path = self.src.resolve(&file);
-                if !path.is_file() {
-                    return self.err(span, format!("schema file `{file}` not found (looked for `{}`)", path.display()));
-                }
+                self.src.named_file(span, "schema file", &file, &path)?;
                 schema.push(path);
             }
         }
@@ -131,6 +134,7 @@ impl Validator<'_> {
                 ),
             );
         }
+        self.src.confined(mig_span, raw.migrations.get_ref(), &migrations)?;
         let under_test_at = self.at(raw.under_test.span());
         let under_test = raw.under_test.into_inner();
         let transaction = match raw.transaction {

@@ -1,12 +1,14 @@
 //! `[explain]`: how many times each query is run and timed (`warmup`, `runs`, `samples`,
-//! `max-repeats`) and the session settings pinned before every EXPLAIN. Running and timing the
-//! queries is the explain stage's business.
+//! `max-repeats`), how long one run may take (`statement-timeout`) and the session settings
+//! pinned before every EXPLAIN. Running and timing the queries is the explain stage's business.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::scenario::duration::parse_duration;
 use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::Literal;
@@ -30,6 +32,8 @@ pub(crate) struct RawExplain {
     #[serde(default)]
     pub(crate) max_repeats: Option<Spanned<i64>>,
     #[serde(default)]
+    pub(crate) statement_timeout: Option<Spanned<String>>,
+    #[serde(default)]
     pub(crate) settings: BTreeMap<Spanned<String>, Spanned<Literal>>,
 }
 
@@ -44,15 +48,33 @@ pub struct ExplainSpec {
     pub max_repeats: u32,
     /// Defaults merged with the scenario's overrides, in a stable order.
     pub settings: Vec<(String, String)>,
+    /// How long one execution of a query (EXPLAIN ANALYZE or a timed round trip) may run
+    /// before the server cancels it.
+    pub statement_timeout: Duration,
 }
+
+/// `statement-timeout` when the scenario sets none: far above any lookup worth gating, short
+/// enough that a query that never ends does not hold CI for long.
+pub(crate) const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Validator<'_> {
     pub(crate) fn explain(&self, raw: Option<Spanned<RawExplain>>) -> Result<ExplainSpec> {
         let mut settings: BTreeMap<String, String> =
             DEFAULT_SETTINGS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let (mut warmup, mut runs, mut samples, mut max_repeats) = (2, 10, 30, 2);
+        let mut statement_timeout = DEFAULT_STATEMENT_TIMEOUT;
         if let Some(raw) = raw {
             let raw = raw.into_inner();
+            if let Some(t) = &raw.statement_timeout {
+                statement_timeout = parse_duration(t.get_ref())
+                    .or_else(|m| self.err(t.span(), format!("explain: `statement-timeout`: {m}")))?;
+                if statement_timeout.is_zero() {
+                    return self.err(
+                        t.span(),
+                        "explain: `statement-timeout` is 0 (expected a bound above zero, such as \"30s\")",
+                    );
+                }
+            }
             if let Some(w) = raw.warmup {
                 warmup = self.count(&w, "warmup", 0)?;
             }
@@ -92,7 +114,14 @@ impl Validator<'_> {
                 settings.insert(name.clone(), text);
             }
         }
-        Ok(ExplainSpec { warmup, runs, samples, max_repeats, settings: settings.into_iter().collect() })
+        Ok(ExplainSpec {
+            warmup,
+            runs,
+            samples,
+            max_repeats,
+            settings: settings.into_iter().collect(),
+            statement_timeout,
+        })
     }
 
     fn count(&self, v: &Spanned<i64>, key: &str, min: i64) -> Result<u32> {

@@ -115,16 +115,7 @@ impl Validator<'_> {
                     None => None,
                     Some(d) => {
                         let path = self.src.resolve(d.get_ref());
-                        if !path.is_file() {
-                            return self.err(
-                                d.span(),
-                                format!(
-                                    "migration: down file `{}` not found (looked for `{}`)",
-                                    d.get_ref(),
-                                    path.display()
-                                ),
-                            );
-                        }
+                        self.src.named_file(d.span(), "migration: down file", d.get_ref(), &path)?;
                         Some(path)
                     }
                 };

@@ -141,8 +141,15 @@ impl Validator<'_> {
         if name.trim().is_empty() {
             return self.err(raw.name.span(), "empty query `name` (expected a short kebab-case name)");
         }
+        if name.chars().any(char::is_control) {
+            return self.err(
+                raw.name.span(),
+                format!("query `name` {name:?} holds control characters (expected a short kebab-case name: it is printed in CI logs and reports)"),
+            );
+        }
         let who = format!("query `{name}`");
         let sql = raw.sql.get_ref().clone();
+        one_statement(&sql).or_else(|m| self.err(raw.sql.span(), format!("{who}: `sql` {m}")))?;
         let placeholders = placeholders(&sql).or_else(|m| self.err(raw.sql.span(), format!("{who}: {m}")))?;
         let max = placeholders.iter().copied().max().unwrap_or(0);
         if max > raw.params.len() {
@@ -214,6 +221,9 @@ impl Validator<'_> {
         let span = raw.span();
         let raw = raw.into_inner();
         match (raw.sample, raw.value) {
+            (Some(_), None) if raw.filter.as_deref().is_some_and(|f| one_statement(&format!("SELECT 1 WHERE {f}")).is_err()) => {
+                self.err(span, format!("{who}: `where` `{}` is not one condition (expected an SQL condition such as `deleted_at IS NULL`, no `;`)", raw.filter.unwrap_or_default()))
+            }
             (Some(sample), None) => match sample.get_ref().split_once('.') {
                 Some((t, c)) if !t.is_empty() && !c.is_empty() && !c.contains('.') => Ok(ParamSpec::Sample {
                     table: t.to_string(),
@@ -227,6 +237,34 @@ impl Validator<'_> {
             (None, Some(_)) => self.err(span, format!("{who}: `where` applies only to `sample` (expected `{{ sample = \"table.column\", where = \"...\" }}`)")),
             _ => self.err(span, format!("{who}: a parameter needs exactly one of `sample` or `value` (expected `{{ sample = \"table.column\" }}` or `{{ value = 42 }}`)")),
         }
+    }
+}
+
+/// `Ok` when `sql` holds exactly one statement (a `;` at its end is fine): a scenario's SQL
+/// runs inside a transaction that is rolled back, and a second statement would be a way out.
+pub(crate) fn one_statement(sql: &str) -> std::result::Result<(), String> {
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
+        .tokenize_with_location()
+        .map_err(|e| format!("cannot be read: {e} (expected a single SQL statement)"))?;
+    let mut seen_statement = false;
+    let mut ended = false;
+    for t in &tokens {
+        match &t.token {
+            Token::Whitespace(_) => {}
+            Token::SemiColon => ended = seen_statement,
+            _ if ended => {
+                let (line, column) = (t.span.start.line, t.span.start.column);
+                return Err(format!(
+                    "holds a second statement at its line {line}, column {column} (expected a single SQL statement)"
+                ));
+            }
+            _ => seen_statement = true,
+        }
+    }
+    if seen_statement {
+        Ok(())
+    } else {
+        Err("is empty (expected a single SQL statement)".into())
     }
 }
 
@@ -333,7 +371,11 @@ mod tests {
         let forms = "(expected `{ sample = \"table.column\" }` or `{ value = 42 }`)";
         let cases = [
             ("an empty name", "[[queries]]\nname = \"\"\nsql = \"SELECT 1\"", "2:8: empty query `name` (expected a short kebab-case name)".to_string()),
-            ("SQL that does not tokenize", "sql = \"SELECT 'abc\"", "3:7: query `q`: cannot read the SQL: Unterminated string literal at Line: 1, Column: 8 (expected a single SQL statement)".into()),
+            ("SQL that does not tokenize", "sql = \"SELECT 'abc\"", "3:7: query `q`: `sql` cannot be read: Unterminated string literal at Line: 1, Column: 8 (expected a single SQL statement)".into()),
+            ("control characters in the name", "[[queries]]\nname = \"q\\n::error::forged\"\nsql = \"SELECT 1\"", "2:8: query `name` \"q\\n::error::forged\" holds control characters (expected a short kebab-case name: it is printed in CI logs and reports)".into()),
+            ("two statements", "sql = \"SELECT 1; DROP TABLE agents\"", "3:7: query `q`: `sql` holds a second statement at its line 1, column 11 (expected a single SQL statement)".into()),
+            ("empty SQL", "sql = \" -- nothing\\n\"", "3:7: query `q`: `sql` is empty (expected a single SQL statement)".into()),
+            ("a second statement in a sample's where", "sql = \"SELECT $1\"\nparams = [{ sample = \"t.a\", where = \"true; DROP TABLE t\" }]", "4:11: query `q`: `where` `true; DROP TABLE t` is not one condition (expected an SQL condition such as `deleted_at IS NULL`, no `;`)".into()),
             ("$0", "sql = \"SELECT $0\"", "3:7: query `q`: `$0` is not a placeholder (expected `$1`, `$2`, ...)".into()),
             ("a placeholder and no params", "sql = \"SELECT $1\"", "3:7: query `q` uses `$1` but `params` has 0 entries (expected one `params` entry per placeholder)".into()),
             ("two placeholders and one param", "sql = \"SELECT $1, $2\"\nparams = [{ value = 1 }]", "3:7: query `q` uses `$2` but `params` has 1 entry (expected one `params` entry per placeholder)".into()),

@@ -1,0 +1,150 @@
+//! Scenario files and servers a pull request brings, treated as untrusted: a password in any
+//! form of connection string never reaches the output, a scenario cannot read files outside
+//! its project, a query that never ends is cancelled at its bound, and a server that accepts a
+//! connection and never answers is an error, not a hung run.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::common;
+
+const SENTINEL: &str = "SENTINELpw4821";
+
+fn planproof(dir: &Path, args: &[&str], url: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_planproof"));
+    command.current_dir(dir).args(args).env_remove("DATABASE_URL").env_remove("GITHUB_ACTIONS");
+    if let Some(url) = url {
+        command.env("DATABASE_URL", url);
+    }
+    command.output().expect("planproof runs")
+}
+
+/// Every file under `dir`, read as text.
+fn every_file(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("the report folder") {
+        let path = entry.expect("an entry").path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("a report")).into_owned();
+        out.push((path, text));
+    }
+    out
+}
+
+#[test]
+fn a_password_in_any_connection_string_form_reaches_no_output() {
+    let Some(server) = common::local_cluster("a_password_in_any_connection_string_form_reaches_no_output") else {
+        return;
+    };
+    let key_value = format!("{} password={SENTINEL}", server.connection_string("postgres"));
+    let socket = server.dir().display().to_string();
+    let uri = format!("postgresql://postgres:{SENTINEL}@/postgres?host={socket}&port=5432");
+    let query = format!("postgresql:///postgres?host={socket}&port=5432&user=postgres&password={SENTINEL}");
+    for url in [key_value, uri, query] {
+        let reports = tempfile::tempdir().expect("a temporary folder");
+        let report_dir = reports.path().display().to_string();
+        let out = planproof(
+            &common::root(),
+            &["run", "fixtures/cli/clock-free.toml", "--backend", "url", "--report-dir", &report_dir, "--github"],
+            Some(&url),
+        );
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+        assert!(!stdout.contains(SENTINEL) && !stderr.contains(SENTINEL), "{url}: {stdout}{stderr}");
+        let files = every_file(reports.path());
+        assert!(files.len() >= 7, "{files:?}");
+        for (path, text) in files {
+            assert!(!text.contains(SENTINEL), "{url}: the password is in {}", path.display());
+        }
+    }
+    // A server that refuses: the error names the server, not the password.
+    let refused = format!("host=127.0.0.1 port=1 user=postgres password={SENTINEL} connect_timeout=2");
+    let out = planproof(&common::root(), &["run", "fixtures/cli/clock-free.toml", "--backend", "url"], Some(&refused));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("127.0.0.1:1/postgres") && !stderr.contains(SENTINEL), "{stderr}");
+}
+
+/// A project folder outside any git work tree: its scenarios' root is the scenario's folder.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir_all(dir.path().join("m/1_x")).expect("a migrations folder");
+    std::fs::write(dir.path().join("m/1_x/up.sql"), "SELECT 1;\n").expect("a migration");
+    std::fs::write(dir.path().join("schema.sql"), "CREATE TABLE t (a int);\n").expect("a schema");
+    dir
+}
+
+fn scenario(dir: &Path, name: &str, schema: &str) {
+    let text =
+        format!("name = \"{name}\"\n[database]\nschema = [\"{schema}\"]\nmigrations = \"m\"\nunder-test = \"1_x\"\n");
+    std::fs::write(dir.join(format!("{name}.toml")), text).expect("a scenario");
+}
+
+#[test]
+fn a_scenario_cannot_name_files_outside_its_project() {
+    let dir = project();
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("link.sql")).expect("a symbolic link");
+    for (name, schema) in
+        [("absolute", "/etc/hostname"), ("escape", "../../../../../../etc/hostname"), ("link", "link.sql")]
+    {
+        scenario(dir.path(), name, schema);
+        let out = planproof(dir.path(), &["validate", &format!("{name}.toml")], None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}.toml:3:11: `{schema}` is `/etc/hostname`, outside the project root")),
+            "{name}: {stderr}"
+        );
+        // Allowed when asked, for the rare scenario that needs it.
+        let out = planproof(dir.path(), &["validate", "--allow-outside-root", &format!("{name}.toml")], None);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    scenario(dir.path(), "inside", "schema.sql");
+    assert_eq!(planproof(dir.path(), &["validate", "inside.toml"], None).status.code(), Some(0));
+    // Not a regular file: said what it is.
+    scenario(dir.path(), "folder", "m");
+    let out = planproof(dir.path(), &["validate", "folder.toml"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("schema file `m` is a folder, not a regular file"));
+    let out = planproof(dir.path(), &["validate", "/dev/zero"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is a device, not a scenario file"));
+}
+
+#[test]
+fn a_query_that_never_ends_is_cancelled_at_its_bound() {
+    let Some(_server) = common::local_cluster("a_query_that_never_ends_is_cancelled_at_its_bound") else { return };
+    let dir = project();
+    let text = "name = \"sleepy\"\n[database]\nschema = [\"schema.sql\"]\nmigrations = \"m\"\nunder-test = \"1_x\"\n\
+                [explain]\nstatement-timeout = \"1s\"\nruns = 1\nwarmup = 0\n\
+                [tables.t]\nrows = 10\ncolumns.a = { gen = \"int\" }\n\
+                [[queries]]\nname = \"forever\"\nsql = \"SELECT pg_sleep(3600) FROM t LIMIT 1\"\n";
+    std::fs::write(dir.path().join("sleepy.toml"), text).expect("a scenario");
+    let reports = dir.path().join("reports").display().to_string();
+    let out = planproof(dir.path(), &["run", "sleepy.toml", "--backend", "local", "--report-dir", &reports], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains(
+            "a query of phase `before` ran longer than `[explain] statement-timeout` (1s), and was cancelled"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_is_an_error_within_its_bound() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port on 127.0.0.1");
+    let port = listener.local_addr().expect("its address").port();
+    // Accepts and holds each connection, saying nothing.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let url = format!("postgres://app:{SENTINEL}@127.0.0.1:{port}/app?connect_timeout=1");
+    let error = match planproof::db::UrlBackend::connect(&url) {
+        Ok(_) => panic!("a silent server is not a backend"),
+        Err(e) => planproof::text::error_chain(&e),
+    };
+    assert!(error.contains(&format!("`127.0.0.1:{port}/app` did not finish the connection within 2s")), "{error}");
+    assert!(!error.contains(SENTINEL), "{error}");
+}
