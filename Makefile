@@ -1,12 +1,13 @@
 # planproof — the two commands a new user runs, and a few more.
 #   make report   run every scenario in scenarios/, write reports/ (results.json, summary.md, junit.xml, report.html)
 #   make test     the test suite: unit tests, offline plan tests, one test per scenario
+#   make noisy    the reference scenarios beside a CPU and an I/O hog: verdicts must hold
 
 CARGO ?= cargo
 SCENARIOS ?= scenarios
 REPORT_DIR ?= reports
 
-.PHONY: all report test lint bench validate deps build fmt clean
+.PHONY: all report test lint bench noisy validate deps build fmt clean
 
 all: test
 
@@ -31,6 +32,15 @@ test: deps
 # own hot paths; reports in target/criterion/.
 bench: deps
 	$(CARGO) bench -p planproof
+
+# The noisy-neighbour bench (not part of `make test`: it takes six runs of every scenario):
+# the reference scenarios once quietly, then NOISY_RUNS times beside two busy-loop processes
+# and an I/O hog; fails when a busy run exits 1 or 2, when verdicts differ between busy runs,
+# or when a scenario fails that passes quietly. NOISY_BACKEND=docker for the Docker backend.
+NOISY_RUNS ?= 5
+NOISY_BACKEND ?= local
+noisy: deps
+	harness/scripts/noisy-neighbour.sh $(NOISY_RUNS) $(NOISY_BACKEND) $(SCENARIOS)
 
 validate:
 	$(CARGO) run --quiet -p planproof -- validate $(SCENARIOS)

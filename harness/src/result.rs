@@ -11,7 +11,7 @@ use crate::changes::Selection;
 use crate::check::{BudgetResult, Finding, Severity};
 use crate::explain::ParamValue;
 use crate::load::LoadResult;
-use crate::migrate::{Format, StatementFailure, ToolFailure};
+use crate::migrate::{Format, StatementFailure, StatementTime, ToolFailure};
 use crate::plan::Explain;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
 use crate::seed::TableSeeded;
@@ -150,8 +150,12 @@ pub struct MigrationResult {
     pub file: String,
     pub format: Format,
     pub transaction: TransactionMode,
-    /// Wall time of the up migration on the seeded data; absent when it failed.
+    /// Wall time of the up migration on the seeded data (a tool's start-up included); absent
+    /// when it failed.
     pub duration_ms: Option<f64>,
+    /// Server-side time, tool start-up, the statements and the machine's calibration.
+    #[serde(flatten)]
+    pub timing: MigrationTiming,
     /// The scenario's `max-duration`, if it set one.
     pub max_duration_ms: Option<f64>,
     /// The scenario expects the migration to fail with an error containing this text.
@@ -182,6 +186,24 @@ impl MigrationResult {
     }
 }
 
+/// What the migration's time was made of, and the duration budgets judged on it.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct MigrationTiming {
+    /// The server-side time of the SQL it ran: the sum of `statements`.
+    pub server_ms: Option<f64>,
+    /// For a tool, the wall time of a run of it with nothing to do, just before: the part of
+    /// `duration_ms` that is the tool's own start-up.
+    pub startup_ms: Option<f64>,
+    /// Each statement it ran and its server-side time, in order.
+    pub statements: Vec<StatementTime>,
+    /// A calibration query's client times before and after it, which a one-shot duration is
+    /// judged against.
+    pub calibration: Option<Series>,
+    /// `max-duration` and `max-down-duration`, as judged.
+    pub budgets: Vec<BudgetResult>,
+}
+
 /// The migration under test as the project's tool (Alembic, Django, a command) ran it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -206,11 +228,15 @@ pub struct DownResult {
     pub file: String,
     /// Wall time of the down step; absent when it failed.
     pub duration_ms: Option<f64>,
+    /// Server-side time of its statements.
+    pub server_ms: Option<f64>,
     pub max_duration_ms: Option<f64>,
     /// Why the down step failed: the refused statement, or the tool's failure.
     pub failure: Option<String>,
     /// Wall time of up run again after down; absent when it did not run or failed.
     pub reapply_ms: Option<f64>,
+    /// Server-side time of up run again: the second sample `max-duration` is judged on.
+    pub reapply_server_ms: Option<f64>,
     pub reapply_failure: Option<String>,
 }
 

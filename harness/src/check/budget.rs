@@ -35,9 +35,7 @@ pub(crate) fn budget_findings(results: &[BudgetResult]) -> Vec<Finding> {
                     severity: Severity::Inconclusive,
                     check: r.check,
                     message: format!("{text}: too close to call for this machine's noise"),
-                    hint: Some(
-                        "raise `samples`, or gate on clock-free budgets (`max-buffers`, `max-rows-examined`) and keep timing budgets well clear of the measured figure".into(),
-                    ),
+                    hint: Some(inconclusive_hint(r.check).into()),
                     at: None,
                 }),
                 // A claim within the noise of the measurement is as borne out as a run can say.
@@ -50,6 +48,21 @@ pub(crate) fn budget_findings(results: &[BudgetResult]) -> Vec<Finding> {
             }
         })
         .collect()
+}
+
+/// What to do about a budget too close to call.
+fn inconclusive_hint(check: Check) -> &'static str {
+    match check {
+        Check::MigrationDuration | Check::DownDuration => {
+            "a migration runs once: its one figure is judged against how slow this machine was in the same run (and the better of two with `reversible = true`); gate on clock-free facts (`[[indexes]] max-size`, the plans' `max-buffers`) and keep `max-duration` well clear of the server-side time"
+        }
+        Check::WriteSlowdown => {
+            "raise `overhead-writes`: the write series and their control are then pinned closer"
+        }
+        _ => {
+            "raise `samples`, or gate on clock-free budgets (`max-buffers`, `max-rows-examined`) and keep timing budgets well clear of the measured figure"
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! What an expectation is judged on, by the step that has it: one capture of a query (its plan
 //! and timings, the sizes of the tables, the indexes after the migration), the migration under
-//! test as it ran (its duration, the workload around it, the indexes it left), or its down
+//! test as it ran (how long it took, the workload around it, the indexes it left), or its down
 //! step. The pipeline builds these from what it measured; the checks read nothing else, so
 //! they are tested offline on captured plans and hand-made figures.
 
@@ -30,11 +30,25 @@ pub struct Capture<'a> {
     pub indexes: Option<&'a [String]>,
 }
 
+/// A figure measured once (a migration runs once), with what the run knows of its noise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OneShot {
+    /// What a duration budget judges: the server-side time of the statements it ran.
+    pub server: Duration,
+    /// Its wall time (a tool's start-up included), reported beside it.
+    pub wall: Duration,
+    /// How much slower than its fastest a calibration query ran on this machine in this run
+    /// (its slowest run over its fastest, at least 1): how far a single figure may be off.
+    pub slowness: f64,
+    /// A second sample of the same step (up again after down), when there is one.
+    pub again: Option<Duration>,
+}
+
 /// The migration under test, once it ran.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration<'a> {
-    /// Its wall time; `None` when it failed (as the scenario expects).
-    pub duration: Option<Duration>,
+    /// How long it took; `None` when it failed (as the scenario expects).
+    pub timing: Option<OneShot>,
     /// What the workload around it measured, when the scenario has one.
     pub load: Option<&'a LoadResult>,
     /// The indexes as the catalog describes them after it.
@@ -46,6 +60,6 @@ pub struct Migration<'a> {
 pub enum Evidence<'a> {
     Capture(Capture<'a>),
     Migration(Migration<'a>),
-    /// The down step of a reversible migration, and its wall time.
-    Down(Duration),
+    /// The down step of a reversible migration, and how long it took.
+    Down(OneShot),
 }

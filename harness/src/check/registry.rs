@@ -183,10 +183,10 @@ fn judge(expect: &Expect, evidence: &Evidence, out: &mut Judged) {
             out.budgets.push(speedup::speedup(*measure, *claimed, false, c));
         }
         (Expect::MaxDuration(limit), Evidence::Migration(m)) => {
-            findings.extend(m.duration.and_then(|took| migration_duration::migration_duration(*limit, took)));
+            out.budgets.extend(m.timing.map(|shot| migration_duration::migration_duration(*limit, &shot)));
         }
-        (Expect::MaxDownDuration(limit), Evidence::Down(took)) => {
-            findings.extend(migration_duration::down_duration(*limit, *took));
+        (Expect::MaxDownDuration(limit), Evidence::Down(shot)) => {
+            out.budgets.push(migration_duration::down_duration(*limit, shot));
         }
         (Expect::MaxWriteStall(limit), Evidence::Migration(m)) => {
             let window = m.load.and_then(|l| l.window.as_ref());
@@ -198,14 +198,7 @@ fn judge(expect: &Expect, evidence: &Evidence, out: &mut Judged) {
         }
         (Expect::MaxWriteSlowdown(budget), Evidence::Migration(m)) => {
             for s in m.load.map(|l| l.write_series.as_slice()).unwrap_or_default() {
-                let kind = s.kind.as_str();
-                out.budgets.extend(write_slowdown::write_slowdown(
-                    *budget,
-                    &s.table,
-                    kind,
-                    &s.before,
-                    s.after.as_ref(),
-                ));
+                out.budgets.extend(write_slowdown::write_slowdown(*budget, s));
             }
         }
         (Expect::Index(spec), Evidence::Migration(m)) => findings.extend(index_catalog::index_catalog(spec, m.indexes)),
@@ -223,7 +216,7 @@ mod tests {
 
     use super::*;
     use crate::catalog::TableSize;
-    use crate::check::{Capture, Migration, Severity, Verdict};
+    use crate::check::{Capture, Migration, OneShot, Severity, Verdict};
     use crate::load::{Figures, OpKind, Stopped, WindowResult, WorkerResult, WriteSeries};
     use crate::plan::{fixture, Explain, Node};
     use crate::scenario::{IndexSpec, Measure, Statistic};
@@ -370,15 +363,17 @@ mod tests {
                 kind: OpKind::Insert,
                 before: Series::new(vec![1.0; 30]),
                 after: Some(Series::new(vec![3.0; 30])),
+                control: None,
             }],
             notes: Vec::new(),
         };
-        let migration = Evidence::Migration(Migration { duration: Some(ms(5000)), load: Some(&load), indexes: &[] });
+        let shot = OneShot { server: ms(5000), wall: ms(5000), slowness: 1.0, again: None };
+        let migration = Evidence::Migration(Migration { timing: Some(shot), load: Some(&load), indexes: &[] });
         let mut fetching = Node::new("Index Only Scan");
         fetching.heap_fetches = Some(500.0);
         let fetching = Explain::from_plan(fetching);
         let stale = Evidence::Capture(Capture { explain: &fetching, ..on_capture(&capture) });
-        let down = Evidence::Down(ms(5000));
+        let down = Evidence::Down(shot);
         let index = IndexSpec { name: "ix".into(), ..IndexSpec::default() };
         // (kind, the evidence it is judged on, what it raises there)
         let cases: Vec<(Expect, &Evidence, Check)> = vec![

@@ -5,6 +5,7 @@
 //! (`stall.rs`, `write_slowdown.rs`). Rows it writes are made by the scenario's own
 //! generators, numbered after the seeded rows, and deleted again afterwards.
 
+mod control;
 mod erase;
 mod error;
 mod monitor;
@@ -21,7 +22,7 @@ mod writer;
 pub use error::LoadError;
 pub use monitor::LockWait;
 pub use op::{Op, OpKind};
-pub use result::{LoadResult, WindowResult, WorkerResult, WriteSeries};
+pub use result::{ControlSeries, LoadResult, WindowResult, WorkerResult, WriteSeries};
 pub use session::Load;
 pub use stats::Figures;
 pub use target::WriteTarget;

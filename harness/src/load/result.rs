@@ -66,6 +66,18 @@ pub struct WriteSeries {
     pub kind: OpKind,
     pub before: Series,
     pub after: Option<Series>,
+    /// The same writes on the table's control, a twin the migration does not touch, measured
+    /// write for write beside them: what the machine's drift alone did to the series.
+    pub control: Option<ControlSeries>,
+}
+
+/// The control table's series of one kind of write.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ControlSeries {
+    pub table: String,
+    pub before: Series,
+    pub after: Option<Series>,
 }
 
 impl WindowResult {

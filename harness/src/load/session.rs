@@ -2,12 +2,14 @@
 //!
 //! 1. [`Load::prepare`] — after the "before" captures: picks the tables to write and rebuilds
 //!    their row generators past the seeded rows;
-//! 2. [`Load::before_migration`] — the write series before the migration (then its rows are
-//!    deleted and the tables vacuumed);
+//!    and, when write series are measured, makes a control table beside each (`control`);
+//! 2. [`Load::before_migration`] — the write series before the migration, each table and its
+//!    control taking turns (then its rows are deleted and the tables vacuumed);
 //! 3. [`Load::around`] — runs the migration with the workload around it, then deletes what the
 //!    workload wrote;
 //! 4. [`Load::after_migration`] — the same write series after the migration, deleted again,
-//!    before the pipeline's `VACUUM (ANALYZE)` and "after" captures;
+//!    and the control tables dropped, before the pipeline's `VACUUM (ANALYZE)` and "after"
+//!    captures;
 //!
 //! Judging the figures is the check stage's business.
 //!
@@ -20,10 +22,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::control;
 use super::erase::erase;
 use super::error::LoadError;
+use super::overhead::Measured;
 use super::overhead::{measure, WARMUP_WRITES};
-use super::result::{LoadResult, WindowResult, WorkerResult, WriteSeries};
+use super::result::{ControlSeries, LoadResult, WindowResult, WorkerResult, WriteSeries};
 use super::stats::figures;
 use super::target::{write_targets, WriteTarget};
 use super::window::Window;
@@ -40,6 +44,9 @@ pub struct Load {
     budgets: LoadBudgets,
     db: ScratchDb,
     targets: Vec<WriteTarget>,
+    /// The control table of each target (same order), when write series are measured.
+    controls: Vec<WriteTarget>,
+    /// The row streams of the targets, then of the controls.
     streams: Arc<Vec<Mutex<RowStream>>>,
     queries: Vec<(String, String, Vec<ParamValue>)>,
     pub result: LoadResult,
@@ -69,6 +76,16 @@ impl Load {
                 .map_err(|source| LoadError::Seed { table: table.name.clone(), source: Box::new(source) })?;
             streams.push(Mutex::new(stream));
         }
+        // The controls write the same rows as their tables (the same generators, past the
+        // seeded rows), into tables of their own.
+        let controls =
+            if series > 0 && streams.len() == targets.len() { control::create(client, &targets)? } else { Vec::new() };
+        for target in targets.iter().take(controls.len()) {
+            let Some(table) = scenario.tables.iter().find(|t| t.name == target.table) else { continue };
+            let stream = RowStream::after_seed(client, scenario, table, 2 * series)
+                .map_err(|source| LoadError::Seed { table: table.name.clone(), source: Box::new(source) })?;
+            streams.push(Mutex::new(stream));
+        }
         let queries =
             scenario.queries.iter().zip(params).map(|(q, p)| (q.name.clone(), q.sql.clone(), p.clone())).collect();
         let result = LoadResult {
@@ -85,6 +102,7 @@ impl Load {
             spec,
             db: db.clone(),
             targets,
+            controls,
             streams: Arc::new(streams),
             queries,
             result,
@@ -98,29 +116,60 @@ impl Load {
     /// The write series before the migration.
     pub fn before_migration(&mut self) -> Result<(), LoadError> {
         let Some(writes) = self.series_writes() else { return Ok(()) };
-        let (measured, rows) = measure(&self.db, &self.targets, &self.streams, writes, self.spec.updates)?;
-        self.erase(&rows, "the write series before the migration")?;
+        let (measured, controls) = self.series(writes, "the write series before the migration")?;
         self.result.write_series = measured
             .into_iter()
-            .map(|m| WriteSeries { table: m.table, kind: m.kind, before: m.series, after: None })
+            .map(|m| {
+                let control = controls.iter().find(|c| c.kind == m.kind && self.control_of(&m.table) == Some(&c.table));
+                WriteSeries {
+                    control: control.map(|c| ControlSeries {
+                        table: c.table.clone(),
+                        before: c.series.clone(),
+                        after: None,
+                    }),
+                    table: m.table,
+                    kind: m.kind,
+                    before: m.series,
+                    after: None,
+                }
+            })
             .collect();
         Ok(())
     }
 
-    /// The write series after the migration (when it applied).
+    /// The write series after the migration (when it applied); then the control tables go.
     pub fn after_migration(&mut self, applied: bool) -> Result<(), LoadError> {
         let Some(writes) = self.series_writes() else { return Ok(()) };
-        if !applied {
-            return Ok(());
-        }
-        let (measured, rows) = measure(&self.db, &self.targets, &self.streams, writes, self.spec.updates)?;
-        self.erase(&rows, "the write series after the migration")?;
-        for m in measured {
-            if let Some(s) = self.result.write_series.iter_mut().find(|s| s.table == m.table && s.kind == m.kind) {
-                s.after = Some(m.series);
+        if applied {
+            let (measured, controls) = self.series(writes, "the write series after the migration")?;
+            for s in &mut self.result.write_series {
+                let same = |m: &&Measured, table: &str| m.table == table && m.kind == s.kind;
+                s.after = measured.iter().find(|m| same(m, &s.table)).map(|m| m.series.clone());
+                if let Some(c) = s.control.as_mut() {
+                    c.after = controls.iter().find(|m| same(m, &c.table)).map(|m| m.series.clone());
+                }
             }
         }
-        Ok(())
+        let mut client = self.db.connect().map_err(|source| LoadError::Database {
+            what: "cannot connect to drop the control tables".into(),
+            source,
+        })?;
+        control::drop_all(&mut client, &self.controls)
+    }
+
+    /// The control table of `table`, if it has one.
+    fn control_of(&self, table: &str) -> Option<&String> {
+        let n = self.targets.iter().position(|t| t.table == table)?;
+        self.controls.get(n).map(|c| &c.table)
+    }
+
+    /// One write series over the tables and their controls, write for write, its rows deleted
+    /// again: the tables' series, then the controls'.
+    fn series(&mut self, writes: u32, what: &str) -> Result<(Vec<Measured>, Vec<Measured>), LoadError> {
+        let all: Vec<WriteTarget> = self.targets.iter().chain(&self.controls).cloned().collect();
+        let (measured, rows) = measure(&self.db, &all, &self.streams, writes, self.spec.updates)?;
+        self.erase_in(&all, &rows, what)?;
+        Ok(measured.into_iter().partition(|m| self.targets.iter().any(|t| t.table == m.table)))
     }
 
     /// Runs `migrate` with the workload around it. The lock monitor knows the migration's
@@ -181,12 +230,18 @@ impl Load {
 
     /// Deletes `rows` (per target) and vacuums the tables; notes rows that could not be found.
     fn erase(&mut self, rows: &[Vec<Written>], what: &str) -> Result<u64, LoadError> {
+        let targets = self.targets.clone();
+        self.erase_in(&targets, rows, what)
+    }
+
+    /// The same over `targets`, which `rows` are of.
+    fn erase_in(&mut self, targets: &[WriteTarget], rows: &[Vec<Written>], what: &str) -> Result<u64, LoadError> {
         let mut client = self.db.connect().map_err(|source| LoadError::Database {
             what: "cannot connect to delete the workload's rows".into(),
             source,
         })?;
         let mut deleted = 0;
-        for (target, written) in self.targets.iter().zip(rows) {
+        for (target, written) in targets.iter().zip(rows) {
             let gone = erase(&mut client, &target.table, written)?;
             if gone < written.len() as u64 {
                 self.result.notes.push(format!(

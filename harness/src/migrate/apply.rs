@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use postgres::Client;
 
 use super::error::{MigrateError, StatementFailure};
+use super::server_time::StatementTime;
 use super::split::split_statements;
 use crate::scenario::TransactionMode;
 
@@ -23,6 +24,9 @@ pub struct FileRun {
     pub statements: usize,
     #[serde(serialize_with = "crate::migrate::apply::millis")]
     pub duration: Duration,
+    /// Each statement's time on this connection (`BEGIN` and `COMMIT` included when the file
+    /// runs in one transaction): the server's work plus one local round trip each.
+    pub times: Vec<StatementTime>,
 }
 
 pub(crate) fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -51,17 +55,23 @@ pub(crate) fn run_sql(
         let _ = client.batch_execute("ROLLBACK");
         MigrateError::Statement(Box::new(failure(path, line, sql, &error)))
     };
+    let mut times = Vec::new();
+    let mut timed = |client: &mut Client, line: usize, sql: &str| {
+        let at = Instant::now();
+        client.batch_execute(sql).map_err(|e| fail(client, line, sql, e))?;
+        times.push(StatementTime::new(sql, at.elapsed().as_secs_f64() * 1000.0));
+        Ok::<(), MigrateError>(())
+    };
     if mode == TransactionMode::PerFile {
-        client.batch_execute("BEGIN").map_err(|e| fail(client, 1, "BEGIN", e))?;
+        timed(client, 1, "BEGIN")?;
     }
     for statement in &statements {
-        client.batch_execute(&statement.sql).map_err(|e| fail(client, statement.line, &statement.sql, e))?;
+        timed(client, statement.line, &statement.sql)?;
     }
     if mode == TransactionMode::PerFile {
-        let last = statements.last().map_or(1, |s| s.line);
-        client.batch_execute("COMMIT").map_err(|e| fail(client, last, "COMMIT", e))?;
+        timed(client, statements.last().map_or(1, |s| s.line), "COMMIT")?;
     }
-    Ok(FileRun { statements: statements.len(), duration: started.elapsed() })
+    Ok(FileRun { statements: statements.len(), duration: started.elapsed(), times })
 }
 
 fn failure(path: &Path, line: usize, sql: &str, error: &postgres::Error) -> StatementFailure {

@@ -3,7 +3,8 @@
 //! own tool (Alembic, Django, any command…) with the scratch database in its environment. Each
 //! of those sources is a file of `source/`, and `source/registry.rs` lists them all.
 //! [`MigrationPlan`] is the one entry point for both: earlier migrations, the SQL of the one
-//! under test, applying it, and running it down. Timing and expectations about the migration
+//! under test, applying it (timed: its wall time, and the server-side time of its statements,
+//! `server_time.rs`), and running it down. Judging those times and other expectations about the migration
 //! are the pipeline's and the checks' business.
 
 mod apply;
@@ -12,6 +13,7 @@ mod inspect;
 mod plan;
 mod process;
 mod python;
+mod server_time;
 mod source;
 mod split;
 
@@ -20,5 +22,6 @@ pub use error::{MigrateError, StatementFailure, ToolFailure};
 pub use inspect::{inspect, IndexBuild, Inspection};
 pub use plan::{Applied, EarlierFailure, MigrationPlan, MIGRATION_APP_NAME};
 pub use process::{ToolCommand, ToolRun};
+pub use server_time::{total as server_total, StatementTime};
 pub use source::{Format, Migration, ToolPlan};
 pub use split::Statement;

@@ -8,7 +8,10 @@
 //! 2. [`MigrationPlan::up_sql`]: the SQL the migration under test will run, for the hazard
 //!    inspection (`migrate::inspect`); tools are asked for it (`alembic upgrade A:B --sql`,
 //!    `manage.py sqlmigrate`, the scenario's `sql-command`);
-//! 3. [`MigrationPlan::apply`]: the migration under test, timed;
+//! 3. [`MigrationPlan::apply`]: the migration under test, timed: its wall time and the
+//!    server-side time of its statements (`server_time.rs`); for a tool,
+//!    [`MigrationPlan::startup_floor`] first times a run of the same tool that has nothing to
+//!    do, the part of the wall time that is the tool's own start-up;
 //! 4. [`MigrationPlan::revert`]: the migration under test, down again (its `down.sql`, or
 //!    `alembic downgrade <previous>`, `manage.py migrate <app> <previous>`, `down-command`),
 //!    timed, for reversibility checks.
@@ -19,10 +22,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::apply::run_sql;
+use super::apply::{run_sql, FileRun};
 use super::error::MigrateError;
 use super::process::ToolRun;
 use super::python::find_python;
+use super::server_time::{total, Sampler, StatementTime};
 use super::source::{self, discover, split_at_under_test, Direction, Format, Migration, Step, ToolPlan};
 use crate::db::ScratchDb;
 use crate::scenario::{DatabaseSpec, TransactionMode};
@@ -49,7 +53,11 @@ pub enum MigrationPlan {
 /// What running a migration did.
 #[derive(Debug, Clone)]
 pub struct Applied {
+    /// Wall time: the file from `BEGIN` to `COMMIT`, or the tool's process from start to exit.
     pub duration: std::time::Duration,
+    /// The server-side time of the statements it ran (their sum), as `server_time` measures it.
+    pub server: std::time::Duration,
+    pub statements: Vec<StatementTime>,
     /// The tool's run, for a tool; `None` for a SQL file.
     pub tool: Option<ToolRun>,
 }
@@ -215,6 +223,22 @@ impl MigrationPlan {
         self.run(db, Step::Up)
     }
 
+    /// The wall time of a run of the migration's tool that has nothing to do — the command
+    /// that brought the database to the migration before the one under test, run once more —
+    /// right before the migration under test: its interpreter's start-up, imports, reading
+    /// the project and connecting, the floor under the tool's wall time. `None` for SQL files,
+    /// and for a tool with no such command (nothing before the migration under test).
+    pub fn startup_floor(&self, db: &ScratchDb) -> Result<Option<std::time::Duration>, MigrateError> {
+        let MigrationPlan::Tool(t) = self else { return Ok(None) };
+        if t.previous.is_none() {
+            return Ok(None);
+        }
+        match t.command(Step::Earlier) {
+            None => Ok(None),
+            Some(command) => Ok(Some(command.run(&db.client_env())?.duration)),
+        }
+    }
+
     /// Runs the migration under test down, and times it: its layout's down step (in the same
     /// transaction mode as its up step, unless the layout says otherwise), or the tool's down
     /// step. A migration without one is [`MigrateError::NoDown`].
@@ -277,8 +301,9 @@ impl MigrationPlan {
                     })
                 })?;
                 let started = Instant::now();
-                run_step(&mut client, under_test, direction, *transaction)?;
-                Ok(Applied { duration: started.elapsed(), tool: None })
+                let ran = run_step(&mut client, under_test, direction, *transaction)?;
+                let duration = started.elapsed();
+                Ok(Applied { duration, server: total(&ran.times), statements: ran.times, tool: None })
             }
             MigrationPlan::Tool(t) => {
                 let command = t
@@ -287,8 +312,11 @@ impl MigrationPlan {
                 let mut env = db.client_env();
                 // libpq (psycopg, psql) names the tool's session so the lock monitor knows it.
                 env.push(("PGAPPNAME".into(), MIGRATION_APP_NAME.into()));
-                let run = command.run(&env)?;
-                Ok(Applied { duration: run.duration, tool: Some(run) })
+                let sampler = Sampler::start(db);
+                let run = command.run(&env);
+                let statements = sampler.finish();
+                let run = run?;
+                Ok(Applied { duration: run.duration, server: total(&statements), statements, tool: Some(run) })
             }
         }
     }
@@ -301,11 +329,10 @@ fn run_step(
     m: &Migration,
     step: Direction,
     scenario_override: Option<TransactionMode>,
-) -> Result<(), MigrateError> {
+) -> Result<FileRun, MigrateError> {
     let script =
         m.script(step)?.ok_or_else(|| MigrateError::NoDown { id: m.id.clone(), expected: m.down_convention() })?;
-    run_sql(client, &script.file, &script.sql, scenario_override.unwrap_or(script.transaction))?;
-    Ok(())
+    run_sql(client, &script.file, &script.sql, scenario_override.unwrap_or(script.transaction))
 }
 
 #[cfg(test)]

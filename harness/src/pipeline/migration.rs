@@ -1,17 +1,21 @@
 //! The migration under test: what its SQL says about locking (judged against the seeded table
 //! sizes), the catalog before it (when it must be reversible), the workload around it (when the
 //! scenario has `[load]`), applying it on a connection or in a process of its own, whether it
-//! failed as the scenario expects, its duration, and what the catalog says after it.
+//! failed as the scenario expects, how long it took — its wall time, the server-side time of
+//! its statements, a tool's start-up timed on its own, and a calibration query before and
+//! after it that the one-shot figure is judged against — and what the catalog says after it.
 
 use std::time::Duration;
 
 use super::context::{millis, sql, Run};
 use super::error::PipelineError;
 use crate::catalog::{self, CatalogSnapshot};
-use crate::check::{self, Evidence, Migration};
+use crate::check::{self, Check, Evidence, Migration, OneShot};
+use crate::explain;
 use crate::load::Load;
 use crate::migrate::{self, MigrateError};
-use crate::result::{LoadReport, MigrationResult, ToolReport};
+use crate::result::{LoadReport, MigrationResult, MigrationTiming, ToolReport};
+use crate::stats::Series;
 use crate::text::error_chain;
 
 /// What the steps after the migration need to know of it.
@@ -65,6 +69,14 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
         load.before_migration()?;
     }
 
+    // The tool's start-up on its own (a run with nothing to do), and the machine's slowness
+    // right before the migration.
+    let startup = match run.plan.startup_floor(db) {
+        Ok(floor) => floor,
+        Err(e) => return Err(PipelineError::UnderTest { id: run.plan.id().to_string(), source: e }),
+    };
+    let mut calibration = explain::calibrate(&mut run.client)?;
+
     progress(&format!("applying migration {}", run.plan.id()));
     let plan = &run.plan;
     let mode = plan.transaction();
@@ -87,6 +99,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
         format: plan.format(),
         transaction: mode,
         duration_ms: None,
+        timing: MigrationTiming { startup_ms: startup.map(millis), ..MigrationTiming::default() },
         max_duration_ms: scenario.migration.max_duration().map(millis),
         expect_error: scenario.migration.expect_error.clone(),
         failure: None,
@@ -102,6 +115,8 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     let (failure, tool_failure) = match outcome {
         Ok(applied) => {
             migration.duration_ms = Some(millis(applied.duration));
+            migration.timing.server_ms = Some(millis(applied.server));
+            migration.timing.statements = applied.statements;
             if let Some(tool) = &applied.tool {
                 progress(&tool.output());
             }
@@ -144,6 +159,8 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
         run.result.findings.extend(load.result.window.as_ref().map(check::load_window).unwrap_or_default());
         run.result.load = Some(LoadReport { measured: load.result.clone(), budgets: Vec::new() });
     }
+    calibration.extend(explain::calibrate(&mut run.client)?);
+    migration.timing.calibration = Some(Series::new(calibration));
     run.execute("VACUUM (ANALYZE)", "VACUUM (ANALYZE) after the migration")?;
     let invalid = catalog::invalid_indexes(&mut run.client).map_err(sql("reading index validity"))?;
     run.result.findings.extend(check::valid_indexes(&invalid));
@@ -158,15 +175,31 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     run.result.findings.extend(check::redundant_index(&created, &shapes));
     // The migration's own expectations: its duration, the load budgets, the `[[indexes]]`.
     let evidence = Evidence::Migration(Migration {
-        duration: migration.duration_ms.map(|ms| Duration::from_secs_f64(ms / 1000.0)),
+        timing: one_shot(&migration, None),
         load: run.result.load.as_ref().map(|l| &l.measured),
         indexes: &shapes,
     });
     let judged = check::evaluate(&scenario.migration.expects, &evidence);
     run.result.findings.extend(judged.findings);
+    let (durations, load_budgets): (Vec<_>, Vec<_>) =
+        judged.budgets.into_iter().partition(|b| b.check == Check::MigrationDuration);
+    migration.timing.budgets = durations;
     if let Some(load) = run.result.load.as_mut() {
-        load.budgets = judged.budgets;
+        load.budgets = load_budgets;
     }
     run.result.migration = Some(migration);
     Ok(Applied { failed_as_expected, before_up })
+}
+
+/// The migration's times as a duration budget judges them, with `again`, the server-side time
+/// of a second run when there was one; `None` when it did not apply.
+pub(super) fn one_shot(migration: &MigrationResult, again: Option<f64>) -> Option<OneShot> {
+    let seconds = |ms: f64| Duration::from_secs_f64(ms / 1000.0);
+    let wall = migration.duration_ms?;
+    Some(OneShot {
+        server: seconds(migration.timing.server_ms.unwrap_or(wall)),
+        wall: seconds(wall),
+        slowness: migration.timing.calibration.as_ref().map_or(1.0, check::slowness),
+        again: again.map(seconds),
+    })
 }

@@ -6,8 +6,10 @@
 
 use crate::changes::{Affected, ChangedFile, Selection, Status};
 use crate::check::{self, BudgetResult, Check, Finding, Severity, Verdict};
-use crate::load::{Figures, LoadResult, LockWait, OpKind, Stopped, WindowResult, WorkerResult, WriteSeries};
-use crate::migrate::{Format, ToolFailure};
+use crate::load::{
+    ControlSeries, Figures, LoadResult, LockWait, OpKind, Stopped, WindowResult, WorkerResult, WriteSeries,
+};
+use crate::migrate::{Format, StatementTime, ToolFailure};
 use crate::plan::{fixture, Explain};
 use crate::result::*;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
@@ -97,6 +99,26 @@ fn passed() -> ScenarioResult {
             format: Format::Diesel,
             transaction: TransactionMode::PerFile,
             duration_ms: Some(18.0),
+            timing: MigrationTiming {
+                server_ms: Some(16.5),
+                startup_ms: None,
+                statements: vec![
+                    StatementTime::new("BEGIN", 0.1),
+                    StatementTime::new(
+                        "CREATE INDEX idx_agents_pak_hash ON agents (pak_hash) WHERE deleted_at IS NULL",
+                        16.3,
+                    ),
+                    StatementTime::new("COMMIT", 0.1),
+                ],
+                calibration: Some(series(&[3.1, 3.2, 3.4])),
+                budgets: vec![BudgetResult {
+                    check: Check::MigrationDuration,
+                    budget: "server-side time <= 1000ms".into(),
+                    measured: "16.50ms (wall 18.00ms, machine slowness ×1.1)".into(),
+                    verdict: Verdict::Pass,
+                    gating: true,
+                }],
+            },
             max_duration_ms: Some(1000.0),
             expect_error: None,
             failure: None,
@@ -108,9 +130,11 @@ fn passed() -> ScenarioResult {
             down: Some(DownResult {
                 file: "fixtures/brokkr/migrations/15_pak_hash_indexes/down.sql".into(),
                 duration_ms: Some(4.0),
+                server_ms: Some(3.5),
                 max_duration_ms: None,
                 failure: None,
                 reapply_ms: Some(17.0),
+                reapply_server_ms: Some(15.9),
                 reapply_failure: None,
             }),
             tool: None,
@@ -163,6 +187,7 @@ fn failed() -> ScenarioResult {
             format: Format::Alembic,
             transaction: TransactionMode::Tool,
             duration_ms: None,
+            timing: MigrationTiming::default(),
             max_duration_ms: None,
             expect_error: Some("cannot run inside a transaction block".into()),
             failure: None,
@@ -246,6 +271,11 @@ fn blocked() -> ScenarioResult {
                 kind: OpKind::Insert,
                 before: series(&[1.0, 1.1, 0.9]),
                 after: Some(series(&[1.2, 1.3, 1.1])),
+                control: Some(ControlSeries {
+                    table: "planproof_control_1".into(),
+                    before: series(&[1.0, 1.0, 0.9]),
+                    after: Some(series(&[1.1, 1.1, 1.0])),
+                }),
             }],
             notes: vec!["write series are measured seconds apart".into()],
         },
@@ -263,6 +293,17 @@ fn blocked() -> ScenarioResult {
             format: Format::Diesel,
             transaction: TransactionMode::PerFile,
             duration_ms: Some(2400.0),
+            timing: MigrationTiming {
+                server_ms: Some(2398.0),
+                startup_ms: None,
+                statements: vec![
+                    StatementTime::new("BEGIN", 0.1),
+                    StatementTime::new("CREATE INDEX idx_accounts_owner ON accounts (owner_id)", 2397.8),
+                    StatementTime::new("COMMIT", 0.1),
+                ],
+                calibration: Some(series(&[3.0, 3.3, 4.1])),
+                budgets: Vec::new(),
+            },
             max_duration_ms: None,
             expect_error: None,
             failure: None,

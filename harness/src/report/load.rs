@@ -75,6 +75,14 @@ pub(super) fn load_text(out: &mut String, l: &LoadReport) {
             ms(s.before.p50),
             s.before.samples.len()
         );
+        if let Some(c) = &s.control {
+            let after = c
+                .after
+                .as_ref()
+                .map(|a| format!(" → {}{}", ms(a.p50), change(c.before.p50, a.p50)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "        control `{}` (untouched twin): p50 {}{after}", c.table, ms(c.before.p50));
+        }
     }
     for b in &l.budgets {
         let _ = writeln!(out, "      budget {}: measured {} — {}", b.budget, b.measured, verdict(b.verdict));

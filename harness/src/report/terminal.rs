@@ -47,7 +47,14 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
             }
             (None, Some(ms)) => {
                 let budget = m.max_duration_ms.map(|b| format!(" (budget {b:.0}ms)")).unwrap_or_default();
-                let _ = writeln!(out, "    migration {} applied{} in {ms:.0}ms{budget}", m.id, m.by_tool());
+                let server = m.timing.server_ms.map(|s| format!(", {s:.0}ms server-side")).unwrap_or_default();
+                let startup = m.timing.startup_ms.map(|s| format!(", tool start-up {s:.0}ms")).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "    migration {} applied{} in {ms:.0}ms{server}{startup}{budget}",
+                    m.id,
+                    m.by_tool()
+                );
             }
             (None, None) => {}
         }

@@ -18,6 +18,7 @@ mod index_catalog;
 mod interrupt;
 mod invalid_scenarios;
 mod load_rows;
+mod noisy;
 mod regressions;
 mod reversible;
 mod scenario_reference;
