@@ -22,8 +22,8 @@ build: deps
 
 report: deps
 	$(CARGO) run --quiet -p planproof -- run $(SCENARIOS) --report-dir $(REPORT_DIR); \
-	  status=$$?; [ $$status -le 1 ] || exit $$status; \
-	  echo "reports written to $(REPORT_DIR)/ (exit status $$status)"; exit $$status
+	  status=$$?; echo "planproof exited $$status; reports in $(REPORT_DIR)/"; \
+	  [ $$status -eq 0 ] || [ $$status -eq 3 ] || exit $$status
 
 test: deps
 	$(CARGO) test --workspace
