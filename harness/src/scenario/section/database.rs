@@ -89,12 +89,14 @@ impl Validator<'_> {
             Some(t) if tool.is_none() => {
                 return self.err(t.span(), "`tool-timeout` applies only to migrations a tool runs (expected `tool = \"alembic\"`, `\"django\"` or `\"command\"` beside it)");
             }
-            Some(t) => match parse_duration(t.get_ref()).or_else(|m| self.err(t.span(), format!("`tool-timeout`: {m}")))? {
-                zero if zero.is_zero() => {
-                    return self.err(t.span(), "`tool-timeout` is 0, so no command could run (expected a bound above zero, such as \"10m\")");
+            Some(t) => {
+                match parse_duration(t.get_ref()).or_else(|m| self.err(t.span(), format!("`tool-timeout`: {m}")))? {
+                    zero if zero.is_zero() => {
+                        return self.err(t.span(), "`tool-timeout` is 0, so no command could run (expected a bound above zero, such as \"10m\")");
+                    }
+                    bound => bound,
                 }
-                bound => bound,
-            },
+            }
         };
         let postgres = match raw.postgres {
             None => None,
