@@ -45,6 +45,9 @@ pub enum MigrationPlan {
         under_test: Migration,
         /// The scenario's `transaction` override.
         transaction: Option<TransactionMode>,
+        /// How long each statement of the migration under test may run (`statement_timeout`
+        /// on its connection); `None`: unbounded.
+        timeout: Option<std::time::Duration>,
     },
     /// Migrations the project's tool runs.
     Tool(ToolPlan),
@@ -76,7 +79,7 @@ impl MigrationPlan {
         let Some(tool) = &spec.tool else {
             let all = discover(&spec.migrations)?;
             let (earlier, under_test) = split_at_under_test(all, &spec.under_test, &spec.migrations)?;
-            return Ok(MigrationPlan::Files { earlier, under_test, transaction: spec.transaction });
+            return Ok(MigrationPlan::Files { earlier, under_test, transaction: spec.transaction, timeout: None });
         };
         let tool = source::tool(tool);
         let project = spec.migrations.clone();
@@ -95,6 +98,18 @@ impl MigrationPlan {
             python,
             timeout: spec.tool_timeout,
         }))
+    }
+
+    /// The plan with the migration under test bounded by `limit` (`[migration] timeout`): each
+    /// statement of a SQL file by `statement_timeout`, each command of a tool by the shorter of
+    /// `limit` and its `tool-timeout`.
+    #[must_use]
+    pub fn bounded(mut self, limit: std::time::Duration) -> Self {
+        match &mut self {
+            MigrationPlan::Files { timeout, .. } => *timeout = Some(limit),
+            MigrationPlan::Tool(t) => t.timeout = t.timeout.min(limit),
+        }
+        self
     }
 
     /// The tool that runs the migrations, `None` for SQL files.
@@ -289,11 +304,14 @@ impl MigrationPlan {
 
     fn run(&self, db: &ScratchDb, step: Step) -> Result<Applied, MigrateError> {
         match self {
-            MigrationPlan::Files { under_test, transaction, .. } => {
+            MigrationPlan::Files { under_test, transaction, timeout, .. } => {
                 let direction = if step == Step::Down { Direction::Down } else { Direction::Up };
                 let mut client = db.connect()?;
-                // Named so that the workload's lock monitor knows the migration's session.
-                client.batch_execute(&format!("SET application_name = '{MIGRATION_APP_NAME}'")).map_err(|source| {
+                // Named so that the workload's lock monitor knows the migration's session, and
+                // bounded so that a statement that never ends is cancelled.
+                let bound = timeout.map_or(0, |t| t.as_millis());
+                let session = format!("SET application_name = '{MIGRATION_APP_NAME}'; SET statement_timeout = {bound}");
+                client.batch_execute(&session).map_err(|source| {
                     MigrateError::Database(crate::db::DbError::Sql {
                         what: "naming the migration's session".into(),
                         target: db.name.clone(),
@@ -346,7 +364,7 @@ mod tests {
         }
         let all = discover(dir.path()).unwrap();
         let (earlier, under_test) = split_at_under_test(all, under_test, dir.path()).unwrap();
-        (dir, MigrationPlan::Files { earlier, under_test, transaction: None })
+        (dir, MigrationPlan::Files { earlier, under_test, transaction: None, timeout: None })
     }
 
     #[test]

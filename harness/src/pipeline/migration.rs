@@ -145,7 +145,21 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     if let Some(source) = error {
         if !failed_as_expected {
             run.result.migration = Some(migration);
-            return Err(PipelineError::UnderTest { id: plan.id().to_string(), source });
+            let failed = PipelineError::UnderTest { id: plan.id().to_string(), source };
+            // Cancelled by its bound: say which, so the reader knows it did not fail on its own.
+            let timed_out = matches!(&failed, PipelineError::UnderTest { source: MigrateError::Statement(f), .. }
+                if f.code.as_deref() == Some("57014"));
+            if timed_out {
+                return Err(PipelineError::Timeout {
+                    what: format!("the migration under test `{}`", plan.id()),
+                    bound: format!(
+                        "`[migration] timeout` ({})",
+                        humantime::format_duration(scenario.migration.timeout)
+                    ),
+                    source: Box::new(failed),
+                });
+            }
+            return Err(failed);
         }
     }
     // Recorded now, so that a step below that cannot run still leaves the migration's outcome

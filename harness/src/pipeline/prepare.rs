@@ -18,7 +18,7 @@ pub(super) fn prepare<'a>(
     let mut client = db.connect()?;
     // SQL files planproof runs, or the project's own tool; a tool that cannot start stops the
     // run here, before any work.
-    let plan = migrate::MigrationPlan::resolve(&scenario.database)?;
+    let plan = migrate::MigrationPlan::resolve(&scenario.database)?.bounded(scenario.migration.timeout);
     plan.check_tool()?;
     for file in &scenario.database.schema {
         progress(&format!("schema {}", file.display()));

@@ -130,6 +130,24 @@ fn a_query_that_never_ends_is_cancelled_at_its_bound() {
 }
 
 #[test]
+fn a_migration_that_never_ends_is_cancelled_at_its_bound() {
+    let Some(_server) = common::local_cluster("a_migration_that_never_ends_is_cancelled_at_its_bound") else { return };
+    let dir = project();
+    std::fs::write(dir.path().join("m/1_x/up.sql"), "SELECT pg_sleep(3600);\n").expect("a migration");
+    let text = "name = \"stuck\"\n[database]\nschema = [\"schema.sql\"]\nmigrations = \"m\"\nunder-test = \"1_x\"\n\
+                [migration]\ntimeout = \"1s\"\n";
+    std::fs::write(dir.path().join("stuck.toml"), text).expect("a scenario");
+    let reports = dir.path().join("reports").display().to_string();
+    let out = planproof(dir.path(), &["run", "stuck.toml", "--backend", "local", "--report-dir", &reports], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("the migration under test `1_x` ran longer than `[migration] timeout` (1s), and was cancelled"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_server_that_never_answers_is_an_error_within_its_bound() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port on 127.0.0.1");
     let port = listener.local_addr().expect("its address").port();

@@ -22,6 +22,8 @@ use crate::scenario::validate::{Result, Validator};
 #[schemars(rename = "Migration")]
 pub(crate) struct RawMigration {
     #[serde(default)]
+    pub(crate) timeout: Option<Spanned<String>>,
+    #[serde(default)]
     pub(crate) max_duration: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) expect_error: Option<Spanned<String>>,
@@ -42,7 +44,7 @@ pub(crate) struct RawMigration {
 }
 
 /// `[migration]`, validated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MigrationSpec {
     /// What is judged of the migration once it ran: `max-duration`, the load budgets,
     /// `max-down-duration` (after the down step), then each `[[indexes]]` entry.
@@ -56,7 +58,25 @@ pub struct MigrationSpec {
     /// `max-write-stall`, `max-read-stall`, `max-write-slowdown` as written, with their
     /// positions, for the checks of the workload they need (`[load]`); judged as `expects`.
     pub load: LoadBudgets,
+    /// `timeout`: how long the migration under test (each way) may run before it is stopped.
+    pub timeout: Duration,
 }
+
+impl Default for MigrationSpec {
+    fn default() -> Self {
+        MigrationSpec {
+            expects: Vec::new(),
+            expect_error: None,
+            reversible: None,
+            load: LoadBudgets::default(),
+            timeout: DEFAULT_MIGRATION_TIMEOUT,
+        }
+    }
+}
+
+/// `timeout` when the scenario sets none: room for a real index build on seeded data, not for
+/// a migration that never ends to hold CI for hours.
+pub(crate) const DEFAULT_MIGRATION_TIMEOUT: Duration = Duration::from_secs(600);
 
 impl MigrationSpec {
     /// `max-duration`, if set.
@@ -158,7 +178,19 @@ impl Validator<'_> {
         expects.extend(load.max_read_stall.map(Expect::MaxReadStall));
         expects.extend(load.max_write_slowdown.map(Expect::MaxWriteSlowdown));
         expects.extend(max_down_duration.map(Expect::MaxDownDuration));
-        Ok(MigrationSpec { expects, expect_error, reversible, load })
+        let timeout = match &raw.timeout {
+            None => DEFAULT_MIGRATION_TIMEOUT,
+            Some(t) => match parse_duration(t.get_ref())
+                .or_else(|m| self.err(t.span(), format!("migration: `timeout`: {m}")))?
+            {
+                zero if zero.is_zero() => {
+                    return self
+                        .err(t.span(), "migration: `timeout` is 0 (expected a bound above zero, such as \"10m\")")
+                }
+                bound => bound,
+            },
+        };
+        Ok(MigrationSpec { expects, expect_error, reversible, load, timeout })
     }
 }
 
