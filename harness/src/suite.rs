@@ -173,25 +173,33 @@ impl Suite {
     /// With `changed_since`, what the change selects among every file of the suite (validated
     /// first), before the partition; `None` without it.
     pub fn selection(&self) -> Result<Option<Selection>, Error> {
-        let Some(reference) = &self.changed_since else { return Ok(None) };
+        match &self.changed_since {
+            Some(reference) => Ok(Some(self.select(reference)?.1)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every file of the suite, validated, and what the change since `reference` selects.
+    fn select(&self, reference: &str) -> Result<(Vec<Scenario>, Selection), Error> {
         let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let changes = changes::changed_since(&here, reference)?;
         let scenarios: Vec<Scenario> =
             self.files.iter().map(|f| validate_in(f, &self.root)).collect::<Result<_, _>>()?;
-        Ok(Some(changes::select(&scenarios, &changes)))
+        let selection = changes::select(&scenarios, &changes);
+        Ok((scenarios, selection))
     }
 
     /// The scenarios to run, validated: the files after the partition, or with
     /// `changed_since` the affected ones after the partition.
     fn selected(&self) -> Result<(Vec<Scenario>, Option<Selection>), Error> {
-        let Some(selection) = self.selection()? else { return Ok((self.scenarios()?, None)) };
-        let affected: Vec<PathBuf> = selection.affected.iter().map(|a| PathBuf::from(&a.file)).collect();
+        let Some(reference) = &self.changed_since else { return Ok((self.scenarios()?, None)) };
+        let (all, selection) = self.select(reference)?;
+        let affected: Vec<Scenario> = all.into_iter().filter(|s| selection.selects(s)).collect();
         let affected = match self.partition {
             Some(p) => p.select(affected),
             None => affected,
         };
-        let scenarios = affected.iter().map(|f| validate_in(f, &self.root)).collect::<Result<_, _>>()?;
-        Ok((scenarios, Some(selection)))
+        Ok((affected, Some(selection)))
     }
 
     /// Runs every scenario on every major it asks for, telling `on_event` as it goes. `Err`

@@ -93,7 +93,6 @@ pub fn select(scenarios: &[Scenario], changes: &ChangeSet) -> Selection {
     let mut unaffected = Vec::new();
     let mut under_test = BTreeSet::new();
     let mut migrations = BTreeSet::new();
-    let mut tool_projects = Vec::new();
     for scenario in scenarios {
         let inputs = Inputs::of(scenario);
         let because: Vec<String> =
@@ -107,20 +106,13 @@ pub fn select(scenarios: &[Scenario], changes: &ChangeSet) -> Selection {
         if let Ok(plan) = MigrationPlan::resolve(&scenario.database) {
             under_test.extend(plan.under_test_files().into_iter().map(absolute));
             migrations.extend(plan.migration_files().into_iter().map(absolute));
-            if plan.tool().is_some() {
-                tool_projects.push(absolute(&scenario.database.migrations));
-            }
         }
     }
     let findings = changed
         .iter()
         .filter(|(_, f)| f.status != Status::Deleted)
         .filter(|(path, _)| !under_test.contains(path))
-        .filter(|(path, f)| {
-            migrations.contains(path)
-                || (tool_projects.iter().any(|p| path.starts_with(p)) && looks_like_a_migration(Path::new(&f.path)))
-                || looks_like_a_migration(Path::new(&f.path))
-        })
+        .filter(|(path, f)| migrations.contains(path) || looks_like_a_migration(Path::new(&f.path)))
         .map(|(_, f)| check::no_scenario(&f.path, f.status == Status::Added))
         .collect();
     Selection {

@@ -41,24 +41,9 @@ impl SourceLine {
     /// is under it, without `.` and `..` steps (`scenarios/../fixtures/x.sql` is
     /// `fixtures/x.sql`).
     pub fn new(file: &std::path::Path, line: usize) -> SourceLine {
-        use std::path::Component;
         let here = std::env::current_dir().ok();
-        let file = match here.as_deref().and_then(|here| file.strip_prefix(here).ok()) {
-            Some(relative) => relative,
-            None => file,
-        };
-        let mut parts: Vec<Component> = Vec::new();
-        for part in file.components() {
-            match part {
-                Component::CurDir => {}
-                Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
-                    parts.pop();
-                }
-                other => parts.push(other),
-            }
-        }
-        let path: std::path::PathBuf = parts.iter().collect();
-        SourceLine { file: path.display().to_string(), line: line.max(1) }
+        let file = here.as_deref().and_then(|here| file.strip_prefix(here).ok()).unwrap_or(file);
+        SourceLine { file: crate::scenario::fold_path(file).display().to_string(), line: line.max(1) }
     }
 }
 

@@ -148,7 +148,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
             let failed = PipelineError::UnderTest { id: plan.id().to_string(), source };
             // Cancelled by its bound: say which, so the reader knows it did not fail on its own.
             let timed_out = matches!(&failed, PipelineError::UnderTest { source: MigrateError::Statement(f), .. }
-                if f.code.as_deref() == Some("57014"));
+                if f.code.as_deref() == Some(postgres::error::SqlState::QUERY_CANCELED.code()));
             if timed_out {
                 return Err(PipelineError::Timeout {
                     what: format!("the migration under test `{}`", plan.id()),

@@ -120,12 +120,11 @@ fn steps(
 /// the run (server version, clean-up) at its first line, the others at `under-test`, the
 /// migration they are about.
 fn place_findings(scenario: &Scenario, result: &mut ScenarioResult) {
-    let file = scenario.path.display().to_string();
-    for finding in &mut result.findings {
+    for finding in result.findings.iter_mut().filter(|f| f.at.is_none()) {
         let line = match finding.check {
             check::Check::ServerVersion | check::Check::Cleanup => 1,
             _ => scenario.database.under_test_at.line,
         };
-        *finding = finding.clone().or_at(&file, line);
+        finding.at = Some(check::SourceLine::new(&scenario.path, line));
     }
 }

@@ -84,12 +84,7 @@ fn body(run: &RunReport, detail: Detail) -> String {
     if !run.results.is_empty() {
         verdict_table(&mut out, run);
     }
-    let several_majors = {
-        let mut majors: Vec<&str> = run.runs().map(|(m, _)| m).collect();
-        majors.sort_unstable();
-        majors.dedup();
-        majors.len() > 1
-    };
+    let several_majors = super::matrix::axes(run.runs()).0.len() > 1;
     for (major, r) in run.runs() {
         if detail == Detail::Summary && r.outcome == Outcome::Passed && r.all_findings().is_empty() {
             continue;
@@ -167,16 +162,7 @@ fn headline(run: &RunReport) -> String {
 
 /// A line per scenario, a column per major asked for.
 fn verdict_table(out: &mut String, run: &RunReport) {
-    let mut majors: Vec<&str> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
-    for (major, r) in run.runs() {
-        if !majors.contains(&major) {
-            majors.push(major);
-        }
-        if !names.contains(&r.name.as_str()) {
-            names.push(&r.name);
-        }
-    }
+    let (majors, names) = super::matrix::axes(run.runs());
     let header: Vec<String> =
         majors.iter().map(|m| if *m == "?" { "verdict".to_string() } else { format!("pg{m}") }).collect();
     let _ = writeln!(out, "| scenario | {} |", header.join(" | "));

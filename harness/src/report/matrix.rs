@@ -8,16 +8,7 @@ use crate::result::{Outcome, ScenarioResult};
 /// `runs` are (the major version asked for, the result of the run on it): a version whose
 /// server did not start still has its column.
 pub fn matrix_text(runs: &[(&str, &ScenarioResult)]) -> String {
-    let mut versions: Vec<&str> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
-    for (v, r) in runs {
-        if !versions.contains(v) {
-            versions.push(v);
-        }
-        if !names.contains(&r.name.as_str()) {
-            names.push(&r.name);
-        }
-    }
+    let (versions, names) = axes(runs.iter().copied());
     let width = names.iter().map(|n| n.len()).max().unwrap_or(0).max("scenario".len());
     let mut out = String::new();
     let _ = write!(out, "{:width$}", "scenario");
@@ -44,6 +35,22 @@ pub fn matrix_text(runs: &[(&str, &ScenarioResult)]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The majors and the scenario names of `runs`, each once, in the order they first ran: the
+/// columns and lines of a verdict table.
+pub(super) fn axes<'a>(runs: impl Iterator<Item = (&'a str, &'a ScenarioResult)>) -> (Vec<&'a str>, Vec<&'a str>) {
+    let mut versions: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (v, r) in runs {
+        if !versions.contains(&v) {
+            versions.push(v);
+        }
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
+        }
+    }
+    (versions, names)
 }
 
 #[cfg(test)]

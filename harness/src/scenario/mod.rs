@@ -43,5 +43,6 @@ pub use section::query::{ParamSpec, QuerySpec, VersionChecks};
 pub use section::table::{ColumnEntry, TableSpec};
 pub use section::tool::ToolSpec;
 pub(crate) use section::tool::TARGET;
+pub(crate) use source::fold as fold_path;
 pub use source::{Root, SourceFile};
 pub use version::VersionSet;

@@ -37,6 +37,31 @@ impl Root {
     }
 }
 
+/// `path` with `.` and `..` steps folded away without touching the disk (`a/../b` is `b`; a
+/// `..` above a relative start is kept, one above the root dropped); `.` for nothing left.
+pub(crate) fn fold(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                if matches!(last, Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !matches!(last, Some(Component::RootDir)) {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 /// The text of one scenario file and where it lives.
 pub struct SourceFile {
     pub(crate) path: PathBuf,
@@ -160,26 +185,7 @@ impl SourceFile {
     /// A path written in the file, relative to the file's folder, with `.` and `..` folded
     /// away so messages and reports show `fixtures/x.sql`, not `scenarios/../fixtures/x.sql`.
     pub(crate) fn resolve(&self, relative: &str) -> PathBuf {
-        use std::path::Component;
-        let mut out = PathBuf::new();
-        for part in self.dir().join(relative).components() {
-            match part {
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    let last = out.components().next_back();
-                    if matches!(last, Some(Component::Normal(_))) {
-                        out.pop();
-                    } else if !matches!(last, Some(Component::RootDir)) {
-                        out.push("..");
-                    }
-                }
-                other => out.push(other.as_os_str()),
-            }
-        }
-        if out.as_os_str().is_empty() {
-            out.push(".");
-        }
-        out
+        fold(&self.dir().join(relative))
     }
 }
 
