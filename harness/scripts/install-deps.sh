@@ -2,11 +2,22 @@
 # Makes sure this machine has what planproof's tests and reports need: PostgreSQL server
 # binaries (initdb, pg_ctl, postgres) for the local backend, and the Python migration tools
 # (Alembic, Django) the reference scenarios run, in target/planproof-venv
-# (install-python-tools.sh). Each part does nothing when what it installs is already there; the
-# PostgreSQL part also when DATABASE_URL is set.
+# (install-python-tools.sh), and Node.js for the CI scripts' tests. Each part does nothing when
+# what it installs is already there; the PostgreSQL part also when DATABASE_URL is set.
 set -euo pipefail
 
 "$(dirname "$0")/install-python-tools.sh"
+
+# Node.js runs the CI action's scripts and their tests (harness/ci/github/test/, run by the
+# gate tests); Debian's package is enough (`node --test`).
+if ! command -v node >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "planproof: node not found; installing Debian's nodejs for the CI scripts' tests" >&2
+  NODE_SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then NODE_SUDO="sudo"; fi
+  $NODE_SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+  $NODE_SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs \
+    || echo "planproof: could not install nodejs; the CI scripts' tests will fail when CI is set" >&2
+fi
 
 have_binaries() {
   if [ -n "${PLANPROOF_PG_BIN:-}" ] && [ -x "$PLANPROOF_PG_BIN/initdb" ]; then return 0; fi
