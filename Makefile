@@ -7,7 +7,7 @@ CARGO ?= cargo
 SCENARIOS ?= scenarios
 REPORT_DIR ?= reports
 
-.PHONY: all report test lint bench noisy validate deps build fmt clean
+.PHONY: all report test lint bench bench-seed noisy validate deps build fmt clean
 
 all: test
 
@@ -32,6 +32,13 @@ test: deps
 # own hot paths; reports in target/criterion/.
 bench: deps
 	$(CARGO) bench -p planproof
+
+# Seeding against `pgbench -i -s 10` on one throwaway server, alternating (a release build):
+# rows/s of both and the ratio, then the cost per row at BENCH_SCALES and planproof's peak RSS.
+BENCH_PAIRS ?= 3
+BENCH_SCALES ?= 100000 1000000 10000000
+bench-seed: deps
+	harness/scripts/bench-seed.sh $(BENCH_PAIRS) "$(BENCH_SCALES)"
 
 # The noisy-neighbour bench (not part of `make test`: it takes six runs of every scenario):
 # the reference scenarios once quietly, then NOISY_RUNS times beside two busy-loop processes

@@ -59,6 +59,10 @@ enum Command {
         /// Print only the summary and failures.
         #[arg(long, short)]
         quiet: bool,
+        /// Also read every seeded table back and checksum it on the server (`database-checksum`
+        /// in results.json); the checksum of the generated rows is always taken.
+        #[arg(long)]
+        verify_seed: bool,
         /// Run only shard k of n of the scenario files (for a CI matrix), e.g. `1/3`.
         #[arg(long, value_name = "k/n")]
         partition: Option<planproof::scenario::Partition>,
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
             report_dir,
             keep,
             quiet,
+            verify_seed,
             partition,
             gate,
             root,
@@ -212,6 +217,7 @@ fn main() -> ExitCode {
                         .changed_since(gate.changed_since.clone())
                         .root(root.root())
                         .keep(keep)
+                        .verify_seed(verify_seed)
                         .progress(!quiet);
                     run(&suite, &report_dir, quiet, &gate)
                 }

@@ -14,7 +14,7 @@ use crate::load::LoadResult;
 use crate::migrate::{Format, StatementFailure, StatementTime, ToolFailure};
 use crate::plan::Explain;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
-use crate::seed::TableSeeded;
+use crate::seed::{SeedTiming, TableSeeded};
 use crate::stats::Series;
 
 /// The verdict of a scenario, and the exit code it maps to.
@@ -129,6 +129,9 @@ pub struct ScenarioResult {
     /// Why the run could not finish, with its causes.
     pub error: Option<String>,
     pub seeded: Vec<TableSeeded>,
+    /// Where the seed stage's time went: the COPY, the index builds after it, the VACUUM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed_timing: Option<SeedTiming>,
     /// Client round trips of `SELECT 1` per phase, timed between the queries' own: what any
     /// query pays on this backend's connection before the server does any work.
     pub round_trip_floor: Vec<ClientTiming>,
@@ -326,6 +329,7 @@ impl ScenarioResult {
             outcome: Outcome::Error,
             error: None,
             seeded: Vec::new(),
+            seed_timing: None,
             round_trip_floor: Vec::new(),
             migration: None,
             queries: Vec::new(),

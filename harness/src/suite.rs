@@ -150,6 +150,13 @@ impl Suite {
         self
     }
 
+    /// Whether every seeded table is also read back and checksummed on the server (the
+    /// checksum of the generated rows is always taken).
+    pub fn verify_seed(mut self, verify: bool) -> Suite {
+        self.options.verify_seed = verify;
+        self
+    }
+
     /// Whether each stage prints a line to stderr as it starts.
     pub fn progress(mut self, progress: bool) -> Suite {
         self.options.progress = progress;

@@ -23,11 +23,13 @@ pub(crate) const PG_BIN_ENV: &str = "PLANPROOF_PG_BIN";
 const PORT: u16 = 5432;
 
 /// Settings of a cluster that only lives for one run: durability is worthless here, and
-/// autovacuum would change statistics between the "before" and "after" captures.
+/// autovacuum would change statistics between the "before" and "after" captures. Commits stay
+/// synchronous (cheap with `fsync = off`): a row whose commit is not yet flushed cannot get its
+/// hint bit, and VACUUM then leaves its page not all-visible, so heap fetches (and plans)
+/// depended on when the WAL writer last ran.
 const THROWAWAY_SETTINGS: &str = "
 listen_addresses = ''
 fsync = off
-synchronous_commit = off
 full_page_writes = off
 autovacuum = off
 max_connections = 40

@@ -13,6 +13,7 @@ pub(super) fn prepare<'a>(
     scenario: &'a Scenario,
     db: &'a ScratchDb,
     result: &'a mut ScenarioResult,
+    verify_seed: bool,
     progress: &'a dyn Fn(&str),
 ) -> Result<Run<'a>, PipelineError> {
     let mut client = db.connect()?;
@@ -27,7 +28,9 @@ pub(super) fn prepare<'a>(
     plan.run_earlier(db, progress).map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
 
     progress(&format!("seeding {} rows", scenario.tables.iter().map(|t| t.rows).sum::<u64>()));
-    result.seeded = seed::seed_tables(&mut client, scenario)?;
+    let seeded = seed::seed_tables(&mut client, db, scenario, seed::SeedOptions { verify: verify_seed, progress })?;
+    result.seeded = seeded.tables;
+    result.seed_timing = Some(seeded.timing);
 
     let applied = explain::pin_settings(&mut client, &scenario.explain.settings)?;
     result.settings = applied.into_iter().collect();

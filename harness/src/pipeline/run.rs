@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub keep: Keep,
     /// Print a line to stderr as each stage starts (long seeds and migrations show progress).
     pub progress: bool,
+    /// Read every seeded table back and checksum it on the server as well (`--verify-seed`).
+    pub verify_seed: bool,
 }
 
 /// Runs `scenario` on a fresh database from `backend`.
@@ -50,7 +52,7 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
     match backend.create_database(&scenario.name) {
         Err(e) => result.error = Some(error_chain(&PipelineError::Database(e))),
         Ok(db) => {
-            if let Err(e) = steps(scenario, &db, &mut result, &progress) {
+            if let Err(e) = steps(scenario, &db, &mut result, options, &progress) {
                 result.error = Some(error_chain(&e));
             }
             result.settle();
@@ -97,9 +99,10 @@ fn steps(
     scenario: &Scenario,
     db: &ScratchDb,
     result: &mut ScenarioResult,
+    options: &RunOptions,
     progress: &dyn Fn(&str),
 ) -> Result<(), PipelineError> {
-    let mut run = super::prepare::prepare(scenario, db, result, progress)?;
+    let mut run = super::prepare::prepare(scenario, db, result, options.verify_seed, progress)?;
     progress("capturing plans before the migration");
     super::capture::phase(&mut run, Phase::Before)?;
     let applied = super::migration::under_test(&mut run)?;

@@ -90,6 +90,7 @@ fn passed() -> ScenarioResult {
             table: "agents".into(),
             rows: 10_000,
             checksum: "0cc175b9c0f1b6a831c399e269772661".into(),
+            database_checksum: None,
             duration_ms: 74.0,
         }],
         round_trip_floor: vec![ClientTiming { phase: Phase::Before, series: series(&[0.09, 0.1, 0.09]) }],

@@ -7,12 +7,21 @@ use crate::check::{ms, Severity, Verdict};
 use crate::result::{mode_suffix, CaptureResult, Outcome, QueryResult, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
 
+/// What the seed stage did after the COPY, when it built indexes or foreign keys then.
+fn rebuild_line(t: &crate::seed::SeedTiming) -> Option<String> {
+    let what = crate::seed::rebuilt_objects(t.indexes_rebuilt, t.foreign_keys_rebuilt)?;
+    Some(format!("built {what} after the rows were in, in {:.0}ms; VACUUM (ANALYZE) {:.0}ms", t.index_ms, t.vacuum_ms))
+}
+
 /// The report of one scenario, as printed after it ran.
 pub fn scenario_text(r: &ScenarioResult) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} {} ({}, seed {})", badge(r.outcome), r.name, r.backend, r.seed);
     for t in &r.seeded {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
+    }
+    if let Some(line) = r.seed_timing.as_ref().and_then(rebuild_line) {
+        let _ = writeln!(out, "    {line}");
     }
     if let Some(floor) = r.round_trip_floor.iter().find(|t| t.phase == Phase::Before).filter(|t| !t.series.is_empty()) {
         let _ = writeln!(
@@ -175,5 +184,28 @@ fn severity(s: Severity) -> &'static str {
         Severity::Violation => "violation",
         Severity::Warning => "warning",
         Severity::Inconclusive => "inconclusive",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::SeedTiming;
+
+    #[test]
+    fn the_rebuild_after_seeding_is_one_line_and_absent_when_nothing_was_rebuilt() {
+        let mut t = SeedTiming { index_ms: 812.4, vacuum_ms: 95.0, ..SeedTiming::default() };
+        assert_eq!(rebuild_line(&t), None);
+        t.indexes_rebuilt = 3;
+        assert_eq!(
+            rebuild_line(&t).as_deref(),
+            Some("built 3 indexes after the rows were in, in 812ms; VACUUM (ANALYZE) 95ms")
+        );
+        t.indexes_rebuilt = 1;
+        t.foreign_keys_rebuilt = 1;
+        assert_eq!(
+            rebuild_line(&t).as_deref(),
+            Some("built 1 index and 1 foreign key after the rows were in, in 812ms; VACUUM (ANALYZE) 95ms")
+        );
     }
 }

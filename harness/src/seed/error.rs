@@ -130,6 +130,44 @@ pub enum SeedError {
 
     #[error("malformed binary value of type `{ty}` ({problem})")]
     MalformedBinary { ty: String, problem: String },
+
+    #[error("cannot open a connection to build indexes after seeding")]
+    Connect {
+        #[source]
+        source: Box<crate::db::DbError>,
+    },
+
+    #[error(
+        "the rows generated for `{table}` repeat a key of its unique index `{index}` ({definition}) \
+         (expected `unique = true` on the generator of each of its key columns)"
+    )]
+    UniqueViolated {
+        table: String,
+        index: String,
+        definition: String,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error(
+        "the rows generated for `{table}` break its foreign key `{constraint}` \
+         (expected a `ref` generator on each referencing column)"
+    )]
+    ForeignKeyViolated {
+        table: String,
+        constraint: String,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error(
+        "rebuilding the seeded tables' indexes did not give back the same schema ({differences}); \
+         this is a planproof bug: please report it with the schema"
+    )]
+    RebuildChangedCatalog { differences: String },
+
+    #[error("a seeding thread panicked while {what}")]
+    ThreadPanicked { what: &'static str },
 }
 
 #[cfg(test)]

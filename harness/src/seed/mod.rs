@@ -1,7 +1,10 @@
 //! The seed stage: fills the scenario's tables with deterministic generated rows (same seed,
-//! same rows) through binary COPY, then `VACUUM (ANALYZE)` so the planner sees fresh
-//! statistics and visibility maps. Which rows to generate is the scenario's business.
+//! same rows) through binary COPY — with the tables' indexes and foreign keys taken off for the
+//! COPY and rebuilt after it — then `VACUUM (ANALYZE)` so the planner sees fresh statistics and
+//! visibility maps. Which rows to generate is the scenario's business.
 
+mod checksum;
+mod deferred;
 mod error;
 mod generator;
 mod resume;
@@ -14,5 +17,5 @@ pub use generator::ColumnGenerator;
 pub use resume::RowStream;
 #[cfg(test)]
 pub(crate) use rng::column_rng;
-pub use table::{seed_tables, TableSeeded};
+pub use table::{rebuilt_objects, seed_tables, SeedOptions, SeedTiming, Seeded, TableSeeded};
 pub use value::Value;

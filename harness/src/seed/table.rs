@@ -11,13 +11,26 @@ use postgres::types::Type;
 use postgres::Client;
 use serde::Serialize;
 
+use super::checksum::{self, RowDigest};
+use super::deferred;
 use super::error::SeedError;
 use super::generator::ColumnGenerator;
 use super::value::{ColumnValue, Value};
-use crate::db::quote_ident;
+use crate::db::{quote_ident, ScratchDb};
 use crate::scenario::{GenKind, Scenario, TableSpec};
 
 const BATCH: usize = 1024;
+
+/// "2 indexes and 1 foreign key": what the seed stage builds after the COPY; `None` for nothing.
+pub fn rebuilt_objects(indexes: usize, foreign_keys: usize) -> Option<String> {
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (indexes, foreign_keys) {
+        (0, 0) => None,
+        (i, 0) => Some(plural(i, "index", "indexes")),
+        (0, f) => Some(plural(f, "foreign key", "foreign keys")),
+        (i, f) => Some(format!("{} and {}", plural(i, "index", "indexes"), plural(f, "foreign key", "foreign keys"))),
+    }
+}
 
 /// What seeding one table did.
 #[derive(Debug, Clone, Serialize)]
@@ -25,30 +38,99 @@ const BATCH: usize = 1024;
 pub struct TableSeeded {
     pub table: String,
     pub rows: u64,
-    /// MD5 of the table's rows in text form, sorted: equal across runs with the same seed.
+    /// A digest of the generated rows, taken as they are written: equal across runs with the
+    /// same seed, whatever the table's size.
     pub checksum: String,
+    /// The same rows read back from the database (`--verify-seed`): a sum of a hash of each
+    /// row, and the row count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_checksum: Option<String>,
+    /// The COPY of this table's rows (its indexes are built afterwards, see [`SeedTiming`]).
     pub duration_ms: f64,
 }
 
-/// Seeds every table of the scenario, parents first, then runs `VACUUM (ANALYZE)`.
-pub fn seed_tables(client: &mut Client, scenario: &Scenario) -> Result<Vec<TableSeeded>, SeedError> {
-    let mut done = Vec::new();
+/// Where the seed stage's time went.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SeedTiming {
+    /// Every table's COPY.
+    pub copy_ms: f64,
+    /// Building the indexes and constraints taken off for the COPY, and checking the catalog.
+    pub index_ms: f64,
+    /// `VACUUM (ANALYZE)` of the seeded database.
+    pub vacuum_ms: f64,
+    /// How many indexes were built after the rows were in (rather than maintained row by row).
+    pub indexes_rebuilt: usize,
+    /// How many foreign keys were added back and validated once, after the rows were in.
+    pub foreign_keys_rebuilt: usize,
+}
+
+/// What the seed stage did.
+#[derive(Debug, Clone, Default)]
+pub struct Seeded {
+    pub tables: Vec<TableSeeded>,
+    pub timing: SeedTiming,
+}
+
+/// How to seed.
+#[derive(Clone, Copy)]
+pub struct SeedOptions<'a> {
+    /// Read every seeded table back and checksum it on the server too.
+    pub verify: bool,
+    /// Told what is about to happen, for progress lines.
+    pub progress: &'a dyn Fn(&str),
+}
+
+/// Seeds every table of the scenario, parents first, with the tables' indexes and foreign
+/// keys taken off during the COPY and rebuilt after it (see `deferred`), then runs
+/// `VACUUM (ANALYZE)`.
+pub fn seed_tables(
+    client: &mut Client,
+    db: &ScratchDb,
+    scenario: &Scenario,
+    options: SeedOptions<'_>,
+) -> Result<Seeded, SeedError> {
+    // The throwaway servers commit asynchronously; a row whose inserting commit is not yet
+    // flushed cannot get its hint bit, and VACUUM then leaves its page not all-visible — which
+    // pages depended on when the WAL writer ran, so heap fetches and even plans differed
+    // between identical runs. Seeding commits synchronously, on any server.
+    sql(client, "SET synchronous_commit = on", "committing the seed synchronously")?;
+    let names: Vec<&str> = scenario.tables.iter().filter(|t| t.rows > 0).map(|t| t.name.as_str()).collect();
+    let deferred = if names.is_empty() { None } else { deferred::take_off(client, &names)? };
+    let mut timing = SeedTiming::default();
+    let mut tables = Vec::new();
     for table in &scenario.tables {
         let started = Instant::now();
-        seed_table(client, scenario, table)?;
-        done.push((table, started.elapsed()));
-    }
-    sql(client, "VACUUM (ANALYZE)", "VACUUM (ANALYZE) after seeding")?;
-    let mut seeded = Vec::new();
-    for (table, elapsed) in done {
-        seeded.push(TableSeeded {
+        let checksum = seed_table(client, scenario, table)?;
+        let elapsed = started.elapsed();
+        timing.copy_ms += elapsed.as_secs_f64() * 1000.0;
+        tables.push(TableSeeded {
             table: table.name.clone(),
             rows: table.rows,
-            checksum: checksum(client, &table.name)?,
+            checksum,
+            database_checksum: None,
             duration_ms: elapsed.as_secs_f64() * 1000.0,
         });
     }
-    Ok(seeded)
+    if let Some(deferred) = deferred {
+        if let Some(what) = rebuilt_objects(deferred.indexes(), deferred.foreign_keys()) {
+            (options.progress)(&format!("building {what} of the seeded tables"));
+        }
+        let rebuilt = deferred::put_back(client, db, deferred)?;
+        timing.index_ms = rebuilt.elapsed.as_secs_f64() * 1000.0;
+        timing.indexes_rebuilt = rebuilt.indexes;
+        timing.foreign_keys_rebuilt = rebuilt.foreign_keys;
+    }
+    let started = Instant::now();
+    sql(client, "VACUUM (ANALYZE)", "VACUUM (ANALYZE) after seeding")?;
+    timing.vacuum_ms = started.elapsed().as_secs_f64() * 1000.0;
+    sql(client, "RESET synchronous_commit", "restoring synchronous_commit")?;
+    if options.verify {
+        for t in &mut tables {
+            t.database_checksum = Some(checksum::database_checksum(client, &t.table)?);
+        }
+    }
+    Ok(Seeded { tables, timing })
 }
 
 fn sql(client: &mut Client, statement: &str, what: &str) -> Result<(), SeedError> {
@@ -61,7 +143,8 @@ struct CatalogColumn {
     has_default: bool,
 }
 
-fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Result<(), SeedError> {
+/// Writes one table's rows; returns their checksum.
+fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Result<String, SeedError> {
     let path = scenario.path.as_path();
     let quoted = quote_ident(&table.name);
     let catalog = catalog_columns(client, &table.name)?;
@@ -84,8 +167,10 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
             });
         }
     }
+    let column_names: Vec<&str> = table.columns.iter().map(|e| e.spec.name.as_str()).collect();
+    let mut digest = RowDigest::new(&table.name, &column_names);
     if table.rows == 0 {
-        return Ok(());
+        return Ok(digest.finish());
     }
     if let Some(missing) =
         catalog.iter().find(|c| c.not_null && !c.has_default && !table.columns.iter().any(|e| e.spec.name == c.name))
@@ -117,9 +202,10 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
     }
 
     let rows = table.rows;
+    let freeze = can_freeze(client, &table.name)?;
     let (sender, receiver) = crossbeam_channel::bounded::<Result<Vec<Vec<Value>>, SeedError>>(8);
-    std::thread::scope(|scope| -> Result<(), SeedError> {
-        scope.spawn(move || {
+    std::thread::scope(|scope| -> Result<String, SeedError> {
+        let producer = scope.spawn(move || {
             let mut row = 0u64;
             while row < rows {
                 let end = (row + BATCH as u64).min(rows);
@@ -128,33 +214,82 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
                     let values: Result<Vec<Value>, SeedError> =
                         generators.iter_mut().map(|g| g.next_value(r)).collect();
                     match values {
-                        Ok(v) => batch.push(v),
+                        Ok(v) => {
+                            digest.row(&v);
+                            batch.push(v);
+                        }
                         Err(e) => {
                             let _ = sender.send(Err(e));
-                            return;
+                            return None;
                         }
                     }
                 }
                 if sender.send(Ok(batch)).is_err() {
-                    return; // the writer gave up; its error is reported
+                    return None; // the writer gave up; its error is reported
                 }
                 row = end;
             }
+            Some(digest.finish())
         });
         let copy_err = |source: postgres::Error| SeedError::Copy { table: table.name.clone(), source };
-        let sink =
-            client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN (FORMAT binary)")).map_err(copy_err)?;
-        let mut writer = BinaryCopyInWriter::new(sink, &types);
-        let qualified: Vec<String> = table.columns.iter().map(|e| format!("{}.{}", table.name, e.spec.name)).collect();
-        for batch in &receiver {
-            for values in batch? {
-                let cells = values.iter().zip(&qualified).map(|(value, column)| ColumnValue { column, value });
-                writer.write_raw(cells).map_err(copy_err)?;
+        // COPY FREEZE into a table emptied in the same transaction writes its rows frozen and
+        // its pages all-visible: VACUUM then has nothing to rewrite.
+        let options = if freeze {
+            client.batch_execute(&format!("BEGIN; TRUNCATE {quoted}")).map_err(copy_err)?;
+            "FORMAT binary, FREEZE"
+        } else {
+            "FORMAT binary"
+        };
+        let written = (|| {
+            let sink = client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN ({options})"))?;
+            let mut writer = BinaryCopyInWriter::new(sink, &types);
+            let qualified: Vec<String> =
+                table.columns.iter().map(|e| format!("{}.{}", table.name, e.spec.name)).collect();
+            for batch in &receiver {
+                let batch = match batch {
+                    Ok(batch) => batch,
+                    Err(e) => return Ok(Err(e)),
+                };
+                for values in batch {
+                    let cells = values.iter().zip(&qualified).map(|(value, column)| ColumnValue { column, value });
+                    writer.write_raw(cells)?;
+                }
             }
+            writer.finish()?;
+            Ok(Ok(()))
+        })();
+        // The producer may be waiting to send: with the receiver gone it stops.
+        drop(receiver);
+        let written = match written {
+            Ok(generated) => generated,
+            Err(e) => Err(copy_err(e)),
+        };
+        if freeze {
+            let end = if written.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            client.batch_execute(end).map_err(copy_err)?;
         }
-        writer.finish().map_err(copy_err)?;
-        Ok(())
+        written?;
+        producer.join().ok().flatten().ok_or(SeedError::ThreadPanicked { what: "generating rows" })
     })
+}
+
+/// Whether `table` can take COPY FREEZE: a plain table, still empty (a schema file may have
+/// put rows in, which TRUNCATE would lose), that no foreign key references (TRUNCATE refuses).
+fn can_freeze(client: &mut Client, table: &str) -> Result<bool, SeedError> {
+    let quoted = quote_ident(table);
+    client
+        .query_one(
+            &format!(
+                "SELECT c.relkind = 'r' AND NOT c.relispartition
+                        AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.oid)
+                        AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
+                        AND NOT EXISTS (SELECT 1 FROM {quoted})
+                   FROM pg_class c WHERE c.oid = to_regclass($1)"
+            ),
+            &[&quoted],
+        )
+        .map(|r| r.get(0))
+        .map_err(|source| SeedError::Sql { what: format!("checking whether `{table}` is empty"), source })
 }
 
 fn catalog_columns(client: &mut Client, table: &str) -> Result<Vec<CatalogColumn>, SeedError> {
@@ -197,12 +332,4 @@ pub(super) fn parent_values(
         })?);
     }
     Ok(values)
-}
-
-fn checksum(client: &mut Client, table: &str) -> Result<String, SeedError> {
-    let q = quote_ident(table);
-    client
-        .query_one(&format!("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {q} t"), &[])
-        .map(|r| r.get(0))
-        .map_err(|source| SeedError::Sql { what: format!("computing the checksum of `{table}`"), source })
 }

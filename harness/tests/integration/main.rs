@@ -22,5 +22,6 @@ mod noisy;
 mod regressions;
 mod reversible;
 mod scenario_reference;
+mod seeding;
 mod tools;
 mod untrusted;

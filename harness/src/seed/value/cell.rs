@@ -46,19 +46,35 @@ impl Value {
         }
     }
 
+    /// The value as a type tag and bytes: what checksums and fingerprints are taken of, so no
+    /// two different values (NULL and empty text, `1` and `1.0`) give the same pair.
+    fn tagged<R>(&self, f: impl FnOnce(u8, &[u8]) -> R) -> R {
+        match self {
+            Value::Null => f(0, &[]),
+            Value::Bool(b) => f(1, &[u8::from(*b)]),
+            Value::Int(i) => f(2, &i.to_le_bytes()),
+            Value::Float(x) => f(3, &x.to_bits().to_le_bytes()),
+            Value::Text(s) => f(4, s.as_bytes()),
+            Value::Uuid(u) => f(5, u.as_bytes()),
+            Value::Timestamp(t) => f(6, &t.timestamp_micros().to_le_bytes()),
+        }
+    }
+
+    /// Feeds the value to a row checksum: its tag, then its bytes, length-prefixed.
+    pub(crate) fn digest_into(&self, hasher: &mut sha2::Sha256) {
+        use sha2::Digest;
+        self.tagged(|tag, bytes| {
+            hasher.update([tag]);
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        });
+    }
+
     /// A 128-bit fingerprint used by uniqueness sets instead of storing every value twice. Two
     /// different values share one only by a 2^-128-scale accident, and then the generator just
     /// draws again: a fingerprint never lets a duplicate through.
     pub(crate) fn fingerprint(&self) -> u128 {
-        match self {
-            Value::Null => fingerprint_bytes(0, &[]),
-            Value::Bool(b) => fingerprint_bytes(1, &[u8::from(*b)]),
-            Value::Int(i) => fingerprint_bytes(2, &i.to_le_bytes()),
-            Value::Float(f) => fingerprint_bytes(3, &f.to_bits().to_le_bytes()),
-            Value::Text(s) => fingerprint_bytes(4, s.as_bytes()),
-            Value::Uuid(u) => fingerprint_bytes(5, u.as_bytes()),
-            Value::Timestamp(t) => fingerprint_bytes(6, &t.timestamp_micros().to_le_bytes()),
-        }
+        self.tagged(fingerprint_bytes)
     }
 }
 
