@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
 use planproof::pipeline::Keep;
+use planproof::report;
 use planproof::result::FailOn;
 use planproof::suite::{Event, Suite, SuiteResult};
 use planproof::text::error_chain;
-use planproof::{report, Outcome};
 
-const EXIT_CODES: &str = "Exit codes: 0 every expectation held, 1 an expectation failed, \
+const EXIT_CODES: &str = "Exit codes: 0 every expectation held (a migration that failed as its \
+`expect-error` says is counted `failed as expected`), 1 an expectation failed, \
 2 planproof could not run (bad scenario, migration error, no database), 3 nothing failed but a \
 timing budget was too close to the measured figure to call. `--fail-on` changes what exits 1.";
 
@@ -276,7 +277,7 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
         Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
         Event::BackendFailed { error, .. } => eprintln!("error: {}", error_chain(error)),
         Event::Finished { result, .. } => {
-            if !quiet || result.outcome != Outcome::Passed {
+            if !quiet || !result.outcome.is_success() {
                 print!("{}", report::scenario_text(result));
             }
         }

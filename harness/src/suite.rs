@@ -350,7 +350,7 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
             Outcome::Inconclusive => {
                 eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name);
             }
-            Outcome::Passed => println!("{text}"),
+            Outcome::Passed | Outcome::FailedAsExpected => println!("{text}"),
         }
     });
     match outcome {
