@@ -421,6 +421,7 @@ mod tests {
                 code: Some("25001".into()),
                 detail: None,
                 hint: None,
+                note: None,
             }),
             id: "001".into(),
             file: "m.sql".into(),

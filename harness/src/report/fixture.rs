@@ -358,6 +358,7 @@ fn failed_as_expected() -> ScenarioResult {
         code: Some("25001".into()),
         detail: None,
         hint: None,
+        note: None,
     };
     let finding = check::expected_error(
         Some("CREATE INDEX CONCURRENTLY cannot run inside a transaction block"),

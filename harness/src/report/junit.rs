@@ -144,6 +144,7 @@ mod tests {
                 code: Some("25001".into()),
                 detail: None,
                 hint: None,
+                note: None,
             }),
             ..crate::report::fixture::migration("001")
         });
