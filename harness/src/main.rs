@@ -33,7 +33,7 @@ enum Command {
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
         /// Where PostgreSQL comes from: `auto` uses a URL if one is given, else Docker if an
-        /// engine answers, else a local cluster.
+        /// engine answers and has the image or can pull it, else a local cluster.
         #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
         backend: BackendArg,
         /// PostgreSQL majors to run every scenario on, one verdict per version (default: the
