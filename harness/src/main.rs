@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
 use planproof::pipeline::Keep;
+use planproof::report;
 use planproof::result::FailOn;
 use planproof::suite::{Event, Suite, SuiteResult};
 use planproof::text::error_chain;
-use planproof::{report, Outcome};
 
-const EXIT_CODES: &str = "Exit codes: 0 every expectation held, 1 an expectation failed, \
+const EXIT_CODES: &str = "Exit codes: 0 every expectation held (a migration that failed as its \
+`expect-error` says is counted `failed as expected`), 1 an expectation failed, \
 2 planproof could not run (bad scenario, migration error, no database), 3 nothing failed but a \
 timing budget was too close to the measured figure to call. `--fail-on` changes what exits 1.";
 
@@ -32,7 +33,7 @@ enum Command {
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
         /// Where PostgreSQL comes from: `auto` uses a URL if one is given, else Docker if an
-        /// engine answers, else a local cluster.
+        /// engine answers and has the image or can pull it, else a local cluster.
         #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
         backend: BackendArg,
         /// PostgreSQL majors to run every scenario on, one verdict per version (default: the
@@ -282,7 +283,7 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
         Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
         Event::BackendFailed { error, .. } => eprintln!("error: {}", error_chain(error)),
         Event::Finished { result, .. } => {
-            if !quiet || result.outcome != Outcome::Passed {
+            if !quiet || !result.outcome.is_success() {
                 print!("{}", report::scenario_text(result));
             }
         }

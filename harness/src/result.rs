@@ -17,12 +17,17 @@ use crate::scenario::{Phase, PlanMode, TransactionMode};
 use crate::seed::{SeedTiming, TableSeeded};
 use crate::stats::Series;
 
-/// The verdict of a scenario, and the exit code it maps to.
+/// The verdict of a scenario, and the exit code it maps to. The order is the order of
+/// severity: a run's outcome is its worst scenario's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Every expectation held (exit code 0).
     Passed,
+    /// The migration under test failed, with the error the scenario's `expect-error` names,
+    /// and every other expectation held (exit code 0). Not a pass: the migration as it ships
+    /// does not apply, and the reports say so.
+    FailedAsExpected,
     /// Nothing failed, but a timing budget was too close to the measured figure to call,
     /// even after measuring again (exit code 3).
     Inconclusive,
@@ -35,7 +40,7 @@ pub enum Outcome {
 impl Outcome {
     pub fn exit_code(self) -> i32 {
         match self {
-            Outcome::Passed => 0,
+            Outcome::Passed | Outcome::FailedAsExpected => 0,
             Outcome::Failed => 1,
             Outcome::Error => 2,
             Outcome::Inconclusive => 3,
@@ -45,10 +50,28 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Passed => "passed",
+            Outcome::FailedAsExpected => "failed-as-expected",
             Outcome::Inconclusive => "inconclusive",
             Outcome::Failed => "failed",
             Outcome::Error => "error",
         }
+    }
+
+    /// How a headline counts it: `2 failed as expected`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::FailedAsExpected => "failed as expected",
+            Outcome::Inconclusive => "inconclusive",
+            Outcome::Failed => "failed",
+            Outcome::Error => "could not run",
+        }
+    }
+
+    /// Whether the scenario did what it says (passed, or failed as it expects): nothing to
+    /// show under `--quiet`, no database to keep.
+    pub fn is_success(self) -> bool {
+        matches!(self, Outcome::Passed | Outcome::FailedAsExpected)
     }
 }
 
@@ -75,7 +98,8 @@ impl<'a> RunReport<'a> {
         self.selection.map_or(&[], |s| s.findings.as_slice())
     }
 
-    /// The worst outcome: error over failed over inconclusive over passed.
+    /// The worst outcome: error over failed over inconclusive over failed as expected over
+    /// passed.
     pub fn outcome(&self) -> Outcome {
         self.results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Passed)
     }
@@ -181,6 +205,12 @@ impl MigrationResult {
             .as_ref()
             .map(std::string::ToString::to_string)
             .or_else(|| tool.map(std::string::ToString::to_string))
+    }
+
+    /// Whether it failed and the scenario expects it to. That the failure is the expected one
+    /// is the `migration-error` check's to judge: a violation if not.
+    pub fn failed_as_expected(&self) -> bool {
+        self.expect_error.is_some() && self.failure_text().is_some()
     }
 
     /// ` by `alembic upgrade 002`` when a tool ran it, else nothing.
@@ -361,6 +391,8 @@ impl ScenarioResult {
             Outcome::Failed
         } else if self.all_findings().iter().any(|(_, f)| f.severity == Severity::Inconclusive) {
             Outcome::Inconclusive
+        } else if self.migration.as_ref().is_some_and(MigrationResult::failed_as_expected) {
+            Outcome::FailedAsExpected
         } else {
             Outcome::Passed
         };
@@ -372,5 +404,71 @@ pub fn mode_suffix(mode: PlanMode) -> &'static str {
     match mode {
         PlanMode::Custom => "",
         PlanMode::Generic => " (generic plan)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Check;
+
+    /// A result whose migration expected `expect` and failed with `failure`, with `findings`.
+    fn result(expect: Option<&str>, failure: Option<&str>, findings: Vec<Finding>) -> ScenarioResult {
+        let mut r = ScenarioResult::placeholder("messaging-ops");
+        r.migration = Some(MigrationResult {
+            expect_error: expect.map(str::to_string),
+            failure: failure.map(|message| StatementFailure {
+                file: "m.sql".into(),
+                line: 2,
+                statement: "CREATE INDEX CONCURRENTLY i ON t (a)".into(),
+                message: message.into(),
+                code: Some("25001".into()),
+                detail: None,
+                hint: None,
+                note: None,
+            }),
+            id: "001".into(),
+            file: "m.sql".into(),
+            format: Format::Plain,
+            transaction: TransactionMode::None,
+            duration_ms: None,
+            timing: MigrationTiming::default(),
+            max_duration_ms: None,
+            indexes_after: Vec::new(),
+            down: None,
+            tool: None,
+        });
+        r.findings = findings;
+        r.settle();
+        r
+    }
+
+    const CIC: &str = "CREATE INDEX CONCURRENTLY cannot run inside a transaction block";
+
+    #[test]
+    fn a_migration_failing_as_expected_is_not_reported_as_passed() {
+        let warning = Finding::warning(Check::MigrationError, "migration fails as expected", None);
+        let r = result(Some("transaction block"), Some(CIC), vec![warning.clone()]);
+        assert_eq!((r.outcome, r.outcome.exit_code(), r.outcome.is_success()), (Outcome::FailedAsExpected, 0, true));
+
+        // A violation elsewhere outranks it; so does an inconclusive budget.
+        let violation = Finding::violation(Check::IndexUsed, "expected an index scan", None);
+        let r = result(Some("transaction block"), Some(CIC), vec![warning.clone(), violation]);
+        assert_eq!(r.outcome, Outcome::Failed);
+        let unsure = Finding { severity: Severity::Inconclusive, ..warning.clone() };
+        assert_eq!(result(Some("transaction block"), Some(CIC), vec![unsure]).outcome, Outcome::Inconclusive);
+
+        // Without `expect-error`, or when the migration applied, nothing failed as expected.
+        assert_eq!(result(None, None, Vec::new()).outcome, Outcome::Passed);
+        assert_eq!(result(Some("transaction block"), None, Vec::new()).outcome, Outcome::Passed);
+    }
+
+    #[test]
+    fn a_run_of_passes_and_expected_failures_exits_0() {
+        let warning = Finding::warning(Check::MigrationError, "migration fails as expected", None);
+        let results = [result(None, None, Vec::new()), result(Some("transaction block"), Some(CIC), vec![warning])];
+        let run = RunReport { results: &results, majors: &[], selection: None };
+        assert_eq!((run.outcome(), run.exit_code(FailOn::Violation)), (Outcome::FailedAsExpected, 0));
+        assert_eq!(run.exit_code(FailOn::Warning), 1, "its `migration-error` is a warning");
     }
 }

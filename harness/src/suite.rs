@@ -46,9 +46,11 @@ impl Error {
     }
 }
 
-/// Reads and checks a scenario without a database: the file itself, the files it names, and
-/// that its migrations folder (or its tool's project: Alembic revisions, Django migrations)
-/// holds the migration under test.
+/// Reads and checks a scenario without a database: the file itself, the files it names, that
+/// its migrations folder (or its tool's project: Alembic revisions, Django migrations) holds
+/// the migration under test, and that no file planproof runs in a transaction block holds a
+/// statement PostgreSQL refuses in one (unless `expect-error` expects it of the migration under
+/// test).
 pub fn validate(path: impl AsRef<Path>) -> Result<Scenario, Error> {
     validate_in(path, &Root::Auto)
 }
@@ -59,6 +61,10 @@ pub fn validate_in(path: impl AsRef<Path>, root: &Root) -> Result<Scenario, Erro
     let migrations_error =
         |source| Error::Migrations { path: scenario.path.clone(), at: scenario.database.under_test_at, source };
     let plan = migrate::MigrationPlan::resolve(&scenario.database).map_err(migrations_error)?;
+    // A file planproof would wrap in a transaction block that PostgreSQL refuses to run in one
+    // (a `CREATE INDEX CONCURRENTLY` in `001_x.sql`, which its name makes sqlx's) would stop
+    // the run with SQLSTATE 25001: said here, before any database starts.
+    plan.check_transaction_blocks(scenario.migration.expect_error.as_deref()).map_err(migrations_error)?;
     if let Some(r) = &scenario.migration.reversible {
         if r.down.is_none() && !plan.has_down() {
             return Err(Error::Migrations {
@@ -357,7 +363,7 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
             Outcome::Inconclusive => {
                 eprintln!("\n*** planproof: scenario `{}` is INCONCLUSIVE ***\n{text}", result.name);
             }
-            Outcome::Passed => println!("{text}"),
+            Outcome::Passed | Outcome::FailedAsExpected => println!("{text}"),
         }
     });
     match outcome {

@@ -21,7 +21,9 @@ pub(crate) fn expected_error(
 ) -> Option<Finding> {
     let failure = failure.map(|f| {
         let text = format!("{} {}", f.message, f.detail.as_deref().unwrap_or_default());
-        (text, f.to_string(), fix_hint(f, format, mode))
+        // planproof's note on the cause is the hint's to say, not the message's too.
+        let shown = StatementFailure { note: None, ..f.clone() }.to_string();
+        (text, shown, fix_hint(f, format, mode))
     });
     judge(expected, failure)
 }
@@ -81,11 +83,12 @@ pub(crate) fn fix_hint(f: &StatementFailure, format: Format, mode: TransactionMo
         return None;
     }
     // A SQL file is often what an Alembic or Django migration prints (`alembic upgrade --sql`,
-    // `manage.py sqlmigrate`): the fix in their terms is named too.
+    // `manage.py sqlmigrate`): the fix in their terms is named too. planproof's note, when the
+    // migrate stage made one, says why the file ran in a transaction block and how it opts out.
+    let fix = f.note.clone().unwrap_or_else(|| format.concurrently_fix(mode).to_string());
     Some(format!(
-        "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {}; Alembic: \
-         `with op.get_context().autocommit_block():`; Django: `atomic = False`",
-        format.concurrently_fix(mode)
+        "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: {fix}; Alembic: \
+         `with op.get_context().autocommit_block():`; Django: `atomic = False`"
     ))
 }
 
@@ -103,6 +106,7 @@ mod tests {
             code: Some(code.into()),
             detail: None,
             hint: None,
+            note: None,
         }
     }
 
@@ -200,6 +204,16 @@ mod tests {
             Format::Django,
         );
         assert!(django.unwrap().contains("atomic = False"));
+    }
+
+    #[test]
+    fn the_migrate_stages_note_is_the_hint_not_the_message() {
+        let mut f = failure("25001", CIC, "CREATE INDEX CONCURRENTLY i ON t (a)");
+        f.note = Some("planproof took `001_x.sql` for an sqlx migration by its name".into());
+        let finding =
+            expected_error(Some("transaction block"), Some(&f), Format::Sqlx, TransactionMode::PerFile).unwrap();
+        assert!(!finding.message.contains("by its name"), "{}", finding.message);
+        assert!(finding.hint.unwrap().contains(": planproof took `001_x.sql` for an sqlx migration by its name;"));
     }
 
     #[test]

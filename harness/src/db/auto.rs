@@ -1,6 +1,7 @@
-//! Picks a backend: a URL when one is given, else a Docker container when an engine answers,
-//! else a local temporary cluster when PostgreSQL binaries are found. When Docker is not
-//! usable, one line says why and what was picked instead.
+//! Picks a backend: a URL when one is given, else a Docker container when an engine answers
+//! and the image is there (or can be pulled), else a local temporary cluster when PostgreSQL
+//! binaries are found. When Docker is not usable, one line says why and what was picked
+//! instead.
 
 use std::path::PathBuf;
 
@@ -93,7 +94,14 @@ pub(crate) fn open_for(options: &BackendOptions, version: &PgVersion) -> Result<
                 Box::new(UrlBackend::connect(&url)?)
             } else {
                 match Endpoint::from_env().and_then(|engine| engine.probe()) {
-                    Ok(()) => Box::new(start_docker(options, version)?),
+                    Ok(()) => match start_docker(options, version) {
+                        Ok(docker) => Box::new(docker),
+                        Err(refused) => {
+                            let (bin, line) = without_the_image(refused, || local_binaries(options, version))?;
+                            say_once(&line);
+                            Box::new(LocalBackend::start(bin)?)
+                        }
+                    },
                     Err(unusable) => {
                         let bin = local_binaries(options, version)?;
                         say_once(&format!(
@@ -114,6 +122,27 @@ pub(crate) fn open_for(options: &BackendOptions, version: &PgVersion) -> Result<
         }
     }
     Ok(backend)
+}
+
+/// What `auto` does when the engine answers but `docker` could not start: when the image was
+/// not there and could not be pulled (an offline machine, a mirror not set up) and `local`
+/// finds PostgreSQL binaries, the local backend, and the line saying so; otherwise the docker
+/// error as it was.
+fn without_the_image(
+    refused: DbError,
+    local: impl FnOnce() -> Result<PathBuf, DbError>,
+) -> Result<(PathBuf, String), DbError> {
+    let DbError::DockerStart { image, missing: true, .. } = &refused else { return Err(refused) };
+    match local() {
+        Ok(bin) => {
+            let line = format!(
+                "planproof: Docker image `{image}` is not on this machine and could not be pulled; using the local backend with {}",
+                bin.display()
+            );
+            Ok((bin, line))
+        }
+        Err(_) => Err(refused),
+    }
 }
 
 /// The image name the options ask for.
@@ -209,6 +238,36 @@ mod tests {
         assert_eq!(local_binaries(&options, &PgVersion::Required("16".into())).unwrap(), bin);
         let missing = local_binaries(&options, &PgVersion::Required("13".into())).unwrap_err();
         assert!(missing.to_string().contains(&dir.path().join("13/bin").display().to_string()), "{missing}");
+    }
+
+    fn refused(missing: bool) -> DbError {
+        DbError::DockerStart {
+            image: "postgres:15".into(),
+            hint: String::new(),
+            missing,
+            source: Box::new(testcontainers::TestcontainersError::other("pull access denied")),
+        }
+    }
+
+    #[test]
+    fn a_missing_image_falls_back_to_the_local_binaries_and_says_so() {
+        let bin = PathBuf::from("/usr/lib/postgresql/15/bin");
+        let (found, line) = without_the_image(refused(true), || Ok(bin.clone())).unwrap();
+        assert_eq!(found, bin);
+        assert_eq!(
+            line,
+            "planproof: Docker image `postgres:15` is not on this machine and could not be pulled; using the local backend with /usr/lib/postgresql/15/bin"
+        );
+    }
+
+    #[test]
+    fn other_docker_failures_and_no_local_binaries_keep_the_docker_error() {
+        let never = || -> Result<PathBuf, DbError> { panic!("the local binaries are not looked for") };
+        let kept = without_the_image(refused(false), never).unwrap_err();
+        assert!(matches!(kept, DbError::DockerStart { missing: false, .. }), "{kept}");
+        let kept = without_the_image(refused(true), || Err(DbError::NoLocalMajor("15".into()))).unwrap_err();
+        assert!(matches!(kept, DbError::DockerStart { missing: true, .. }), "{kept}");
+        assert!(matches!(without_the_image(DbError::NothingAvailable, never), Err(DbError::NothingAvailable)));
     }
 
     #[rstest]

@@ -113,7 +113,12 @@ impl DockerBackend {
                          `harness/docker/build-images.sh {name_flag}{tag}`, or name a mirror with `--image`/`{IMAGE_ENV}`)"
                     )
                 };
-                return Err(DbError::DockerStart { image: reference, hint, source: Box::new(source) });
+                return Err(DbError::DockerStart {
+                    image: reference,
+                    hint,
+                    missing: !present,
+                    source: Box::new(source),
+                });
             }
         };
         let id = container.id().to_string();

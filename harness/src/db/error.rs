@@ -17,6 +17,9 @@ pub enum DbError {
     DockerStart {
         image: String,
         hint: String,
+        /// The image was not on the engine before the start, which then could not pull it:
+        /// `auto` turns to the local backend.
+        missing: bool,
         #[source]
         source: Box<testcontainers::TestcontainersError>,
     },

@@ -84,5 +84,6 @@ fn failure(path: &Path, line: usize, sql: &str, error: &postgres::Error) -> Stat
         code: db.map(|d| d.code().code().to_string()),
         detail: db.and_then(|d| d.detail().map(str::to_string)),
         hint: db.and_then(|d| d.hint().map(str::to_string)),
+        note: None,
     }
 }

@@ -31,6 +31,10 @@ pub enum MigrateError {
     NoDown { id: String, expected: String },
     #[error("{0}")]
     Statement(Box<StatementFailure>),
+    /// Found without running it (`planproof validate`): a file planproof would run in one
+    /// transaction block holds a statement PostgreSQL refuses in one.
+    #[error("`{}` line {line}: {refused} cannot run inside a transaction block, and planproof would run this file in one: {why}", file.display())]
+    InTransaction { file: PathBuf, line: usize, refused: String, why: String },
     /// The project's tool ran and failed.
     #[error("{0}")]
     Tool(Box<ToolFailure>),
@@ -60,6 +64,9 @@ pub struct StatementFailure {
     pub code: Option<String>,
     pub detail: Option<String>,
     pub hint: Option<String>,
+    /// planproof's own word on the cause, when it knows it: why the statement ran in a
+    /// transaction block planproof opened, and how the file runs outside one.
+    pub note: Option<String>,
 }
 
 impl std::fmt::Display for StatementFailure {
@@ -68,7 +75,11 @@ impl std::fmt::Display for StatementFailure {
         if let Some(code) = &self.code {
             write!(f, " (SQLSTATE {code})")?;
         }
-        write!(f, " in `{}`", one_line(&self.statement, 120))
+        write!(f, " in `{}`", one_line(&self.statement, 120))?;
+        if let Some(note) = &self.note {
+            write!(f, "; {note}")?;
+        }
+        Ok(())
     }
 }
 

@@ -16,6 +16,7 @@ mod python;
 mod server_time;
 mod source;
 mod split;
+mod transaction_block;
 
 pub use apply::{run_file, FileRun};
 pub use error::{MigrateError, StatementFailure, ToolFailure};

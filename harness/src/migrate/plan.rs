@@ -28,6 +28,7 @@ use super::process::ToolRun;
 use super::python::find_python;
 use super::server_time::{total, Sampler, StatementTime};
 use super::source::{self, discover, split_at_under_test, Direction, Format, Migration, Step, ToolPlan};
+use super::transaction_block::refused_in_transaction_block;
 use crate::db::ScratchDb;
 use crate::scenario::{DatabaseSpec, TransactionMode};
 
@@ -220,6 +221,36 @@ impl MigrationPlan {
         }
     }
 
+    /// A statement PostgreSQL refuses inside a transaction block (`CREATE INDEX CONCURRENTLY`,
+    /// …) in the up step of a migration planproof would run in one: the run would stop there
+    /// with SQLSTATE 25001. The migration under test may hold one when the scenario expects
+    /// that error (`expected`, its `expect-error`: kept as it ships, to show the failure).
+    /// Runs nothing: `planproof validate` asks. Tools wrap their own migrations; their SQL is
+    /// only known by running them.
+    pub fn check_transaction_blocks(&self, expected: Option<&str>) -> Result<(), MigrateError> {
+        let MigrationPlan::Files { earlier, under_test, transaction, .. } = self else { return Ok(()) };
+        for m in earlier.iter().chain(std::iter::once(under_test)) {
+            let Some(script) = m.script(Direction::Up)? else { continue };
+            let Some(why) = m.why_in_transaction(script.transaction, *transaction) else { continue };
+            let Some((line, refused)) = refused_in_transaction_block(&script.sql) else { continue };
+            let message = format!("{refused} cannot run inside a transaction block").to_lowercase();
+            let is_under_test = std::ptr::eq(m, under_test);
+            if is_under_test && expected.is_some_and(|e| message.contains(&e.to_lowercase())) {
+                continue;
+            }
+            let why = if is_under_test {
+                format!(
+                    "{why} (or, to keep the file as it ships and show the failure, `expect-error = \
+                     \"cannot run inside a transaction block\"` under `[migration]`)"
+                )
+            } else {
+                why
+            };
+            return Err(MigrateError::InTransaction { file: script.file, line, refused: refused.to_string(), why });
+        }
+        Ok(())
+    }
+
     /// The SQL the migration under test runs: its up step, or what its tool prints for it.
     /// `Ok(None)` when a command tool has no `sql-command`.
     pub fn up_sql(&self, db: &ScratchDb) -> Result<Option<String>, MigrateError> {
@@ -350,7 +381,17 @@ fn run_step(
 ) -> Result<FileRun, MigrateError> {
     let script =
         m.script(step)?.ok_or_else(|| MigrateError::NoDown { id: m.id.clone(), expected: m.down_convention() })?;
-    run_sql(client, &script.file, &script.sql, scenario_override.unwrap_or(script.transaction))
+    run_sql(client, &script.file, &script.sql, scenario_override.unwrap_or(script.transaction)).map_err(|e| match e {
+        // Refused in the transaction block planproof opened: say why it opened one (a file
+        // named like sqlx's is sqlx's) and how the file runs outside one.
+        MigrateError::Statement(mut failure)
+            if failure.code.as_deref() == Some(postgres::error::SqlState::ACTIVE_SQL_TRANSACTION.code()) =>
+        {
+            failure.note = m.why_in_transaction(script.transaction, scenario_override);
+            MigrateError::Statement(failure)
+        }
+        other => other,
+    })
 }
 
 #[cfg(test)]
@@ -376,6 +417,50 @@ mod tests {
         let (_dir, plan) = files_plan(&[("1_a.sql", dbmate), ("2_b.sql", "-- migrate:up\nSELECT 1;\n")], "2");
         let sql = plan.earlier_sql().unwrap();
         assert!(sql[0].contains("CREATE TABLE a") && !sql[0].contains("DROP TABLE"), "{sql:?}");
+    }
+
+    const CIC: &str = "SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY i ON t (a);\n";
+
+    fn with_transaction(plan: MigrationPlan, mode: Option<TransactionMode>) -> MigrationPlan {
+        match plan {
+            MigrationPlan::Files { earlier, under_test, timeout, .. } => {
+                MigrationPlan::Files { earlier, under_test, transaction: mode, timeout }
+            }
+            tool => tool,
+        }
+    }
+
+    #[test]
+    fn a_concurrent_build_in_a_file_named_like_sqlx_is_refused_with_why_and_the_way_out() {
+        let (_dir, plan) = files_plan(&[("001_add_index.sql", CIC)], "001_add_index");
+        let e = plan.check_transaction_blocks(None).unwrap_err().to_string();
+        assert!(e.contains("001_add_index.sql` line 2: CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and planproof would run this file in one"), "{e}");
+        assert!(e.contains("took `001_add_index.sql` for an sqlx migration by its name"), "{e}");
+        assert!(
+            e.contains("`-- no-transaction`") && e.contains("`transaction = \"none\"`") && e.contains("expect-error"),
+            "{e}"
+        );
+        // Expected as it ships, it validates; another expected error does not excuse it.
+        assert!(plan.check_transaction_blocks(Some("cannot run inside a TRANSACTION block")).is_ok());
+        assert!(plan.check_transaction_blocks(Some("deadlock detected")).is_err());
+        // Either way out makes it valid.
+        assert!(with_transaction(plan, Some(TransactionMode::None)).check_transaction_blocks(None).is_ok());
+        let opted_out = format!("-- no-transaction\n{CIC}");
+        let (_dir, plan) = files_plan(&[("001_add_index.sql", &opted_out)], "001_add_index");
+        assert!(plan.check_transaction_blocks(None).is_ok());
+    }
+
+    #[test]
+    fn transaction_blocks_are_checked_in_earlier_migrations_whatever_the_scenario_expects() {
+        let (_dir, plan) = files_plan(&[("1_a.sql", CIC), ("2_b.sql", "SELECT 1;")], "2_b");
+        let e = plan.check_transaction_blocks(Some("cannot run inside a transaction block")).unwrap_err().to_string();
+        assert!(e.contains("1_a.sql` line 2") && !e.contains("expect-error"), "{e}");
+        // A plain file runs statement by statement: nothing wraps it.
+        let (_dir, plan) = files_plan(&[("perf.sql", CIC)], "perf");
+        assert!(plan.check_transaction_blocks(None).is_ok());
+        // The scenario's `per-file` wraps it, and says so.
+        let e = with_transaction(plan, Some(TransactionMode::PerFile)).check_transaction_blocks(None).unwrap_err();
+        assert!(e.to_string().contains("the scenario's `transaction = \"per-file\"`"), "{e}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::Instant;
 use super::error::PipelineError;
 use crate::check;
 use crate::db::{Backend, ScratchDb};
-use crate::result::{Outcome, ScenarioResult};
+use crate::result::ScenarioResult;
 use crate::scenario::{Phase, Scenario};
 use crate::text::error_chain;
 
@@ -58,7 +58,7 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
             result.settle();
             let keep = match options.keep {
                 Keep::Always => true,
-                Keep::OnFailure => result.outcome != Outcome::Passed,
+                Keep::OnFailure => !result.outcome.is_success(),
                 Keep::Never => false,
             };
             if keep {

@@ -94,6 +94,9 @@ fn body(run: &RunReport, detail: Detail) -> String {
         let mut facts = vec![format!("`{}`", r.file)];
         if let Some(m) = &r.migration {
             facts.push(match (m.failure_text(), m.duration_ms) {
+                (Some(_), _) if m.failed_as_expected() => {
+                    format!("migration `{}` failed, as the scenario expects", m.id)
+                }
                 (Some(_), _) => format!("migration `{}` failed", m.id),
                 (None, Some(took)) => format!("migration `{}` applied{} in {took:.0} ms", m.id, m.by_tool()),
                 (None, None) => format!("migration `{}`", m.id),
@@ -132,15 +135,10 @@ fn headline(run: &RunReport) -> String {
     }
     let count = |o: Outcome| run.results.iter().filter(|r| r.outcome == o).count();
     let mut parts = Vec::new();
-    for (o, word) in [
-        (Outcome::Failed, "failed"),
-        (Outcome::Error, "could not run"),
-        (Outcome::Inconclusive, "inconclusive"),
-        (Outcome::Passed, "passed"),
-    ] {
+    for o in [Outcome::Failed, Outcome::Error, Outcome::Inconclusive, Outcome::Passed, Outcome::FailedAsExpected] {
         let n = count(o);
         if n > 0 {
-            parts.push(format!("{n} {word}"));
+            parts.push(format!("{n} {}", o.words()));
         }
     }
     let warnings = run
@@ -242,10 +240,7 @@ fn finding_line(out: &mut String, place: &str, f: &Finding, detail: Detail) {
 fn icon(o: Outcome, warnings: bool) -> &'static str {
     match o {
         Outcome::Passed if warnings => "⚠️",
-        Outcome::Passed => "✅",
-        Outcome::Inconclusive => "❔",
-        Outcome::Failed => "❌",
-        Outcome::Error => "💥",
+        o => super::markdown::icon(o),
     }
 }
 

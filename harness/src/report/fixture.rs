@@ -1,15 +1,16 @@
-//! Test-only results for the reports' snapshot tests: a run of four scenarios built by hand,
+//! Test-only results for the reports' snapshot tests: a run of five scenarios built by hand,
 //! with every part a report can show — plans before and after (captured EXPLAIN JSON from
 //! `fixtures/explain/`), budgets and claims, findings of each severity, a reversible
-//! migration, a tool that failed as expected, the workload figures, a run that could not
-//! finish — and fixed figures, so the snapshots change only when a report does.
+//! migration, a tool that failed as expected beside a violation, a SQL file that failed as
+//! expected and nothing else (the outcome `failed-as-expected`), the workload figures, a run
+//! that could not finish — and fixed figures, so the snapshots change only when a report does.
 
 use crate::changes::{Affected, ChangedFile, Selection, Status};
 use crate::check::{self, BudgetResult, Check, Finding, Severity, Verdict};
 use crate::load::{
     ControlSeries, Figures, LoadResult, LockWait, OpKind, Stopped, WindowResult, WorkerResult, WriteSeries,
 };
-use crate::migrate::{Format, StatementTime, ToolFailure};
+use crate::migrate::{Format, StatementFailure, StatementTime, ToolFailure};
 use crate::plan::{fixture, Explain};
 use crate::result::*;
 use crate::scenario::{Phase, PlanMode, TransactionMode};
@@ -326,6 +327,74 @@ fn blocked() -> ScenarioResult {
     }
 }
 
+/// A migration under test with nothing run yet: a base for the ones below and the reports'
+/// unit tests.
+pub(crate) fn migration(id: &str) -> MigrationResult {
+    MigrationResult {
+        id: id.into(),
+        file: String::new(),
+        format: Format::Plain,
+        transaction: TransactionMode::None,
+        duration_ms: None,
+        timing: MigrationTiming::default(),
+        max_duration_ms: None,
+        expect_error: None,
+        failure: None,
+        indexes_after: Vec::new(),
+        down: None,
+        tool: None,
+    }
+}
+
+/// A SQL file kept as it ships, which PostgreSQL refuses as the scenario expects; the plan
+/// before is as expected, and nothing else is judged: failed as expected.
+fn failed_as_expected() -> ScenarioResult {
+    let file = "fixtures/messaging/migrations/2026-01-23_p0_perf_indexes.sql";
+    let failure = StatementFailure {
+        file: file.into(),
+        line: 4,
+        statement: "CREATE INDEX CONCURRENTLY idx_security_events_created_at ON security_events (created_at DESC)"
+            .into(),
+        message: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block".into(),
+        code: Some("25001".into()),
+        detail: None,
+        hint: None,
+        note: None,
+    };
+    let finding = check::expected_error(
+        Some("CREATE INDEX CONCURRENTLY cannot run inside a transaction block"),
+        Some(&failure),
+        Format::Sqlx,
+        TransactionMode::None,
+    );
+    ScenarioResult {
+        file: "scenarios/messaging-ops.toml".into(),
+        description: "Messaging hot paths: the P0 performance index migration as it ships".into(),
+        seed: 3,
+        backend: "local PostgreSQL 15.18".into(),
+        server_version: "15.18".into(),
+        migration: Some(MigrationResult {
+            file: file.into(),
+            expect_error: Some("CREATE INDEX CONCURRENTLY cannot run inside a transaction block".into()),
+            failure: Some(failure),
+            // Named like an sqlx file, run by hand with psql: `transaction = "none"`.
+            format: Format::Sqlx,
+            ..migration("2026-01-23_p0_perf_indexes")
+        }),
+        queries: vec![QueryResult {
+            name: "recent-security-events".into(),
+            sql: "SELECT * FROM security_events WHERE created_at > $1 ORDER BY created_at DESC LIMIT 100".into(),
+            params: vec![Some("2026-01-22T00:00:00Z".into())],
+            captures: vec![capture(Phase::Before, PlanMode::Custom, fixture::pg15("seq_scan"), &[3.0, 3.1, 3.2])],
+            client: vec![ClientTiming { phase: Phase::Before, series: series(&[3.4, 3.5, 3.3]) }],
+            when: Vec::new(),
+        }],
+        findings: finding.into_iter().map(|f| f.or_at("scenarios/messaging-ops.toml", 14)).collect(),
+        duration_ms: 1900.0,
+        ..ScenarioResult::placeholder("messaging-ops")
+    }
+}
+
 /// A scenario that could not run, its database kept.
 fn errored() -> ScenarioResult {
     ScenarioResult {
@@ -346,18 +415,18 @@ fn errored() -> ScenarioResult {
     }
 }
 
-/// The four results, in the order a run would report them.
+/// The five results, in the order a run would report them.
 pub(crate) fn results() -> Vec<ScenarioResult> {
-    let mut all = vec![passed(), failed(), blocked(), errored()];
+    let mut all = vec![passed(), failed(), blocked(), errored(), failed_as_expected()];
     for r in &mut all {
         r.settle();
     }
     all
 }
 
-/// The majors the four results ran on.
+/// The majors the five results ran on.
 pub(crate) fn majors() -> Vec<String> {
-    ["15", "16", "15", "15"].into_iter().map(String::from).collect()
+    ["15", "16", "15", "15", "15"].into_iter().map(String::from).collect()
 }
 
 /// What a change since `origin/main` selected: two scenarios, and a migration none tests.

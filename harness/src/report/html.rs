@@ -17,7 +17,7 @@ const STYLE: &str =
     "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}h3{margin:1.4em 0 .4em;font-size:1.05em}\
 .badge{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;font-size:.85em;vertical-align:middle}\
-.passed{background:#2b8a3e}.failed{background:#c92a2a}.error{background:#862e9c}.inconclusive{background:#e67700}\
+.passed{background:#2b8a3e}.failed-as-expected{background:#1971c2}.failed{background:#c92a2a}.error{background:#862e9c}.inconclusive{background:#e67700}\
 .plans{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:.8em}\
 .plan{border:1px solid #ddd;border-radius:4px;padding:.4em .6em;overflow-x:auto}\
 .plan h4{margin:0 0 .3em;font-size:.9em}pre{margin:0;font-size:12px;white-space:pre}\
@@ -48,13 +48,16 @@ pub(crate) fn report_html(results: &[ScenarioResult]) -> String {
 
 fn scenario(r: &ScenarioResult) -> Markup {
     html! {
-        h2 { span class={ "badge " (r.outcome.as_str()) } { (badge(r.outcome)) } " " (r.name) }
+        h2 { span class={ "badge " (r.outcome.as_str()) } title=(r.outcome.words()) { (badge(r.outcome)) } " " (r.name) }
         p.meta { (r.description) " — " (r.backend) " — seed " (r.seed) }
         @if let Some(e) = &r.error { p { strong { "Could not run:" } " " (e) } }
         @if let Some(k) = &r.kept { p.meta { (k) } }
         @if let Some(m) = &r.migration {
             p {
                 @match (&m.failure, m.duration_ms, m.failure_text()) {
+                    (_, _, Some(f)) if m.failed_as_expected() => {
+                        "migration " code { (m.id) } (m.by_tool()) " failed, as the scenario expects: " (f)
+                    }
                     (Some(f), _, _) => { "migration " code { (m.id) } " failed: " (f.to_string()) }
                     (None, Some(d), _) => { "migration " code { (m.id) } " applied" (m.by_tool()) " in " (format!("{d:.0}")) " ms" }
                     (None, None, Some(f)) => { "migration " code { (m.id) } (m.by_tool()) " failed: " (f) }

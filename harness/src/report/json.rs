@@ -7,10 +7,14 @@ use serde::Serialize;
 use crate::changes::Selection;
 use crate::result::{RunReport, ScenarioResult};
 
-/// 2: every key kebab-case (`server-version`, `duration-ms`, …), and the finding codes
-/// `shared-blocks`, `rows-removed-by-filter`, `planning-time` renamed `buffers`,
-/// `rows-removed`, `planning` after the scenario keys they judge. 1: the first.
-pub(crate) const FORMAT_VERSION: u32 = 2;
+/// 3: a scenario's `outcome` may be `failed-as-expected` (its migration failed with the
+/// error `expect-error` names, and nothing else failed), which format 2 reported as `passed`;
+/// a reader that treated every outcome but `passed` as a failure would now count these as
+/// failures, so the meaning of `outcome` changed. 2: every key kebab-case (`server-version`,
+/// `duration-ms`, …), and the finding codes `shared-blocks`, `rows-removed-by-filter`,
+/// `planning-time` renamed `buffers`, `rows-removed`, `planning` after the scenario keys they
+/// judge. 1: the first.
+pub(crate) const FORMAT_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -2,14 +2,16 @@
 //! scenario run, one test case per query and captured phase, and one for the migration and
 //! whatever else the scenario as a whole was checked for. A violation is a failure, a run that
 //! could not finish an error, and a timing budget too close to call is "skipped" with the
-//! reason — neither passed nor failed, as the exit code 3 has it.
+//! reason — neither passed nor failed, as the exit code 3 has it. A migration that failed as
+//! the scenario expects is "skipped" too, of type `xfail` (as pytest writes an expected
+//! failure): it did not pass, and it is not a failure of the run.
 
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::check::{Finding, Severity};
-use crate::result::{mode_suffix, ScenarioResult};
+use crate::result::{mode_suffix, Outcome, ScenarioResult};
 
 /// The whole run as JUnit XML.
 pub(crate) fn junit_xml(results: &[ScenarioResult]) -> String {
@@ -38,10 +40,26 @@ fn suite(r: &ScenarioResult) -> TestSuite {
             suite.add_test_case(case);
         }
     }
-    let mut case = TestCase::new("migration and scenario checks", status(&r.findings, r.error.as_deref()));
+    let mut case = TestCase::new("migration and scenario checks", scenario_status(r));
     case.set_classname(name);
     suite.add_test_case(case);
     suite
+}
+
+/// The status of the migration and the scenario's own checks: `xfail` when the migration
+/// failed as the scenario expects, else the worst of its findings.
+fn scenario_status(r: &ScenarioResult) -> TestCaseStatus {
+    let failure = r.migration.as_ref().and_then(crate::result::MigrationResult::failure_text);
+    match failure {
+        Some(failure) if r.outcome == Outcome::FailedAsExpected => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_type("xfail").set_message(format!("failed as expected: {failure}")).set_description(
+                r.findings.iter().map(|f| format!("{}: {}", f.check, f.message)).collect::<Vec<_>>().join("\n"),
+            );
+            status
+        }
+        _ => status(&r.findings, r.error.as_deref()),
+    }
 }
 
 /// The worst of `findings` (an `error` outranks them) as a JUnit status, with every finding's
@@ -111,6 +129,32 @@ mod tests {
         ]);
         assert!(xml.contains(r#"<error message="migration under test failed""#), "{xml}");
         assert!(xml.contains(r#"<skipped message="inconclusive: latency: p50 too close""#), "{xml}");
+    }
+
+    #[test]
+    fn a_migration_that_fails_as_expected_is_an_xfail_skip() {
+        let mut r = empty();
+        r.migration = Some(crate::result::MigrationResult {
+            expect_error: Some("cannot run inside a transaction block".into()),
+            failure: Some(crate::migrate::StatementFailure {
+                file: "m.sql".into(),
+                line: 2,
+                statement: "CREATE INDEX CONCURRENTLY i ON t (a)".into(),
+                message: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block".into(),
+                code: Some("25001".into()),
+                detail: None,
+                hint: None,
+                note: None,
+            }),
+            ..crate::report::fixture::migration("001")
+        });
+        r.findings = vec![Finding::warning(Check::MigrationError, "migration fails as expected", None)];
+        r.settle();
+        assert_eq!(r.outcome, Outcome::FailedAsExpected);
+        let xml = junit_xml(&[r]);
+        assert!(xml.contains(r#"<skipped message="failed as expected: `m.sql` line 2"#), "{xml}");
+        assert!(xml.contains(r#"type="xfail""#), "{xml}");
+        assert!(!xml.contains("<failure") && !xml.contains("<error"), "{xml}");
     }
 
     #[test]

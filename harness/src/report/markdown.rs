@@ -78,6 +78,9 @@ pub(crate) fn summary_markdown(results: &[ScenarioResult]) -> String {
         }
         if let Some(m) = &r.migration {
             match (m.failure_text(), m.duration_ms) {
+                (Some(f), _) if m.failed_as_expected() => {
+                    let _ = writeln!(out, "- migration `{}` failed, as the scenario expects: {}", m.id, cell(&f));
+                }
                 (Some(f), _) => {
                     let _ = writeln!(out, "- migration `{}` failed: {}", m.id, cell(&f));
                 }
@@ -172,9 +175,11 @@ pub(crate) fn summary_markdown(results: &[ScenarioResult]) -> String {
     out
 }
 
-fn icon(o: Outcome) -> &'static str {
+/// The verdict's icon, the same in `summary.md` and the pull-request comment.
+pub(super) fn icon(o: Outcome) -> &'static str {
     match o {
         Outcome::Passed => "✅",
+        Outcome::FailedAsExpected => "☑️",
         Outcome::Inconclusive => "❔",
         Outcome::Failed => "❌",
         Outcome::Error => "💥",

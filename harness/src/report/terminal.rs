@@ -154,25 +154,30 @@ fn capture_line(out: &mut String, q: &QueryResult, c: &CaptureResult) {
     }
 }
 
-/// The closing summary of a run.
+/// The closing summary of a run: `7 scenarios: 5 passed, 2 failed as expected, 0 failed, 0
+/// could not run`; failed as expected and inconclusive are counted when there are any.
 pub fn summary_text(results: &[ScenarioResult]) -> String {
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
-    let unsure = match count(Outcome::Inconclusive) {
+    let some = |o: Outcome| match count(o) {
         0 => String::new(),
-        n => format!(", {n} inconclusive"),
+        n => format!(", {n} {}", o.words()),
     };
     format!(
-        "{} scenarios: {} passed, {} failed, {} could not run{unsure}",
+        "{} scenarios: {} passed{}, {} failed, {} could not run{}",
         results.len(),
         count(Outcome::Passed),
+        some(Outcome::FailedAsExpected),
         count(Outcome::Failed),
-        count(Outcome::Error)
+        count(Outcome::Error),
+        some(Outcome::Inconclusive)
     )
 }
 
+/// The verdict's label, the same in the terminal, the verdict table and report.html.
 pub(super) fn badge(o: Outcome) -> &'static str {
     match o {
         Outcome::Passed => "PASS",
+        Outcome::FailedAsExpected => "XFAIL",
         Outcome::Inconclusive => "UNSURE",
         Outcome::Failed => "FAIL",
         Outcome::Error => "ERROR",

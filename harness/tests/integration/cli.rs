@@ -169,7 +169,7 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
     );
 
     let results = read_json(&report_dir.join("results.json"));
-    assert_eq!(results["format-version"], 2, "{results:#}");
+    assert_eq!(results["format-version"], 3, "{results:#}");
     let scenarios = results["scenarios"].as_array().expect("`scenarios` is a list");
     assert_eq!(scenarios.len(), 1, "{results:#}");
     let s = &scenarios[0];
@@ -235,6 +235,26 @@ fn run_of_the_brokkr_scenario_passes_and_writes_both_reports() {
     assert!(!junit.contains("<failure"), "a passing run has no failure in junit.xml:\n{junit}");
     let html = std::fs::read_to_string(report_dir.join("report.html")).expect("report.html is written");
     assert!(html.contains("brokkr-pak-hash") && html.contains("<svg"), "report.html has no scenario or no chart");
+}
+
+#[test]
+fn a_migration_that_fails_as_expected_is_labelled_so_in_every_report_and_exits_0() {
+    let dir = temp_dir("xfail");
+    let report_dir = dir.path().join("reports");
+    let output = planproof(&["run", "scenarios/messaging-ops.toml", "--report-dir", &report_dir.display().to_string()]);
+    assert_exit(&output, 0);
+    let stdout = text(&output.stdout);
+    assert!(stdout.starts_with("XFAIL messaging-ops "), "{stdout}");
+    assert!(stdout.contains("1 scenarios: 0 passed, 1 failed as expected, 0 failed, 0 could not run"), "{stdout}");
+
+    let results = read_json(&report_dir.join("results.json"));
+    assert_eq!(results["scenarios"][0]["outcome"], "failed-as-expected", "{results:#}");
+    assert_every_key_is_documented(&results);
+    let read = |name: &str| std::fs::read_to_string(report_dir.join(name)).expect("the report is written");
+    assert!(read("summary.md").contains("## ☑️ messaging-ops"), "{}", read("summary.md"));
+    assert!(read("pr-comment.md").contains("☑️ failed-as-expected"), "{}", read("pr-comment.md"));
+    assert!(read("junit.xml").contains(r#"type="xfail""#), "{}", read("junit.xml"));
+    assert!(read("report.html").contains(r#"class="badge failed-as-expected""#), "report.html has no XFAIL badge");
 }
 
 #[test]

@@ -148,6 +148,7 @@ fn a_dbmate_up_step_in_a_transaction_gets_dbmates_fix() {
     assert_eq!(failure.line, 4, "the line of the file, not of its section: {failure:?}");
     let finding = result.findings.iter().find(|f| f.check == Check::MigrationError).expect("a migration-error finding");
     assert_eq!(finding.severity, Severity::Warning, "{text}");
+    assert_eq!(result.outcome, Outcome::FailedAsExpected, "{text}");
     assert!(
         finding
             .hint

@@ -82,6 +82,17 @@ pub(crate) trait Layout: Source {
         m.id == name || m.version == name || m.up.file_name().is_some_and(|f| f == name)
     }
 
+    /// Why `m` runs in one transaction block when [`Layout::transaction`] says so, and how it
+    /// runs outside one: what planproof says of a statement PostgreSQL refuses in a
+    /// transaction block (`CREATE INDEX CONCURRENTLY`, SQLSTATE 25001) in one of its files.
+    fn why_in_transaction(&self, _m: &Migration) -> String {
+        format!(
+            "planproof runs {} each in one transaction, as their tool does: {}",
+            self.describe(),
+            self.concurrently_fix()
+        )
+    }
+
     /// How the layout's tool runs `m` unless the scenario says otherwise: in one transaction,
     /// unless the migration opts out.
     fn transaction(&self, m: &Migration) -> TransactionMode {

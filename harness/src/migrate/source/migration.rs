@@ -43,6 +43,25 @@ impl Migration {
         scenario_override.unwrap_or_else(|| self.layout.transaction(self))
     }
 
+    /// Why a transaction block planproof opens wraps a step of this migration that its layout
+    /// runs in `mode`, and how to run it outside one; `None` when planproof opens none for it
+    /// (the layout's opt-out, or the scenario's `transaction = "none"`).
+    pub(crate) fn why_in_transaction(
+        &self,
+        mode: TransactionMode,
+        scenario_override: Option<TransactionMode>,
+    ) -> Option<String> {
+        match scenario_override {
+            Some(TransactionMode::PerFile) => Some(
+                "the scenario's `transaction = \"per-file\"` runs each file in one transaction: set \
+                 `transaction = \"none\"` under `[database]` to run it statement by statement"
+                    .to_string(),
+            ),
+            Some(_) => None,
+            None => (mode == TransactionMode::PerFile).then(|| self.layout.why_in_transaction(self)),
+        }
+    }
+
     /// What `step` runs, `None` for a down step it does not have.
     pub(crate) fn script(&self, step: Direction) -> Result<Option<Script>, MigrateError> {
         self.layout.script(self, step)

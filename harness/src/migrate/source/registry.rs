@@ -13,8 +13,9 @@
 //!    implementing [`Source`] (its format, its fix for `CREATE INDEX CONCURRENTLY`) and
 //!    [`Layout`](super::layout::Layout) (the file names it claims, the files it leaves to the
 //!    migration they belong to, its down step and how that is called, how `under-test` names a
-//!    migration, how it wraps a file in a transaction and how a file opts out, which part of a
-//!    file each step runs, how its migrations look for "no migrations" messages);
+//!    migration, how it wraps a file in a transaction and how a file opts out — and why, when
+//!    that is a guess from the file's name (`why_in_transaction`) — which part of a file each
+//!    step runs, how its migrations look for "no migrations" messages);
 //! 2. one variant here, and its arm in [`Format::kind`]. Among the layouts, the variant's place
 //!    is the order discovery asks them about a file: the first to recognise it takes it, so a
 //!    layout with a narrower rule goes before the one whose rule would also match (this file's

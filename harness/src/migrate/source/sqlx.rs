@@ -53,6 +53,22 @@ impl Layout for Sqlx {
     fn down_convention(&self, m: &Migration) -> String {
         format!("`{}.down.sql`", m.id)
     }
+
+    /// A simple file is sqlx's by its name alone, and a plain SQL file a project runs with
+    /// `psql -f` is often named so too (`001_add_index.sql`): the message says that the name
+    /// decided, and both ways out.
+    fn why_in_transaction(&self, m: &Migration) -> String {
+        let name = m.up.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.ends_with(".up.sql") {
+            return format!("sqlx runs each migration file in one transaction: {}", self.concurrently_fix());
+        }
+        format!(
+            "planproof took `{name}` for an sqlx migration by its name (it starts with a digit and holds \
+             a `_`, like sqlx's `NNN_name.sql`), and sqlx runs each file in one transaction: if sqlx \
+             runs it, start the file with `-- no-transaction`; if the project runs it as a plain file \
+             (`psql -f`), set `transaction = \"none\"` under `[database]`"
+        )
+    }
 }
 
 #[cfg(test)]
@@ -88,6 +104,18 @@ mod tests {
         assert_eq!((m.version.as_str(), m.transaction(None)), ("2026-01-23", TransactionMode::PerFile));
         assert!(recognise(&Sqlx, dir.path(), "perf_indexes.sql").is_none());
         assert!(recognise(&Sqlx, dir.path(), "42.sql").is_none());
+    }
+
+    #[test]
+    fn a_simple_file_in_a_transaction_is_said_to_be_sqlx_by_its_name() {
+        let dir = folder(&[("001_add_index.sql", "CREATE INDEX CONCURRENTLY i ON t (a);"), ("002_b.up.sql", "x")]);
+        let simple = recognise(&Sqlx, dir.path(), "001_add_index.sql").unwrap();
+        let why = Sqlx.why_in_transaction(&simple);
+        assert!(why.contains("took `001_add_index.sql` for an sqlx migration by its name"), "{why}");
+        assert!(why.contains("`-- no-transaction`") && why.contains("`transaction = \"none\"`"), "{why}");
+        let pair = recognise(&Sqlx, dir.path(), "002_b.up.sql").unwrap();
+        let why = Sqlx.why_in_transaction(&pair);
+        assert!(!why.contains("by its name") && why.contains("`-- no-transaction`"), "{why}");
     }
 
     #[test]
