@@ -63,7 +63,7 @@ fn a_file_named_like_sqlx_says_why_it_ran_in_a_transaction_block() {
     // As a user who did not know to set `transaction = "none"` wrote it.
     scenario.database.transaction = None;
     scenario.migration.reversible = None;
-    let options = RunOptions { keep: Keep::Never, progress: false };
+    let options = RunOptions { keep: Keep::Never, progress: false, ..RunOptions::default() };
     let result = run_scenario(&scenario, &mut backend, &options);
     let text = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Error, "{text}");
