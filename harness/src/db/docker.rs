@@ -17,6 +17,8 @@
 //! autovacuum: planproof runs `VACUUM (ANALYZE)` itself). Clients connect to 127.0.0.1 and the
 //! mapped IPv4 port, whatever `localhost` resolves to.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use postgres::{Config, NoTls};
@@ -50,6 +52,9 @@ pub(crate) const PID_START_LABEL: &str = "planproof.pid-start";
 pub(crate) const BOOT_LABEL: &str = "planproof.boot";
 
 const PASSWORD: &str = "planproof";
+/// How long an interrupt during `start` keeps removing containers that appear after its first
+/// removal (a create request the engine was still answering).
+const LATE_CREATE_WAIT: Duration = Duration::from_secs(10);
 const PORT: u16 = 5432;
 
 /// The server's command line: throwaway settings, as the local backend uses (see local.rs).
@@ -103,8 +108,17 @@ impl DockerBackend {
         ));
         let (cleanup_engine, cleanup_label) = (engine.clone(), label.clone());
         let record_path = record.path().map(std::path::Path::to_path_buf);
+        let requested = Arc::new(AtomicBool::new(false));
+        let answered = Arc::clone(&requested);
         let on_interrupt = OnInterrupt::arm_removal(format!("container `{name}`"), move || {
             cleanup_engine.remove_labelled(&cleanup_label).map_err(|e| e.to_string())?;
+            // A create request still on its way makes the container after this removal: while
+            // `start` has not returned, look again for a while and remove what appears.
+            let since = Instant::now();
+            while !answered.load(Ordering::SeqCst) && since.elapsed() < LATE_CREATE_WAIT {
+                std::thread::sleep(Duration::from_millis(200));
+                cleanup_engine.remove_labelled(&cleanup_label).map_err(|e| e.to_string())?;
+            }
             if let Some(path) = record_path {
                 let _ = std::fs::remove_file(path);
             }
@@ -124,7 +138,9 @@ impl DockerBackend {
             .with_container_name(name.clone())
             .with_cmd(SERVER_COMMAND.iter().copied())
             .with_startup_timeout(Duration::from_secs(180));
-        let container = match request.start() {
+        let started = request.start();
+        requested.store(true, Ordering::SeqCst);
+        let container = match started {
             Ok(container) => container,
             Err(source) => {
                 // A container that was created but never became ready is not dropped by
