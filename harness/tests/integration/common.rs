@@ -25,6 +25,20 @@ pub(crate) fn local_cluster(test: &str) -> Option<LocalBackend> {
     }
 }
 
+/// Whether PostgreSQL binaries are here for a test that starts its own `planproof run
+/// --backend local`; without them the test fails when `CI` is set, and otherwise says loudly
+/// that it did not run.
+pub(crate) fn has_local_postgres(test: &str) -> bool {
+    match find_binaries(None) {
+        Ok(_) => true,
+        Err(DbError::NothingAvailable) if std::env::var_os("CI").is_none() => {
+            eprintln!("\n*** {test}: NOT RUN: no PostgreSQL binaries (set CI=1 to make this a failure) ***\n");
+            false
+        }
+        Err(e) => panic!("{test}: no PostgreSQL to test with: {e}"),
+    }
+}
+
 static ALONE: Mutex<()> = Mutex::new(());
 
 /// Held by a test whose verdict rests on timing a workload (write stalls, a latency series):

@@ -17,6 +17,7 @@ mod gate;
 mod index_catalog;
 mod interrupt;
 mod invalid_scenarios;
+mod leftovers;
 mod load_rows;
 mod noisy;
 mod regressions;
