@@ -20,6 +20,7 @@ mod invalid_scenarios;
 mod leftovers;
 mod load_rows;
 mod noisy;
+mod phases;
 mod regressions;
 mod reversible;
 mod scenario_reference;
