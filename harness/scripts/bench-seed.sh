@@ -21,7 +21,7 @@ planproof="$PWD/target/release/planproof"
 # The server binaries the local backend would use: PLANPROOF_PG_BIN, initdb on PATH, the newest
 # /usr/lib/postgresql/*/bin.
 initdb="$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)"
-bin="${PLANPROOF_PG_BIN:-$(dirname "$initdb")}"
+bin="${PLANPROOF_PG_BIN:-$(dirname "$(readlink -f "$initdb")")}"
 work="$(mktemp -d -t planproof-bench-seed.XXXXXX)"
 pgdata="$work/data"
 cleanup() {
@@ -102,7 +102,7 @@ planproof_seed() { # rows
   local file report="$work/report-$1"
   file="$(scenario_for "$1")"
   local timed=()
-  if [ -x /usr/bin/time ]; then timed=(/usr/bin/time -f '%M' -o "$work/rss"); else echo 0 >"$work/rss"; fi
+  if [ -x /usr/bin/time ]; then timed=(/usr/bin/time -f '%M %U' -o "$work/rss"); else echo "0 0" >"$work/rss"; fi
   "${timed[@]}" "$planproof" run "$file" --backend url --database-url "$url" \
     --root "$work/scenario" --report-dir "$report" --quiet >"$work/run.log" 2>&1 || {
     status=$?
@@ -112,7 +112,10 @@ planproof_seed() { # rows
 import json, sys
 s = json.load(open(sys.argv[1]))["scenarios"][0]
 t = s["seed-timing"]
-print((t["copy-ms"] + t["index-ms"] + t["vacuum-ms"]) / 1000.0, sys.argv[2], t["indexes-rebuilt"])
+rss, user = sys.argv[2].split()
+print((t["copy-ms"] + t["index-ms"] + t["vacuum-ms"]) / 1000.0, rss, t["indexes-rebuilt"],
+      f'COPY {t["copy-ms"] / 1000:.2f} s, indexes {t["index-ms"] / 1000:.2f} s, VACUUM {t["vacuum-ms"] / 1000:.2f} s, '
+      f'planproof CPU {user} s in all')
 EOF
 }
 
@@ -123,12 +126,12 @@ pgbench_seed() { # seconds of `pgbench -i -s 10`, from its own "done in" line
 echo "planproof vs pgbench -i -s 10 (1,000,000 rows each), $PAIRS alternating pairs"
 ratios=()
 for i in $(seq 1 "$PAIRS"); do
-  read -r pp_s _ rebuilt < <(planproof_seed 1000000)
+  read -r pp_s _ rebuilt parts < <(planproof_seed 1000000)
   pg_s="$(pgbench_seed)"
   ratio="$(python3 -c "print(f'{$pg_s / $pp_s:.2f}')")"
   ratios+=("$ratio")
-  printf '  pair %d: planproof %.2f s (%s rows/s, %s indexes built after the COPY), pgbench %.2f s (%s rows/s): planproof/pgbench rows/s %s\n' \
-    "$i" "$pp_s" "$(python3 -c "print(int(1e6 / $pp_s))")" "$rebuilt" "$pg_s" "$(python3 -c "print(int(1e6 / $pg_s))")" "$ratio"
+  printf '  pair %d: planproof %.2f s (%s rows/s, %s indexes built after the COPY; %s), pgbench %.2f s (%s rows/s): planproof/pgbench rows/s %s\n' \
+    "$i" "$pp_s" "$(python3 -c "print(int(1e6 / $pp_s))")" "$rebuilt" "$parts" "$pg_s" "$(python3 -c "print(int(1e6 / $pg_s))")" "$ratio"
 done
 echo "  median ratio (planproof rows/s over pgbench rows/s): $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 

@@ -54,6 +54,13 @@ pub enum SeedError {
         source: postgres::Error,
     },
 
+    #[error("cannot copy generated rows into `{table}`")]
+    CopyStream {
+        table: String,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("{what} failed")]
     Sql {
         what: String,

@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use postgres::binary_copy::BinaryCopyInWriter;
+use std::io::Write;
+
 use postgres::types::Type;
 use postgres::Client;
 use serde::Serialize;
@@ -15,7 +16,7 @@ use super::checksum::{self, RowDigest};
 use super::deferred;
 use super::error::SeedError;
 use super::generator::ColumnGenerator;
-use super::value::{ColumnValue, Value};
+use super::value::{encode_row, Value, COPY_HEADER, COPY_TRAILER};
 use crate::db::{quote_ident, ScratchDb};
 use crate::scenario::{GenKind, Scenario, TableSpec};
 
@@ -203,28 +204,31 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
 
     let rows = table.rows;
     let freeze = can_freeze(client, &table.name)?;
-    let (sender, receiver) = crossbeam_channel::bounded::<Result<Vec<Vec<Value>>, SeedError>>(8);
+    let qualified: Vec<String> = table.columns.iter().map(|e| format!("{}.{}", table.name, e.spec.name)).collect();
+    // The producer generates, checksums and encodes each batch; the writer only sends it, in
+    // one message: the sync client's per-row writes cost more than the server's COPY did.
+    let (sender, receiver) = crossbeam_channel::bounded::<Result<bytes::Bytes, SeedError>>(8);
     std::thread::scope(|scope| -> Result<String, SeedError> {
+        let (types, qualified) = (&types, &qualified);
         let producer = scope.spawn(move || {
             let mut row = 0u64;
+            let mut values = Vec::with_capacity(generators.len());
             while row < rows {
                 let end = (row + BATCH as u64).min(rows);
-                let mut batch = Vec::with_capacity((end - row) as usize);
+                let mut batch = bytes::BytesMut::with_capacity(BATCH * 128);
                 for r in row..end {
-                    let values: Result<Vec<Value>, SeedError> =
-                        generators.iter_mut().map(|g| g.next_value(r)).collect();
-                    match values {
-                        Ok(v) => {
-                            digest.row(&v);
-                            batch.push(v);
-                        }
-                        Err(e) => {
-                            let _ = sender.send(Err(e));
-                            return None;
-                        }
+                    values.clear();
+                    let encoded = generators
+                        .iter_mut()
+                        .try_for_each(|g| g.next_value(r).map(|v| values.push(v)))
+                        .and_then(|()| encode_row(&mut batch, &values, types, qualified));
+                    if let Err(e) = encoded {
+                        let _ = sender.send(Err(e));
+                        return None;
                     }
+                    digest.row(&values);
                 }
-                if sender.send(Ok(batch)).is_err() {
+                if sender.send(Ok(batch.freeze())).is_err() {
                     return None; // the writer gave up; its error is reported
                 }
                 row = end;
@@ -240,30 +244,24 @@ fn seed_table(client: &mut Client, scenario: &Scenario, table: &TableSpec) -> Re
         } else {
             "FORMAT binary"
         };
-        let written = (|| {
-            let sink = client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN ({options})"))?;
-            let mut writer = BinaryCopyInWriter::new(sink, &types);
-            let qualified: Vec<String> =
-                table.columns.iter().map(|e| format!("{}.{}", table.name, e.spec.name)).collect();
+        let written = (|| -> Result<Result<(), SeedError>, SeedError> {
+            let write_err = |e: std::io::Error| SeedError::CopyStream { table: table.name.clone(), source: e };
+            let mut writer =
+                client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN ({options})")).map_err(copy_err)?;
+            writer.write_all(COPY_HEADER).map_err(write_err)?;
             for batch in &receiver {
-                let batch = match batch {
-                    Ok(batch) => batch,
+                match batch {
+                    Ok(bytes) => writer.write_all(&bytes).map_err(write_err)?,
                     Err(e) => return Ok(Err(e)),
-                };
-                for values in batch {
-                    let cells = values.iter().zip(&qualified).map(|(value, column)| ColumnValue { column, value });
-                    writer.write_raw(cells)?;
                 }
             }
-            writer.finish()?;
+            writer.write_all(COPY_TRAILER).map_err(write_err)?;
+            writer.finish().map_err(copy_err)?;
             Ok(Ok(()))
         })();
         // The producer may be waiting to send: with the receiver gone it stops.
         drop(receiver);
-        let written = match written {
-            Ok(generated) => generated,
-            Err(e) => Err(copy_err(e)),
-        };
+        let written = written.and_then(|generated| generated);
         if freeze {
             let end = if written.is_ok() { "COMMIT" } else { "ROLLBACK" };
             client.batch_execute(end).map_err(copy_err)?;

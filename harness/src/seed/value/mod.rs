@@ -11,4 +11,4 @@ mod round_trip;
 mod target;
 
 pub use cell::Value;
-pub(crate) use encode::ColumnValue;
+pub(crate) use encode::{encode_row, COPY_HEADER, COPY_TRAILER};

@@ -6,11 +6,10 @@
 
 use std::error::Error as StdError;
 
-use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use postgres::Client;
 
-use super::{ColumnValue, Value};
+use super::{encode_row, Value, COPY_HEADER, COPY_TRAILER};
 use crate::db::{find_binaries, Backend, DbError, LocalBackend, ScratchDb};
 
 /// A temporary cluster and a fresh database in it. Without PostgreSQL binaries the test fails
@@ -45,14 +44,17 @@ fn copy(client: &mut Client, sql_type: &str, values: &[Value]) -> Result<(), Str
         }
         text
     };
+    // The seed stage's own path: rows encoded by `encode_row`, sent as one COPY stream.
     let types = [Type::INT4, column_type(client, sql_type)];
-    let sink = client.copy_in("COPY t (id, v) FROM STDIN (FORMAT binary)").map_err(|e| chain(&e))?;
-    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    let columns = ["t.id".to_string(), "t.v".to_string()];
+    let mut stream = bytes::BytesMut::from(COPY_HEADER);
     for (id, value) in values.iter().enumerate() {
-        let id = Value::Int(id as i64);
-        let cells = [ColumnValue { column: "t.id", value: &id }, ColumnValue { column: "t.v", value }];
-        writer.write_raw(cells).map_err(|e| chain(&e))?;
+        let row = [Value::Int(id as i64), value.clone()];
+        encode_row(&mut stream, &row, &types, &columns).map_err(|e| chain(&e))?;
     }
+    stream.extend_from_slice(COPY_TRAILER);
+    let mut writer = client.copy_in("COPY t (id, v) FROM STDIN (FORMAT binary)").map_err(|e| chain(&e))?;
+    std::io::Write::write_all(&mut writer, &stream).map_err(|e| chain(&e))?;
     writer.finish().map(drop).map_err(|e| chain(&e))
 }
 
