@@ -98,6 +98,9 @@ enum Command {
         #[command(flatten)]
         root: RootArgs,
     },
+    /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
+    /// Example: `planproof schema > scenarios/planproof.schema.json`
+    Schema,
 }
 
 /// Where the files a scenario names may be.
@@ -169,6 +172,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Validate { paths, root } => validate(&paths, &root.root()),
+        Command::Schema => {
+            print!("{}", planproof::scenario::json_schema_text());
+            ExitCode::SUCCESS
+        }
         Command::Affected { paths, changed_since, json, root } => affected(&paths, changed_since, json, root.root()),
         Command::Run {
             paths,

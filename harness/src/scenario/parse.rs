@@ -54,10 +54,19 @@ pub(crate) struct RawScenario {
 /// The JSON Schema of the scenario format, derived from the raw structs the parser reads: keys
 /// kebab-case as in the file, unknown keys refused (`additionalProperties: false`), required
 /// keys required. It says what shapes the file may take; what the values must be (ranges,
-/// patterns, paths that exist) is the validator's.
+/// patterns, paths that exist) is the validator's. Draft 7, the newest the editors' TOML
+/// language server (taplo, behind Even Better TOML) validates with.
 pub fn json_schema() -> serde_json::Value {
-    let settings = SchemaSettings::draft2020_12().with_transform(RecursiveTransform(no_null));
+    let settings = SchemaSettings::draft07().with_transform(RecursiveTransform(no_null));
     settings.into_generator().into_root_schema_for::<RawScenario>().to_value()
+}
+
+/// [`json_schema`] as `planproof schema` prints it and `scenarios/planproof.schema.json` holds
+/// it: pretty-printed, with a final newline.
+pub fn json_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
 }
 
 /// TOML has no null: an optional key is one left out. schemars describes an `Option` as "the

@@ -35,6 +35,18 @@ fn help() {
     assert_cmd_snapshot!("run_help", planproof().args(["run", "--help"]));
     assert_cmd_snapshot!("validate_help", planproof().args(["validate", "--help"]));
     assert_cmd_snapshot!("affected_help", planproof().args(["affected", "--help"]));
+    assert_cmd_snapshot!("schema_help", planproof().args(["schema", "--help"]));
+}
+
+#[test]
+fn schema_prints_the_checked_in_copy() {
+    let output = planproof().arg("schema").output().expect("planproof runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let checked_in = std::fs::read_to_string(common::root().join("scenarios/planproof.schema.json")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&output.stdout) == checked_in,
+        "`planproof schema` differs from the checked-in copy"
+    );
 }
 
 #[test]
