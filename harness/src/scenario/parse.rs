@@ -220,11 +220,11 @@ mod tests {
     fn the_json_schema_is_closed_and_offers_no_null() {
         let schema = json_schema();
         assert_eq!(schema["required"], serde_json::json!(["name", "database"]));
-        assert_eq!(schema["properties"]["database"], serde_json::json!({ "$ref": "#/$defs/Database" }));
-        assert!(schema["$defs"]["Param"]["properties"]["where"].is_object(), "renames are honoured");
+        assert_eq!(schema["properties"]["database"], serde_json::json!({ "$ref": "#/definitions/Database" }));
+        assert!(schema["definitions"]["Param"]["properties"]["where"].is_object(), "renames are honoured");
         // Every object the schema describes refuses unknown keys, as `deny_unknown_fields` does.
         let mut objects = vec![&schema];
-        objects.extend(schema["$defs"].as_object().into_iter().flat_map(|d| d.values()));
+        objects.extend(schema["definitions"].as_object().into_iter().flat_map(|d| d.values()));
         for object in objects.into_iter().filter(|o| o.get("properties").is_some()) {
             assert_eq!(object["additionalProperties"], Value::Bool(false), "{object}");
         }
