@@ -3,10 +3,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// Everything printed goes through anstream, which strips the report's colours unless
+// `--color` and the terminal want them.
+use anstream::{eprintln, print, println};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
 use planproof::pipeline::Keep;
-use planproof::report;
+use planproof::report::{self, Paint};
 use planproof::result::FailOn;
 use planproof::suite::{Event, Suite, SuiteResult};
 use planproof::text::error_chain;
@@ -22,6 +25,16 @@ timing budget was too close to the measured figure to call. `--fail-on` changes 
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour verdicts and severities: `auto` on a terminal unless `NO_COLOR` is set.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, display_order = 100)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -170,6 +183,12 @@ enum KeepArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.color {
+        ColorArg::Auto => anstream::ColorChoice::Auto,
+        ColorArg::Always => anstream::ColorChoice::Always,
+        ColorArg::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
     let code = match cli.command {
         Command::Validate { paths, root } => validate(&paths, &root.root()),
         Command::Schema => {
@@ -249,7 +268,7 @@ fn validate(paths: &[PathBuf], root: &planproof::scenario::Root) -> ExitCode {
             Ok(s) => println!("ok    {} ({})", file.display(), s.name),
             Err(e) => {
                 bad += 1;
-                eprintln!("error: {}", error_chain(&e));
+                eprintln!("{} {}", Paint::Styled.error_label(), error_chain(&e));
             }
         }
     }
@@ -278,7 +297,7 @@ fn affected(paths: &[PathBuf], reference: String, json: bool, root: planproof::s
             println!("{}", a.file);
         }
         for f in &selection.findings {
-            eprintln!("warning: {}: {}", f.check, f.message);
+            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, f.message);
         }
     }
     ExitCode::SUCCESS
@@ -288,10 +307,10 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
     planproof::interrupt::install_handler();
     let outcome = suite.run(|event| match event {
         Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
-        Event::BackendFailed { error, .. } => eprintln!("error: {}", error_chain(error)),
+        Event::BackendFailed { error, .. } => eprintln!("{} {}", Paint::Styled.error_label(), error_chain(error)),
         Event::Finished { result, .. } => {
             if !quiet || !result.outcome.is_success() {
-                print!("{}", report::scenario_text(result));
+                print!("{}", report::terminal_text(result, Paint::Styled));
             }
         }
     });
@@ -318,10 +337,10 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
             s.affected.len() + s.unaffected.len()
         );
         for f in &s.findings {
-            eprintln!("warning: {}: {}", f.check, f.message);
+            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, f.message);
         }
     }
-    if let Some(table) = done.matrix_text() {
+    if let Some(table) = done.matrix_text(Paint::Styled) {
         print!("{table}");
     }
     println!("{}", done.summary_text());
@@ -358,7 +377,8 @@ fn github(done: &SuiteResult) -> Result<(), ExitCode> {
                 .open(&path)
                 .and_then(|mut f| f.write_all(report::job_summary(&run).as_bytes()));
             if let Err(e) = appended {
-                eprintln!("error: cannot write the job summary to `{}`: {e}", PathBuf::from(path).display());
+                let label = Paint::Styled.error_label();
+                eprintln!("{label} cannot write the job summary to `{}`: {e}", PathBuf::from(path).display());
                 return Err(ExitCode::from(2));
             }
         }
@@ -369,6 +389,6 @@ fn github(done: &SuiteResult) -> Result<(), ExitCode> {
 }
 
 fn fail(e: &dyn std::error::Error) -> ExitCode {
-    eprintln!("error: {}", error_chain(e));
+    eprintln!("{} {}", Paint::Styled.error_label(), error_chain(e));
     ExitCode::from(2)
 }
