@@ -6,7 +6,7 @@ use std::process::ExitCode;
 // Everything printed goes through anstream, which strips the report's colours unless
 // `--color` and the terminal want them.
 use anstream::{eprintln, print, println};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
 use planproof::pipeline::Keep;
 use planproof::report::{self, Paint};
@@ -114,6 +114,26 @@ enum Command {
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     /// Example: `planproof schema > scenarios/planproof.schema.json`
     Schema,
+    /// Print a run's terminal report again, from the results.json it wrote. Example:
+    /// `planproof show reports/results.json`
+    #[command(after_help = "Exit codes: 0 the report was printed, 2 the file could not be read.")]
+    Show {
+        /// The results.json a run wrote.
+        #[arg(default_value = "reports/results.json")]
+        results: PathBuf,
+    },
+    /// Print the shell completion script for SHELL. Example: `planproof completions bash >
+    /// ~/.local/share/bash-completion/completions/planproof`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff: planproof(1), or planproof-COMMAND(1). Example:
+    /// `planproof man run > planproof-run.1 && man -l planproof-run.1`
+    Man {
+        /// The subcommand whose page to print (default: the page of planproof itself).
+        command: Option<String>,
+    },
 }
 
 /// Where the files a scenario names may be.
@@ -195,6 +215,12 @@ fn main() -> ExitCode {
             print!("{}", planproof::scenario::json_schema_text());
             ExitCode::SUCCESS
         }
+        Command::Show { results } => show(&results),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "planproof", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man { command } => man(command.as_deref()),
         Command::Affected { paths, changed_since, json, root } => affected(&paths, changed_since, json, root.root()),
         Command::Run {
             paths,
@@ -277,6 +303,43 @@ fn validate(paths: &[PathBuf], root: &planproof::scenario::Root) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The report as `run` printed it: each scenario's, then the summary line.
+fn show(path: &std::path::Path) -> ExitCode {
+    match report::read_results(path) {
+        Ok(results) => {
+            for r in &results {
+                print!("{}", report::terminal_text(r, Paint::Styled));
+            }
+            println!("{}", report::summary_text(&results));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn man(subcommand: Option<&str>) -> ExitCode {
+    // Built, so that a subcommand's page has the global flags and its name is `planproof run`.
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match subcommand {
+        None => clap_mangen::Man::new(cli),
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => clap_mangen::Man::new(sub.clone())
+                .title(format!("planproof-{name}"))
+                .source(format!("planproof {}", env!("CARGO_PKG_VERSION"))),
+            None => {
+                let names: Vec<&str> = cli.get_subcommands().map(clap::Command::get_name).collect();
+                eprintln!("{} no command `{name}` (expected one of {})", Paint::Styled.error_label(), names.join(", "));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match page.render(&mut std::io::stdout()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 

@@ -16,6 +16,7 @@ mod junit;
 mod load;
 mod markdown;
 mod matrix;
+mod read;
 mod sarif;
 #[cfg(test)]
 mod snapshots;
@@ -33,6 +34,7 @@ pub(crate) use json::results_json;
 pub(crate) use junit::junit_xml;
 pub(crate) use markdown::summary_markdown;
 pub use matrix::matrix_text;
+pub use read::{read_results, ReadError};
 pub(crate) use sarif::sarif;
 pub use terminal::{scenario_text, summary_text, terminal_text};
 pub use write::{write_reports, ReportError};

@@ -45,14 +45,10 @@ fn an_error_label_is_coloured_on_demand_and_never_under_no_color_or_into_a_pipe(
 
 #[test]
 fn a_run_colours_its_verdicts_with_color_always_and_not_into_a_pipe() {
-    if common::local_cluster("a_run_colours_its_verdicts_with_color_always_and_not_into_a_pipe").is_none() {
-        return;
-    }
-    let reports = tempfile::tempdir().unwrap();
-    let dir = reports.path().to_str().unwrap();
-    let run = ["run", "fixtures/cli/clock-free.toml", "--backend", "local", "--report-dir", dir];
+    let test = "a_run_colours_its_verdicts_with_color_always_and_not_into_a_pipe";
+    let Some((reports, run)) = common::clock_free_run(test) else { return };
 
-    let (coloured, _) = output(planproof(&["--color", "always"]).args(run));
+    let (coloured, _) = output(planproof(&["--color", "always"]).args(&run));
     assert!(coloured.starts_with(&format!("{GREEN_BOLD}PASS{RESET} clock-free ")), "{coloured}");
     assert!(coloured.contains(&format!("{GREEN_BOLD}ok  {RESET} agent-by-pak-hash before: ")), "{coloured}");
     assert!(coloured.contains(&format!("\x1b[1m\x1b[33mwarning{RESET} lock-timeout: ")), "{coloured}");
@@ -61,8 +57,8 @@ fn a_run_colours_its_verdicts_with_color_always_and_not_into_a_pipe() {
         assert!(!text.contains('\x1b'), "{file} holds ANSI escapes");
     }
 
-    let (piped, _) = output(&mut planproof(&run));
+    let (piped, _) = output(planproof(&[]).args(&run));
     assert!(piped.starts_with("PASS clock-free ") && !piped.contains('\x1b'), "{piped}");
-    let (no_color, _) = output(planproof(&run).env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1"));
+    let (no_color, _) = output(planproof(&[]).args(&run).env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1"));
     assert!(no_color.starts_with("PASS clock-free ") && !no_color.contains('\x1b'), "{no_color}");
 }

@@ -25,6 +25,17 @@ pub(crate) fn local_cluster(test: &str) -> Option<LocalBackend> {
     }
 }
 
+/// The arguments of a `planproof run` of `fixtures/cli/clock-free.toml` (a verdict that does not
+/// depend on the clock) on a local cluster, into a fresh report folder kept alive by the
+/// `TempDir`; `None` (said loudly, as [`local_cluster`] does) without PostgreSQL binaries.
+pub(crate) fn clock_free_run(test: &str) -> Option<(tempfile::TempDir, Vec<String>)> {
+    local_cluster(test)?;
+    let reports = tempfile::tempdir().expect("a temporary folder");
+    let dir = reports.path().display().to_string();
+    let args = ["run", "fixtures/cli/clock-free.toml", "--backend", "local", "--report-dir", &dir];
+    Some((reports, args.map(str::to_string).to_vec()))
+}
+
 static ALONE: Mutex<()> = Mutex::new(());
 
 /// Held by a test whose verdict rests on timing a workload (write stalls, a latency series):
