@@ -102,6 +102,19 @@ enum Command {
         #[command(flatten)]
         root: RootArgs,
     },
+    /// Remove what killed runs left (clusters, containers, scratch databases). Example: `planproof clean`
+    #[command(
+        after_help = "Exit codes: 0 every leftover found was removed (or listed, with --dry-run), 2 one could not be."
+    )]
+    Clean {
+        /// A server whose `planproof_*` scratch databases are looked at too (only `DROP
+        /// DATABASE` of those whose run is gone is issued).
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        database_url: Option<String>,
+        /// List what would be removed; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check scenario files without a database. Example: `planproof validate scenarios/`
     #[command(after_help = "Exit codes: 0 every file is valid, 2 a file is not.")]
     Validate {
@@ -211,6 +224,7 @@ fn main() -> ExitCode {
     .write_global();
     let code = match cli.command {
         Command::Validate { paths, root } => validate(&paths, &root.root()),
+        Command::Clean { database_url, dry_run } => clean(database_url, dry_run),
         Command::Schema => {
             print!("{}", planproof::scenario::json_schema_text());
             ExitCode::SUCCESS
@@ -366,14 +380,56 @@ fn affected(paths: &[PathBuf], reference: String, json: bool, root: planproof::s
     ExitCode::SUCCESS
 }
 
+fn clean(database_url: Option<String>, dry_run: bool) -> ExitCode {
+    use planproof::db::Fate;
+    let database_url = database_url.filter(|u| !u.trim().is_empty());
+    let report = match planproof::db::clean(&planproof::db::CleanOptions { database_url, dry_run }) {
+        Ok(report) => report,
+        Err(e) => return fail(&e),
+    };
+    for found in &report.found {
+        let line = match &found.fate {
+            Fate::Removed => format!("removed {}: {}", found.what, found.why),
+            Fate::WouldRemove => format!("would remove {}: {}", found.what, found.why),
+            Fate::LeftAlone => format!("left alone {}: {}", found.what, found.why),
+            Fate::Failed(e) => format!("could not remove {}: {}: {e}", found.what, found.why),
+        };
+        println!("planproof: {line}");
+    }
+    for note in &report.notes {
+        println!("planproof: {note}");
+    }
+    let n = report.removed();
+    match (n, dry_run) {
+        (0, _) => println!("planproof: no leftovers from earlier runs"),
+        (n, true) => println!("planproof: {n} leftover(s) would be removed (dry run: nothing was)"),
+        (n, false) => println!("planproof: removed {n} leftover(s)"),
+    }
+    if report.failed() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs) -> ExitCode {
     planproof::interrupt::install_handler();
-    let outcome = suite.run(|event| match event {
-        Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
-        Event::BackendFailed { error, .. } => eprintln!("{} {}", Paint::Styled.error_label(), error_chain(error)),
-        Event::Finished { result, .. } => {
-            if !quiet || !result.outcome.is_success() {
-                print!("{}", report::terminal_text(result, Paint::Styled));
+    let leftovers = planproof::db::leftover_count();
+    if leftovers > 0 {
+        let s = if leftovers == 1 { "" } else { "s" };
+        eprintln!("planproof: {leftovers} leftover{s} from earlier runs: run `planproof clean`");
+    }
+    // After an interrupt, the handler is tearing the run down: a verdict or an error from
+    // then on would be about that, not about the scenario. Each waits for the handler's exit.
+    let outcome = suite.run(|event| {
+        planproof::interrupt::wait_if_interrupted();
+        match event {
+            Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
+            Event::BackendFailed { error, .. } => eprintln!("{} {}", Paint::Styled.error_label(), error_chain(error)),
+            Event::Finished { result, .. } => {
+                if !quiet || !result.outcome.is_success() {
+                    print!("{}", report::terminal_text(result, Paint::Styled));
+                }
             }
         }
     });
@@ -452,6 +508,9 @@ fn github(done: &SuiteResult) -> Result<(), ExitCode> {
 }
 
 fn fail(e: &dyn std::error::Error) -> ExitCode {
+    // An error after Ctrl-C is the interrupt's doing (a cluster stopped under a step): the
+    // handler says what happened and exits.
+    planproof::interrupt::wait_if_interrupted();
     eprintln!("{} {}", Paint::Styled.error_label(), error_chain(e));
     ExitCode::from(2)
 }

@@ -7,13 +7,18 @@
 //! handle lives in the backend (never in a `static`), the backend removes it when dropped
 //! (after success, failure or a panic that unwinds), and a clean-up action registered before
 //! the container is even created removes it by label on Ctrl-C/SIGTERM. Every container
-//! carries the labels `planproof=1`, `planproof.run=<run id>` and `planproof.pid=<pid>`, so a
-//! leftover (after a SIGKILL) is easy to find: `docker ps -a --filter label=planproof`.
+//! carries the labels `planproof=1`, `planproof.run=<run id>`, `planproof.pid=<pid>` and the
+//! owner's host, start time and boot (`planproof.host`, `planproof.pid-start`,
+//! `planproof.boot`), and a record (`record.rs`) names it while it lives, so a leftover (after
+//! a SIGKILL) is found, and told from a live run's, by `planproof clean` (or by hand:
+//! `docker ps -a --filter label=planproof`).
 //!
 //! The server runs with the same throwaway settings as the local backend (no fsync, no
 //! autovacuum: planproof runs `VACUUM (ANALYZE)` itself). Clients connect to 127.0.0.1 and the
 //! mapped IPv4 port, whatever `localhost` resolves to.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use postgres::{Config, NoTls};
@@ -25,6 +30,7 @@ use testcontainers_modules::postgres::Postgres;
 use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
 use super::engine::Endpoint;
 use super::error::DbError;
+use super::record::{Made, Owner, Record, RecordFile};
 use crate::interrupt::OnInterrupt;
 
 /// The environment variable naming the image (without tag) to start.
@@ -39,8 +45,16 @@ pub const LABEL: &str = "planproof";
 pub(crate) const RUN_LABEL: &str = "planproof.run";
 /// The label holding the process id of the planproof that started the container.
 pub const PID_LABEL: &str = "planproof.pid";
+/// The labels holding the host, start time (clock ticks since boot) and boot id of that
+/// process: with the pid, what tells a live owner from a reused pid (`record::Owner`).
+pub(crate) const HOST_LABEL: &str = "planproof.host";
+pub(crate) const PID_START_LABEL: &str = "planproof.pid-start";
+pub(crate) const BOOT_LABEL: &str = "planproof.boot";
 
 const PASSWORD: &str = "planproof";
+/// How long an interrupt during `start` keeps removing containers that appear after its first
+/// removal (a create request the engine was still answering).
+const LATE_CREATE_WAIT: Duration = Duration::from_secs(10);
 const PORT: u16 = 5432;
 
 /// The server's command line: throwaway settings, as the local backend uses (see local.rs).
@@ -68,6 +82,8 @@ pub struct DockerBackend {
     version: String,
     /// Removes the container if the run is interrupted.
     _on_interrupt: OnInterrupt,
+    /// Says the container exists until it is removed (or kept).
+    record: RecordFile,
     kept: bool,
 }
 
@@ -82,28 +98,54 @@ impl DockerBackend {
         let run = run_id();
         let name = format!("planproof-pg{}-{run}", tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
         let label = format!("{RUN_LABEL}={run}");
-        // Registered before the container exists: an interrupt while it is being created or
-        // is starting up must remove it too.
+        // Recorded and registered before the container exists: an interrupt (or a `kill -9`)
+        // while it is being created or is starting up must not leave it behind either.
+        let mut record = RecordFile::write(Record::new(
+            &format!("docker-{run}"),
+            Made::Docker { container: name.clone(), engine: engine.to_string() },
+        ));
         let (cleanup_engine, cleanup_label) = (engine.clone(), label.clone());
-        let on_interrupt = OnInterrupt::arm(move || {
-            let _ = cleanup_engine.remove_labelled(&cleanup_label);
+        let record_path = record.path().map(std::path::Path::to_path_buf);
+        let requested = Arc::new(AtomicBool::new(false));
+        let answered = Arc::clone(&requested);
+        let on_interrupt = OnInterrupt::arm_removal(format!("container `{name}`"), move || {
+            cleanup_engine.remove_labelled(&cleanup_label).map_err(|e| e.to_string())?;
+            // A create request still on its way makes the container after this removal: while
+            // `start` has not returned, look again for a while and remove what appears.
+            let since = Instant::now();
+            while !answered.load(Ordering::SeqCst) && since.elapsed() < LATE_CREATE_WAIT {
+                std::thread::sleep(Duration::from_millis(200));
+                cleanup_engine.remove_labelled(&cleanup_label).map_err(|e| e.to_string())?;
+            }
+            if let Some(path) = record_path {
+                let _ = std::fs::remove_file(path);
+            }
+            Ok(())
         });
+        let owner = Owner::this_process();
         let request = Postgres::default()
             .with_password(PASSWORD)
             .with_name(image)
             .with_tag(tag)
             .with_label(LABEL, "1")
             .with_label(RUN_LABEL, run.clone())
-            .with_label(PID_LABEL, std::process::id().to_string())
+            .with_label(PID_LABEL, owner.pid.to_string())
+            .with_label(HOST_LABEL, owner.host.clone())
+            .with_label(PID_START_LABEL, owner.started.map(|s| s.to_string()).unwrap_or_default())
+            .with_label(BOOT_LABEL, owner.boot.clone().unwrap_or_default())
             .with_container_name(name.clone())
             .with_cmd(SERVER_COMMAND.iter().copied())
             .with_startup_timeout(Duration::from_secs(180));
-        let container = match request.start() {
+        let started = request.start();
+        requested.store(true, Ordering::SeqCst);
+        let container = match started {
             Ok(container) => container,
             Err(source) => {
                 // A container that was created but never became ready is not dropped by
                 // testcontainers' handle (there is none): remove it here.
-                let _ = engine.remove_labelled(&label);
+                if engine.remove_labelled(&label).is_err() {
+                    record.leave();
+                }
                 let hint = if present {
                     String::new()
                 } else {
@@ -130,6 +172,7 @@ impl DockerBackend {
             port: 0,
             version: String::new(),
             _on_interrupt: on_interrupt,
+            record,
             kept: false,
             container: None,
         };
@@ -239,6 +282,7 @@ impl Backend for DockerBackend {
 
     fn keep(&mut self, db: &ScratchDb) -> String {
         self.kept = true;
+        self.record.keep();
         format!(
             "kept container `{}` ({}): `{}`; remove it with `docker rm -f {}`",
             self.name, self.reference, db.connect_hint, self.name
@@ -252,8 +296,9 @@ impl Drop for DockerBackend {
             if self.kept {
                 // Dropping the handle would remove the container the user asked to keep.
                 std::mem::forget(container);
-            } else if container.rm().is_err() {
-                let _ = self.engine.remove_container(&self.id);
+            } else if container.rm().is_err() && self.engine.remove_container(&self.id).is_err() {
+                // Left for `clean`, which finds it by its record as well as by its labels.
+                self.record.leave();
             }
         }
     }

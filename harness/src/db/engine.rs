@@ -119,6 +119,11 @@ impl Endpoint {
 
     /// IDs of the containers (running or not) that carry `label` (`key` or `key=value`).
     pub fn containers_labelled(&self, label: &str) -> std::io::Result<Vec<String>> {
+        Ok(self.labelled_containers(label)?.into_iter().map(|c| c.id).collect())
+    }
+
+    /// The containers (running or not) that carry `label`, with their names, states and labels.
+    pub fn labelled_containers(&self, label: &str) -> std::io::Result<Vec<Labelled>> {
         let filters = format!("{{\"label\":[{}]}}", serde_json::Value::String(label.to_string()));
         let (status, body) =
             self.request("GET", &format!("/containers/json?all=1&filters={}", percent_encode(&filters)))?;
@@ -129,12 +134,7 @@ impl Endpoint {
             )));
         }
         let list: serde_json::Value = serde_json::from_str(&body).map_err(std::io::Error::other)?;
-        Ok(list
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|c| c.get("Id").and_then(|id| id.as_str()).map(str::to_string))
-            .collect())
+        Ok(list.as_array().into_iter().flatten().filter_map(Labelled::from_json).collect())
     }
 
     /// Removes a container and its anonymous volumes, running or not. A container that is
@@ -164,6 +164,36 @@ impl Endpoint {
     /// Whether an image `name:tag` is on the engine.
     pub fn has_image(&self, reference: &str) -> bool {
         matches!(self.request("GET", &format!("/images/{}/json", percent_encode(reference))), Ok((200, _)))
+    }
+}
+
+/// A container as `GET /containers/json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    pub id: String,
+    /// Its name without the leading `/`, else its id.
+    pub name: String,
+    /// `created`, `running`, `exited`…
+    pub state: String,
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+impl Labelled {
+    fn from_json(c: &serde_json::Value) -> Option<Labelled> {
+        let id = c.get("Id")?.as_str()?.to_string();
+        let name = c
+            .get("Names")
+            .and_then(|n| n.as_array())
+            .and_then(|n| n.first())
+            .and_then(|n| n.as_str())
+            .map_or_else(|| id.clone(), |n| n.trim_start_matches('/').to_string());
+        let state = c.get("State").and_then(|s| s.as_str()).unwrap_or("unknown").to_string();
+        let labels = c
+            .get("Labels")
+            .and_then(|l| l.as_object())
+            .map(|l| l.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+            .unwrap_or_default();
+        Some(Labelled { id, name, state, labels })
     }
 }
 
@@ -259,6 +289,17 @@ mod tests {
     #[test]
     fn rejects_what_is_not_http() {
         assert!(parse_response(b"SSH-2.0-OpenSSH\r\n").is_err());
+    }
+
+    #[test]
+    fn reads_a_listed_container_with_its_labels() {
+        let listed: serde_json::Value = serde_json::from_str(
+            r#"{"Id":"abc","Names":["/planproof-pg17-1"],"State":"created","Labels":{"planproof":"1","planproof.pid":"42"}}"#,
+        )
+        .unwrap();
+        let c = Labelled::from_json(&listed).unwrap();
+        assert_eq!((c.id.as_str(), c.name.as_str(), c.state.as_str()), ("abc", "planproof-pg17-1", "created"));
+        assert_eq!(c.labels.get("planproof.pid").map(String::as_str), Some("42"));
     }
 
     #[test]

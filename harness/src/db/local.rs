@@ -2,7 +2,8 @@
 //! in a temporary folder, reachable only through a Unix socket in that folder, with throwaway
 //! settings (no fsync, no autovacuum: planproof runs `VACUUM (ANALYZE)` itself, at the moments
 //! that make plans repeatable). It is stopped and deleted when the backend is dropped, and on
-//! Ctrl-C through the clean-up registry.
+//! Ctrl-C through the clean-up registry. A record of it (`record.rs`) lives as long as the
+//! cluster does, so that `planproof clean` can stop and remove it after a `kill -9`.
 //!
 //! `initdb` refuses to run as root; when planproof runs as root (containers, CI), the cluster
 //! is made and run as the `postgres` user if it exists, else `nobody`.
@@ -15,6 +16,7 @@ use postgres::{Config, NoTls};
 
 use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
 use super::error::DbError;
+use super::record::{Made, Record, RecordFile};
 use crate::interrupt::OnInterrupt;
 
 /// The environment variable naming a PostgreSQL `bin` folder to use.
@@ -44,6 +46,8 @@ pub struct LocalBackend {
     version: String,
     /// Stops and removes the cluster if the run is interrupted.
     _on_interrupt: OnInterrupt,
+    /// Says the cluster exists until it is removed (or kept).
+    record: RecordFile,
     kept: bool,
 }
 
@@ -112,14 +116,25 @@ impl LocalBackend {
             None
         };
         let data = dir.join("data");
-        // Registered before anything is started so that an interrupt at any point removes it.
+        // Recorded and registered before anything is started, so that a `kill -9` or an
+        // interrupt at any point leaves nothing `clean` cannot find or the handler misses.
+        let run_id = format!("local-{}", dir.file_name().and_then(|n| n.to_str()).unwrap_or("cluster"));
+        let record = RecordFile::write(Record::new(&run_id, Made::Local { dir: dir.clone(), bin: bin.clone() }));
         let (stop_bin, stop_dir, stop_user) = (bin.clone(), dir.clone(), run_as.clone());
-        let on_interrupt = OnInterrupt::arm(move || {
+        let record_path = record.path().map(Path::to_path_buf);
+        let on_interrupt = OnInterrupt::arm_removal(format!("the local cluster in `{}`", dir.display()), move || {
             stop_cluster(&stop_bin, &stop_dir, stop_user.as_ref(), "immediate");
-            let _ = std::fs::remove_dir_all(&stop_dir);
+            std::fs::remove_dir_all(&stop_dir).or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Ok(()),
+                _ => Err(e.to_string()),
+            })?;
+            if let Some(path) = record_path {
+                let _ = std::fs::remove_file(path);
+            }
+            Ok(())
         });
         let mut backend =
-            LocalBackend { bin, dir, run_as, version: String::new(), _on_interrupt: on_interrupt, kept: false };
+            LocalBackend { bin, dir, run_as, version: String::new(), _on_interrupt: on_interrupt, record, kept: false };
         backend.run(
             "initdb",
             &["-D", path_str(&data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
@@ -252,6 +267,7 @@ impl Backend for LocalBackend {
 
     fn keep(&mut self, db: &ScratchDb) -> String {
         self.kept = true;
+        self.record.keep();
         let sudo = match &self.run_as {
             Some(user) => format!("runuser -u {} -- ", user.name),
             None => String::new(),
@@ -268,8 +284,8 @@ impl Backend for LocalBackend {
 impl Drop for LocalBackend {
     fn drop(&mut self) {
         stop_cluster(&self.bin, &self.dir, self.run_as.as_ref(), "fast");
-        if !self.kept {
-            let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.kept && std::fs::remove_dir_all(&self.dir).is_err() && self.dir.exists() {
+            self.record.leave();
         }
     }
 }

@@ -2,22 +2,48 @@
 //! dev server). planproof creates its own scratch database there and drops it afterwards; the
 //! database named in the URL is only used to issue `CREATE DATABASE`/`DROP DATABASE`, never
 //! written to.
+//!
+//! Nothing may stay on a shared server. A scratch database's drop is armed before its
+//! `CREATE DATABASE` is sent: an interrupt during the statement cancels it, waits for it to
+//! end either way, and drops what it made. Against a `kill -9`, whose run cannot clean up,
+//! every database is named with the run's tag (`planproof_<scenario>_<tag>_<n>`), and the run
+//! holds a session named `planproof run <tag>` (its `application_name`, which
+//! `pg_stat_activity` shows to every user) from before its first database to after its last:
+//! a `planproof_*` database whose tag has no session and to which no one is connected belongs
+//! to a run that is gone, on whichever host it ran, and `planproof clean --database-url`
+//! drops it.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
-
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use postgres::{Client, Config, NoTls};
 
-use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
+use super::backend::{quote_ident, run_tag, scratch_name, tag_of, Backend, ScratchDb};
+use super::clean::{Fate, Leftover};
 use super::error::DbError;
 use crate::interrupt::OnInterrupt;
-use crate::text::redact;
+use crate::text::{error_chain, redact};
+
+/// The `application_name` of a run's sessions: what tells `clean` the run is alive.
+fn session_name(tag: &str) -> String {
+    format!("planproof run {tag}")
+}
+
+/// The end of the comment of a database kept with `--keep`, which `clean` leaves alone.
+const KEPT_MARK: &str = ": kept with `--keep`";
+
+/// How long an interrupt waits for a cancelled `CREATE DATABASE` to end before dropping.
+const CREATE_WAIT: Duration = Duration::from_secs(30);
 
 pub struct UrlBackend {
     admin: Config,
     url_shown: String,
     version: String,
+    /// The session that says this run is alive (see the module's documentation), open from
+    /// before the first scratch database to after the last is dropped.
+    _holder: Client,
     /// The scratch databases made and not yet dropped or kept, each dropped if the run is
     /// interrupted.
     created: Vec<(String, OnInterrupt)>,
@@ -29,9 +55,19 @@ impl UrlBackend {
         if admin.get_connect_timeout().is_none() {
             admin.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
         }
+        admin.application_name(&session_name(run_tag()));
         let url_shown = server_shown(&admin);
         let mut client = connect_bounded(&admin, &format!("`{url_shown}`"))?;
         warn_if_superuser(&mut client, &url_shown);
+        if let Ok(found) = scratch_databases(&mut client) {
+            let gone = found.iter().filter(|d| d.owner_gone()).count();
+            if gone > 0 {
+                let s = if gone == 1 { "" } else { "s" };
+                say_once(&format!(
+                    "planproof: {gone} leftover{s} from earlier runs on {url_shown}: run `planproof clean --database-url …`"
+                ));
+            }
+        }
         let version = client
             .query_one("SHOW server_version", &[])
             .map_err(|source| DbError::Sql {
@@ -40,7 +76,7 @@ impl UrlBackend {
                 source,
             })?
             .get::<_, String>(0);
-        Ok(UrlBackend { admin, url_shown, version, created: Vec::new() })
+        Ok(UrlBackend { admin, url_shown, version, _holder: client, created: Vec::new() })
     }
 
     fn admin_sql(admin: &Config, target: &str, sql: &str) -> Result<(), DbError> {
@@ -118,17 +154,37 @@ impl Backend for UrlBackend {
 
     fn create_database(&mut self, hint: &str) -> Result<ScratchDb, DbError> {
         let name = scratch_name(hint);
-        // template0: a clean database, whatever the server's template1 has accumulated.
-        Self::admin_sql(
-            &self.admin,
-            &self.url_shown,
-            &format!("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'", quote_ident(&name)),
-        )?;
-        let admin = self.admin.clone();
-        let (target, drop_name) = (self.url_shown.clone(), name.clone());
-        let on_interrupt = OnInterrupt::arm(move || {
-            let _ = Self::admin_sql(&admin, &target, &drop_sql(&drop_name));
+        let target = self.url_shown.clone();
+        // Armed before the statement is sent: an interrupt while the server copies the
+        // template must not leave the database behind when the statement completes after all.
+        let create = Arc::new(CreateState::default());
+        let (admin, drop_name, watched) = (self.admin.clone(), name.clone(), Arc::clone(&create));
+        let drop_target = target.clone();
+        let on_interrupt = OnInterrupt::arm_removal(format!("database `{name}` on {target}"), move || {
+            watched.cancel_and_wait();
+            Self::admin_sql(&admin, &drop_target, &drop_sql(&drop_name)).map_err(|e| error_chain(&e))
         });
+        let ended = create.ended_on_drop();
+        let mut client =
+            self.admin.connect(NoTls).map_err(|source| DbError::Connect { target: target.clone(), source })?;
+        create.running(client.cancel_token());
+        // template0: a clean database, whatever the server's template1 has accumulated.
+        let sql = format!("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'", quote_ident(&name));
+        let created = client.batch_execute(&sql);
+        drop(ended);
+        created.map_err(|source| DbError::Sql { what: format!("`{sql}` failed"), target: target.clone(), source })?;
+        // For whoever looks at the server; `clean` goes by the name's tag and the sessions.
+        let owner = super::record::Owner::this_process();
+        let comment = format!(
+            "planproof run {}: pid {} on {} since {}",
+            run_tag(),
+            owner.pid,
+            owner.host,
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        let _ =
+            client.batch_execute(&format!("COMMENT ON DATABASE {} IS {}", quote_ident(&name), quote_literal(&comment)));
+        drop(client);
         self.created.push((name.clone(), on_interrupt));
         let mut config = self.admin.clone();
         config.dbname(&name);
@@ -143,6 +199,13 @@ impl Backend for UrlBackend {
 
     fn keep(&mut self, db: &ScratchDb) -> String {
         self.forget(&db.name);
+        // Its run's session ends with the run: the comment tells `clean` to leave it alone.
+        let comment = format!("planproof run {}{KEPT_MARK}", run_tag());
+        let _ = Self::admin_sql(
+            &self.admin,
+            &self.url_shown,
+            &format!("COMMENT ON DATABASE {} IS {}", quote_ident(&db.name), quote_literal(&comment)),
+        );
         format!("kept {}", db.connect_hint)
     }
 }
@@ -152,6 +215,191 @@ impl UrlBackend {
     fn forget(&mut self, name: &str) {
         self.created.retain(|(n, _)| n != name);
     }
+}
+
+/// Where a `CREATE DATABASE` is, for the interrupt that must drop what it makes.
+#[derive(Default)]
+struct CreateState {
+    stage: Mutex<Stage>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+enum Stage {
+    /// Armed; the statement is not sent yet.
+    #[default]
+    Armed,
+    /// Sent on the connection this cancels.
+    Running(postgres::CancelToken),
+    /// Completed, failed, or never sent: nothing more can come of it.
+    Ended,
+}
+
+/// Marks the statement ended when dropped, on every way out of `create_database`.
+struct EndedOnDrop<'a>(&'a CreateState);
+
+impl Drop for EndedOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.set(Stage::Ended);
+    }
+}
+
+impl CreateState {
+    fn set(&self, stage: Stage) {
+        if let Ok(mut now) = self.stage.lock() {
+            *now = stage;
+        }
+        self.changed.notify_all();
+    }
+
+    fn running(&self, cancel: postgres::CancelToken) {
+        self.set(Stage::Running(cancel));
+    }
+
+    fn ended_on_drop(&self) -> EndedOnDrop<'_> {
+        EndedOnDrop(self)
+    }
+
+    /// Cancels the statement if it runs, and waits (bounded) until it has ended either way:
+    /// a `DROP DATABASE IF EXISTS` before then would find nothing, and the database would
+    /// appear after it.
+    fn cancel_and_wait(&self) {
+        let deadline = std::time::Instant::now() + CREATE_WAIT;
+        let mut cancelled = false;
+        let Ok(mut stage) = self.stage.lock() else { return };
+        loop {
+            match &*stage {
+                Stage::Ended => return,
+                Stage::Running(token) if !cancelled => {
+                    let token = token.clone();
+                    drop(stage);
+                    let _ = token.cancel_query(NoTls);
+                    cancelled = true;
+                    let Ok(again) = self.stage.lock() else { return };
+                    stage = again;
+                    continue;
+                }
+                _ => {}
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return;
+            }
+            stage = match self.changed.wait_timeout(stage, (deadline - now).min(Duration::from_millis(100))) {
+                Ok((stage, _)) => stage,
+                Err(_) => return,
+            };
+        }
+    }
+}
+
+/// Single-quotes a string for SQL (standard_conforming_strings, the default since 9.1).
+fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Prints a line once per process (a suite opens a backend per major).
+fn say_once(line: &str) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if !SAID.swap(true, Ordering::Relaxed) {
+        eprintln!("{line}");
+    }
+}
+
+/// A `planproof_*` database on the server, and what tells whose it is.
+struct Scratch {
+    name: String,
+    /// The run tag its name carries (`None`: not named as this planproof names them).
+    tag: Option<String>,
+    /// A session with the tag's `application_name` is open.
+    run_alive: bool,
+    /// Someone is connected to it.
+    in_use: bool,
+    comment: Option<String>,
+}
+
+impl Scratch {
+    fn owner_gone(&self) -> bool {
+        self.tag.is_some() && !self.run_alive && !self.in_use && !self.kept()
+    }
+
+    fn kept(&self) -> bool {
+        self.comment.as_deref().is_some_and(|c| c.ends_with(KEPT_MARK))
+    }
+}
+
+/// The server's `planproof_*` databases and the sessions that say whose they are.
+fn scratch_databases(client: &mut Client) -> Result<Vec<Scratch>, postgres::Error> {
+    let rows = client.query(
+        "SELECT d.datname::text, shobj_description(d.oid, 'pg_database')
+           FROM pg_database d WHERE d.datname LIKE 'planproof\\_%' ORDER BY 1",
+        &[],
+    )?;
+    let sessions = client.query(
+        "SELECT coalesce(datname::text, ''), coalesce(application_name, '') FROM pg_stat_activity WHERE pid <> pg_backend_pid()",
+        &[],
+    )?;
+    let connected: BTreeSet<String> = sessions.iter().map(|r| r.get::<_, String>(0)).collect();
+    let names: BTreeSet<String> = sessions.iter().map(|r| r.get::<_, String>(1)).collect();
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let name: String = row.get(0);
+            let tag = tag_of(&name).map(str::to_string);
+            Scratch {
+                run_alive: tag.as_deref().is_some_and(|t| names.contains(&session_name(t))),
+                in_use: connected.contains(&name),
+                comment: row.get(1),
+                tag,
+                name,
+            }
+        })
+        .collect())
+}
+
+/// `clean --database-url`: drops (or lists) the `planproof_*` databases whose run is gone.
+pub(super) fn clean_server(url: &str, dry_run: bool) -> Result<Vec<Leftover>, DbError> {
+    let mut admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
+    if admin.get_connect_timeout().is_none() {
+        admin.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+    }
+    admin.application_name("planproof clean");
+    let shown = server_shown(&admin);
+    let mut client = connect_bounded(&admin, &format!("`{shown}`"))?;
+    let found = scratch_databases(&mut client).map_err(|source| DbError::Sql {
+        what: "cannot list the `planproof_*` databases".into(),
+        target: shown.clone(),
+        source,
+    })?;
+    Ok(found
+        .into_iter()
+        .map(|db| {
+            let what = format!("database `{}` on {shown}", db.name);
+            let about = db.comment.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let (why, fate) = match &db.tag {
+                None => (
+                    "not named as planproof names its databases now (an older planproof's?): drop it by hand if no run uses it".to_string(),
+                    Fate::LeftAlone,
+                ),
+                Some(_) if db.kept() => (db.comment.clone().unwrap_or_default(), Fate::LeftAlone),
+                Some(tag) if db.run_alive => (format!("run `{tag}`{about} still has a session on the server"), Fate::LeftAlone),
+                Some(tag) if db.in_use => (format!("run `{tag}`{about} is gone, but a session is connected to it"), Fate::LeftAlone),
+                Some(tag) => {
+                    let why = format!("run `{tag}`{about} is gone");
+                    if dry_run {
+                        (why, Fate::WouldRemove)
+                    } else {
+                        match client.batch_execute(&drop_sql(&db.name)) {
+                            Ok(()) => (why, Fate::Removed),
+                            Err(e) => (why, Fate::Failed(super::db_message(&e))),
+                        }
+                    }
+                }
+            };
+            Leftover { what, why, fate }
+        })
+        .collect())
 }
 
 fn drop_sql(name: &str) -> String {

@@ -59,7 +59,7 @@ impl Load {
         db: &ScratchDb,
         client: &mut postgres::Client,
         inspection: &Inspection,
-        params: &[Vec<ParamValue>],
+        params: &[Option<Vec<ParamValue>>],
     ) -> Result<Option<Load>, LoadError> {
         let Some(spec) = scenario.load.clone() else { return Ok(None) };
         let (targets, mut notes) = write_targets(client, scenario, &spec, inspection)?;
@@ -86,11 +86,24 @@ impl Load {
                 .map_err(|source| LoadError::Seed { table: table.name.clone(), source: Box::new(source) })?;
             streams.push(Mutex::new(stream));
         }
-        let queries =
-            scenario.queries.iter().zip(params).map(|(q, p)| (q.name.clone(), q.sql.clone(), p.clone())).collect();
+        // The readers run the queries that exist before the migration (a query of the "after"
+        // phase only may read what the migration adds).
+        let queries: Vec<_> = scenario
+            .queries
+            .iter()
+            .zip(params)
+            .filter(|(q, _)| q.runs_in(crate::scenario::Phase::Before))
+            .filter_map(|(q, p)| p.as_ref().map(|p| (q.name.clone(), q.sql.clone(), p.clone())))
+            .collect();
+        if queries.is_empty() && spec.readers > 0 {
+            notes.push(
+                "no query runs before the migration (each has `phases` without `before`): the readers did not run"
+                    .into(),
+            );
+        }
         let result = LoadResult {
             writers: if targets.is_empty() { 0 } else { spec.writers },
-            readers: spec.readers,
+            readers: if queries.is_empty() { 0 } else { spec.readers },
             rate: spec.rate,
             tables: targets.iter().map(|t| t.table.clone()).collect(),
             window: None,
@@ -181,7 +194,7 @@ impl Load {
             let role = Role::Writer { targets: self.targets.clone(), updates: self.spec.updates };
             roles.push((format!("writer {}", i + 1), role));
         }
-        for i in 0..self.spec.readers {
+        for i in 0..self.result.readers {
             roles.push((format!("reader {}", i + 1), Role::Reader { queries: self.queries.clone() }));
         }
         if roles.is_empty() {

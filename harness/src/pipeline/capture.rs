@@ -52,7 +52,8 @@ fn bounded_phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
     let tables: BTreeMap<String, TableSize> =
         catalog::table_sizes(&mut run.client).map_err(sql("reading table sizes"))?;
     let major = run.major();
-    for (i, q) in run.scenario.queries.iter().enumerate() {
+    let scenario = run.scenario;
+    for (i, q) in scenario.queries.iter().enumerate() {
         for mode in q.modes(phase, major) {
             let capture = explain_query(run, i, mode)?;
             run.result.queries[i].captures.push(CaptureResult {
@@ -77,12 +78,9 @@ fn bounded_phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
         // Captured to compare plans with `Before`; nothing is timed or expected here.
         return Ok(());
     }
-    let mut series = time_clients(run)?;
-    // The last series is the `SELECT 1` floor, measured between the queries' runs.
-    if let Some(floor) = series.pop() {
-        run.result.round_trip_floor.push(ClientTiming { phase, series: floor });
-    }
-    for (i, series) in series.into_iter().enumerate() {
+    let (series, floor) = time_clients(run, phase)?;
+    run.result.round_trip_floor.push(ClientTiming { phase, series: floor });
+    for (i, series) in series {
         run.result.queries[i].client.push(ClientTiming { phase, series });
     }
     let max_repeats = run.scenario.explain.max_repeats;
@@ -112,8 +110,7 @@ fn bounded_phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
 /// More client round trips for every query, and more EXPLAIN ANALYZE runs for the undecided
 /// ones, added to what was measured; a plan shape that differs from the first is recorded.
 fn measure_again(run: &mut Run, phase: Phase, undecided: &[usize]) -> Result<(), PipelineError> {
-    let queries = run.scenario.queries.len();
-    for (i, more) in time_clients(run)?.into_iter().enumerate().take(queries) {
+    for (i, more) in time_clients(run, phase)?.0 {
         if let Some(c) = run.result.queries[i].client.iter_mut().find(|c| c.phase == phase) {
             c.series.extend(&more.samples);
         }
@@ -140,19 +137,27 @@ fn measure_again(run: &mut Run, phase: Phase, undecided: &[usize]) -> Result<(),
 }
 
 fn explain_query(run: &mut Run, i: usize, mode: PlanMode) -> Result<explain::Capture, PipelineError> {
+    let params = run.params_of(i)?.to_vec();
     let (q, settings) = (&run.scenario.queries[i], &run.scenario.explain);
-    Ok(explain::capture(&mut run.client, &q.name, &q.sql, &run.params[i], mode, settings.warmup, settings.runs)?)
+    Ok(explain::capture(&mut run.client, &q.name, &q.sql, &params, mode, settings.warmup, settings.runs)?)
 }
 
-/// One series of client round trips per query, then one of `SELECT 1`: the floor any query pays
-/// on this connection (driver, network, a container's port mapping), to read the queries'
-/// figures against. The statements take turns run by run, so that whatever else the machine
-/// does at a given moment hits all of them alike.
-fn time_clients(run: &mut Run) -> Result<Vec<Series>, PipelineError> {
+/// One series of client round trips per query of `phase` (with its index), then one of
+/// `SELECT 1`: the floor any query pays on this connection (driver, network, a container's port
+/// mapping), to read the queries' figures against. The statements take turns run by run, so
+/// that whatever else the machine does at a given moment hits all of them alike.
+fn time_clients(run: &mut Run, phase: Phase) -> Result<(Vec<(usize, Series)>, Series), PipelineError> {
     run.execute("RESET plan_cache_mode", "resetting plan_cache_mode")?;
+    let timed: Vec<usize> =
+        (0..run.scenario.queries.len()).filter(|&i| run.scenario.queries[i].runs_in(phase)).collect();
+    let mut bound = Vec::new();
+    for &i in &timed {
+        bound.push(run.params_of(i)?.to_vec());
+    }
     let client = &mut run.client;
     let mut prepared = Vec::new();
-    for (q, params) in run.scenario.queries.iter().zip(&run.params) {
+    for (&i, params) in timed.iter().zip(&bound) {
+        let q = &run.scenario.queries[i];
         prepared.push(explain::Prepared::new(client, &q.name, &q.sql, params)?);
     }
     prepared.push(explain::Prepared::new(client, "round-trip-floor", "SELECT 1", &[])?);
@@ -168,5 +173,7 @@ fn time_clients(run: &mut Run) -> Result<Vec<Series>, PipelineError> {
             samples[i].push(p.time_once(client)?);
         }
     }
-    Ok(samples.into_iter().map(Series::new).collect())
+    let mut series: Vec<Series> = samples.into_iter().map(Series::new).collect();
+    let floor = series.pop().unwrap_or_else(|| Series::new(Vec::new()));
+    Ok((timed.into_iter().zip(series).collect(), floor))
 }

@@ -19,13 +19,26 @@ pub(super) struct Run<'a> {
     /// The connection the session settings are pinned on and every plan is captured on.
     pub client: Client,
     pub plan: MigrationPlan,
-    /// Each query's bound values, in the order of `scenario.queries`.
-    pub params: Vec<Vec<ParamValue>>,
+    /// Each query's bound values, in the order of `scenario.queries`: sampled before the
+    /// first phase the query runs in (a query of the "after" phase only may sample a column
+    /// the migration adds).
+    pub params: Vec<Option<Vec<ParamValue>>>,
     pub result: &'a mut ScenarioResult,
     pub progress: &'a dyn Fn(&str),
 }
 
 impl Run<'_> {
+    /// Query `i`'s bound values, sampled now if this is the first phase it runs in.
+    pub(super) fn params_of(&mut self, i: usize) -> Result<&[ParamValue], PipelineError> {
+        if self.params[i].is_none() {
+            let values =
+                crate::explain::sample_params(&mut self.client, &self.scenario.queries[i], self.scenario.seed)?;
+            self.result.queries[i].params.clone_from(&values);
+            self.params[i] = Some(values);
+        }
+        Ok(self.params[i].as_deref().unwrap_or_default())
+    }
+
     /// The server's major version as a number, for `[[queries.when]]`.
     pub(super) fn major(&self) -> Option<u32> {
         server_major(&self.result.server_version)

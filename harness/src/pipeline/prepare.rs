@@ -6,7 +6,7 @@ use super::context::Run;
 use super::error::PipelineError;
 use crate::db::ScratchDb;
 use crate::result::{QueryResult, ScenarioResult, WhenApplied};
-use crate::scenario::{Scenario, TransactionMode};
+use crate::scenario::{Phase, Scenario, TransactionMode};
 use crate::{explain, migrate, seed};
 
 pub(super) fn prepare<'a>(
@@ -37,12 +37,14 @@ pub(super) fn prepare<'a>(
     let major = super::context::server_major(&result.server_version);
     let mut params = Vec::new();
     for q in &scenario.queries {
-        let values = explain::sample_params(&mut client, q, scenario.seed)?;
+        // A query that does not run before the migration samples when it first runs.
+        let values =
+            if q.runs_in(Phase::Before) { Some(explain::sample_params(&mut client, q, scenario.seed)?) } else { None };
         let when = q.checks_for(major).1;
         result.queries.push(QueryResult {
             name: q.name.clone(),
             sql: q.sql.clone(),
-            params: values.clone(),
+            params: values.clone().unwrap_or_default(),
             captures: Vec::new(),
             client: Vec::new(),
             when: when

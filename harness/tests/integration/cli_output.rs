@@ -13,6 +13,8 @@ use insta_cmd::assert_cmd_snapshot;
 fn planproof() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_planproof"));
     command.current_dir(common::root()).env_remove("DATABASE_URL").env("NO_COLOR", "1");
+    // No "leftovers from earlier runs" line from this machine's own records in the snapshots.
+    command.env(planproof::db::STATE_DIR_ENV, "target/tmp/cli-output-state");
     command
 }
 
@@ -35,6 +37,7 @@ fn help() {
     assert_cmd_snapshot!("run_help", planproof().args(["run", "--help"]));
     assert_cmd_snapshot!("validate_help", planproof().args(["validate", "--help"]));
     assert_cmd_snapshot!("affected_help", planproof().args(["affected", "--help"]));
+    assert_cmd_snapshot!("clean_help", planproof().args(["clean", "--help"]));
     assert_cmd_snapshot!("schema_help", planproof().args(["schema", "--help"]));
     assert_cmd_snapshot!("show_help", planproof().args(["show", "--help"]));
     assert_cmd_snapshot!("completions_help", planproof().args(["completions", "--help"]));

@@ -10,6 +10,7 @@ use crate::common;
 fn planproof(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_planproof"));
     command.current_dir(common::root()).args(args);
+    command.env(planproof::db::STATE_DIR_ENV, "target/tmp/colour-state");
     for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "DATABASE_URL"] {
         command.env_remove(var);
     }

@@ -1,7 +1,7 @@
 //! The `docker` backend against a real engine: a reference scenario passes in a container of
 //! the version it names, one container serves several scenarios, `--pg` runs a matrix with a
 //! verdict per version, and no container outlives the run — after success, a panic, SIGINT or
-//! SIGTERM.
+//! SIGTERM; after a SIGKILL, `planproof clean` removes it, and leaves a live run's alone.
 //!
 //! Without a usable engine these tests fail when `CI` is set, and say loudly that they did not
 //! run otherwise. They need the images `postgres:15`, `postgres:13` and `postgres:18` (or
@@ -77,6 +77,15 @@ fn one_labelled_container_serves_several_scenarios_and_is_removed_when_dropped()
         labelled(&engine, &format!("{PID_LABEL}={}", std::process::id())).contains(&id),
         "the container carries this process's id"
     );
+    let listed = engine.labelled_containers(LABEL).expect("the engine lists containers");
+    let this = listed.iter().find(|c| c.id == id).expect("the container is listed");
+    for owner in ["planproof.host", "planproof.pid-start", "planproof.boot", "planproof.run"] {
+        assert!(
+            this.labels.get(owner).is_some_and(|v| !v.is_empty()),
+            "the container carries `{owner}`: {:?}",
+            this.labels
+        );
+    }
 
     let options = RunOptions { keep: Keep::OnFailure, progress: false, ..RunOptions::default() };
     for file in ["brokkr-pak-hash.toml", "tenant-auth.toml"] {
@@ -294,4 +303,75 @@ fn a_matrix_runs_the_same_from_the_binary_and_the_library() {
     assert_eq!(done.majors, ["13", "18"]);
     let table = done.matrix_text(planproof::report::Paint::Plain).expect("a matrix scenario gets the verdict table");
     assert!(stdout.contains(&table), "the binary prints the library's table:\n{table}\n--- stdout\n{stdout}");
+}
+
+/// A `planproof run --backend docker` with its own records folder, read until it seeds.
+fn docker_run_until_seeding(state: &std::path::Path) -> (std::process::Child, Vec<String>) {
+    let reports = state.join("reports");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .args(["run", "fixtures/cli/clock-free.toml", "--backend", "docker", "--pg", "15", "--report-dir"])
+        .arg(&reports)
+        .current_dir(common::root())
+        .env(planproof::db::STATE_DIR_ENV, state)
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("planproof starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("seeding") => break,
+            Some(Ok(line)) => seen.push(line),
+            _ => panic!("the run ended before seeding:\n{}", seen.join("\n")),
+        }
+        assert!(started.elapsed() < Duration::from_secs(180), "no progress within three minutes");
+    }
+    // The rest of stderr is drained, so that the run never blocks on a full pipe.
+    std::thread::spawn(move || lines.map_while(Result::ok).count());
+    (child, seen)
+}
+
+#[test]
+fn clean_removes_a_killed_docker_runs_container_and_leaves_a_live_ones() {
+    let Some(engine) = engine("clean_removes_a_killed_docker_runs_container") else { return };
+    let state = tempfile::tempdir().expect("a temporary folder");
+    let (mut killed, _) = docker_run_until_seeding(state.path());
+    let killed_label = format!("{PID_LABEL}={}", killed.id());
+    let [killed_container] = labelled(&engine, &killed_label).try_into().expect("the killed run has one container");
+    kill(Pid::from_raw(killed.id() as i32), Signal::SIGKILL).expect("the signal is sent");
+    let _ = killed.wait();
+    assert_eq!(
+        labelled(&engine, &killed_label),
+        std::slice::from_ref(&killed_container),
+        "a SIGKILLed run leaves its container"
+    );
+
+    let (mut live, _) = docker_run_until_seeding(state.path());
+    let live_pid = Pid::from_raw(live.id() as i32);
+    kill(live_pid, Signal::SIGSTOP).expect("the live run stops");
+    let live_label = format!("{PID_LABEL}={}", live.id());
+    let [live_container] = labelled(&engine, &live_label).try_into().expect("the live run has one container");
+
+    let clean = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .arg("clean")
+        .current_dir(common::root())
+        .env(planproof::db::STATE_DIR_ENV, state.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("planproof clean runs");
+    let out = String::from_utf8_lossy(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(out.contains("removed container `"), "{out}");
+    assert!(labelled(&engine, &killed_label).is_empty(), "the killed run's container is removed: {out}");
+    assert_eq!(labelled(&engine, &live_label), [live_container], "the live run's container is untouched: {out}");
+
+    kill(live_pid, Signal::SIGCONT).expect("the live run goes on");
+    let status = live.wait().expect("the live run ends");
+    assert_eq!(status.code(), Some(0), "the live run finishes");
+    assert!(gone_within(&engine, &live_label, Duration::from_secs(5)).is_empty(), "and removes its container");
+    let records = std::fs::read_dir(state.path().join("runs")).map_or(0, Iterator::count);
+    assert_eq!(records, 0, "no record is left");
 }

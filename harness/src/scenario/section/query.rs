@@ -36,6 +36,9 @@ pub(crate) struct RawQuery {
     pub(crate) after_generic: Option<Spanned<RawPhase>>,
     #[serde(default)]
     pub(crate) when: Vec<Spanned<RawWhen>>,
+    /// The phases the query runs in (default all): `before`, `after`, `rollback`.
+    #[serde(default)]
+    pub(crate) phases: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[[queries.when]]`: expectations that replace the query's own on some PostgreSQL majors.
@@ -79,6 +82,9 @@ pub struct QuerySpec {
     pub checks: Vec<PhaseCheck>,
     /// `[[queries.when]]`: expectations for some majors only.
     pub when: Vec<VersionChecks>,
+    /// The phases it is captured in (`phases`, default all three): a query that reads a column
+    /// the migration adds runs after it only.
+    pub phases: Vec<Phase>,
 }
 
 /// Expectations that hold on some PostgreSQL majors only: each phase and plan mode it sets
@@ -103,6 +109,11 @@ pub enum ParamSpec {
 }
 
 impl QuerySpec {
+    /// Whether the query is captured in `phase`.
+    pub fn runs_in(&self, phase: Phase) -> bool {
+        self.phases.contains(&phase)
+    }
+
     /// The expectations that hold on `major` (the server's major version; `None` when it is
     /// unknown, which keeps the query's own), and the `when` entries that replaced some.
     pub(crate) fn checks_for(&self, major: Option<u32>) -> (Vec<&PhaseCheck>, Vec<&VersionChecks>) {
@@ -125,6 +136,9 @@ impl QuerySpec {
     /// The plan modes to capture in `phase` on `major`: the custom plan always, the generic
     /// one when an expectation asks for it.
     pub(crate) fn modes(&self, phase: Phase, major: Option<u32>) -> Vec<PlanMode> {
+        if !self.runs_in(phase) {
+            return Vec::new();
+        }
         let mut modes = vec![PlanMode::Custom];
         if self.checks_for(major).0.iter().any(|c| c.phase == phase && c.mode == PlanMode::Generic) {
             modes.push(PlanMode::Generic);
@@ -172,6 +186,8 @@ impl Validator<'_> {
         for p in raw.params {
             params.push(self.param(&who, p)?);
         }
+        let phases = self.phases(&who, raw.phases.as_ref())?;
+        self.phase_tables_run(&who, &phases, [&raw.before, &raw.after, &raw.before_generic, &raw.after_generic])?;
         let checks = self.phase_checks(&who, [raw.before, raw.after, raw.before_generic, raw.after_generic])?;
         let mut when: Vec<VersionChecks> = Vec::new();
         for w in raw.when {
@@ -192,6 +208,7 @@ impl Validator<'_> {
                     ),
                 );
             }
+            self.phase_tables_run(&who, &phases, [&w.before, &w.after, &w.before_generic, &w.after_generic])?;
             let checks = self.phase_checks(&who, [w.before, w.after, w.before_generic, w.after_generic])?;
             if checks.is_empty() {
                 return self.err(span, format!(
@@ -214,7 +231,68 @@ impl Validator<'_> {
             }
             when.push(VersionChecks { versions, why: w.why.into_inner(), at: self.at(span), checks });
         }
-        Ok(QuerySpec { name, at, sql, params, checks, when })
+        Ok(QuerySpec { name, at, sql, params, checks, when, phases })
+    }
+
+    /// `phases = ["after"]`: the phases a query runs in, each once; all three without the key.
+    fn phases(&self, who: &str, raw: Option<&Spanned<Vec<Spanned<String>>>>) -> Result<Vec<Phase>> {
+        let Some(raw) = raw else { return Ok(vec![Phase::Before, Phase::After, Phase::Rollback]) };
+        if raw.get_ref().is_empty() {
+            return self.err(raw.span(), format!("{who}: empty `phases` (expected some of \"before\", \"after\", \"rollback\", or no key for all three)"));
+        }
+        let mut phases = Vec::new();
+        for item in raw.get_ref() {
+            let phase = match item.get_ref().as_str() {
+                "before" => Phase::Before,
+                "after" => Phase::After,
+                "rollback" => Phase::Rollback,
+                other => {
+                    return self.err(
+                        item.span(),
+                        format!(
+                        "{who}: unknown phase `{other}` in `phases` (expected \"before\", \"after\" or \"rollback\")"
+                    ),
+                    )
+                }
+            };
+            if phases.contains(&phase) {
+                return self.err(
+                    item.span(),
+                    format!("{who}: `phases` names `{}` twice (expected each phase once)", phase.as_str()),
+                );
+            }
+            phases.push(phase);
+        }
+        Ok(phases)
+    }
+
+    /// A phase table (`before`, `after-generic`, …) of a phase the query does not run in would
+    /// never be judged; a `speedup` after the migration needs the query's figures before it.
+    fn phase_tables_run(&self, who: &str, phases: &[Phase], raws: [&Option<Spanned<RawPhase>>; 4]) -> Result<()> {
+        let keys = [
+            (Phase::Before, "before"),
+            (Phase::After, "after"),
+            (Phase::Before, "before-generic"),
+            (Phase::After, "after-generic"),
+        ];
+        for ((phase, key), raw) in keys.into_iter().zip(raws) {
+            let Some(table) = raw else { continue };
+            if !phases.contains(&phase) {
+                return self.err(table.span(), format!(
+                    "{who}: `{key}` expectations, but `phases` leaves out `{}` (expected `{}` in `phases`, or no `{key}` table)",
+                    phase.as_str(), phase.as_str()
+                ));
+            }
+            let t = table.get_ref();
+            if phase == Phase::After && !phases.contains(&Phase::Before) {
+                if let Some(speedup) = t.speedup.as_ref().or(t.claimed_speedup.as_ref()) {
+                    return self.err(speedup.span(), format!(
+                        "{who}: a speedup compares the query before and after the migration, but `phases` leaves out `before` (expected `before` in `phases`, or no speedup)"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn param(&self, who: &str, raw: Spanned<RawParam>) -> Result<ParamSpec> {
@@ -452,6 +530,7 @@ mod tests {
                 entry("<= 17", vec![check(Phase::After, PlanMode::Custom, "seq-scan on t")]),
                 entry("13", vec![check(Phase::After, PlanMode::Generic, "bitmap-heap-scan on t")]),
             ],
+            phases: vec![Phase::Before, Phase::After, Phase::Rollback],
         }
     }
 
