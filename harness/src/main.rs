@@ -3,10 +3,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+// Everything printed goes through anstream, which strips the report's colours unless
+// `--color` and the terminal want them.
+use anstream::{eprintln, print, println};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use planproof::db::{BackendKind, BackendOptions, PgVersion};
 use planproof::pipeline::Keep;
-use planproof::report;
+use planproof::report::{self, Paint};
 use planproof::result::FailOn;
 use planproof::suite::{Event, Suite, SuiteResult};
 use planproof::text::error_chain;
@@ -22,6 +25,16 @@ timing budget was too close to the measured figure to call. `--fail-on` changes 
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour verdicts and severities: `auto` on a terminal unless `NO_COLOR` is set.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, display_order = 100)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -111,6 +124,29 @@ enum Command {
         #[command(flatten)]
         root: RootArgs,
     },
+    /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
+    /// Example: `planproof schema > scenarios/planproof.schema.json`
+    Schema,
+    /// Print a run's terminal report again, from the results.json it wrote. Example:
+    /// `planproof show reports/results.json`
+    #[command(after_help = "Exit codes: 0 the report was printed, 2 the file could not be read.")]
+    Show {
+        /// The results.json a run wrote.
+        #[arg(default_value = "reports/results.json")]
+        results: PathBuf,
+    },
+    /// Print the shell completion script for SHELL. Example: `planproof completions bash >
+    /// ~/.local/share/bash-completion/completions/planproof`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff: planproof(1), or planproof-COMMAND(1). Example:
+    /// `planproof man run > planproof-run.1 && man -l planproof-run.1`
+    Man {
+        /// The subcommand whose page to print (default: the page of planproof itself).
+        command: Option<String>,
+    },
 }
 
 /// Where the files a scenario names may be.
@@ -180,9 +216,25 @@ enum KeepArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.color {
+        ColorArg::Auto => anstream::ColorChoice::Auto,
+        ColorArg::Always => anstream::ColorChoice::Always,
+        ColorArg::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
     let code = match cli.command {
         Command::Validate { paths, root } => validate(&paths, &root.root()),
         Command::Clean { database_url, dry_run } => clean(database_url, dry_run),
+        Command::Schema => {
+            print!("{}", planproof::scenario::json_schema_text());
+            ExitCode::SUCCESS
+        }
+        Command::Show { results } => show(&results),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "planproof", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man { command } => man(command.as_deref()),
         Command::Affected { paths, changed_since, json, root } => affected(&paths, changed_since, json, root.root()),
         Command::Run {
             paths,
@@ -256,7 +308,7 @@ fn validate(paths: &[PathBuf], root: &planproof::scenario::Root) -> ExitCode {
             Ok(s) => println!("ok    {} ({})", file.display(), s.name),
             Err(e) => {
                 bad += 1;
-                eprintln!("error: {}", error_chain(&e));
+                eprintln!("{} {}", Paint::Styled.error_label(), error_chain(&e));
             }
         }
     }
@@ -265,6 +317,43 @@ fn validate(paths: &[PathBuf], root: &planproof::scenario::Root) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The report as `run` printed it: each scenario's, then the summary line.
+fn show(path: &std::path::Path) -> ExitCode {
+    match report::read_results(path) {
+        Ok(results) => {
+            for r in &results {
+                print!("{}", report::terminal_text(r, Paint::Styled));
+            }
+            println!("{}", report::summary_text(&results));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn man(subcommand: Option<&str>) -> ExitCode {
+    // Built, so that a subcommand's page has the global flags and its name is `planproof run`.
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match subcommand {
+        None => clap_mangen::Man::new(cli),
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => clap_mangen::Man::new(sub.clone())
+                .title(format!("planproof-{name}"))
+                .source(format!("planproof {}", env!("CARGO_PKG_VERSION"))),
+            None => {
+                let names: Vec<&str> = cli.get_subcommands().map(clap::Command::get_name).collect();
+                eprintln!("{} no command `{name}` (expected one of {})", Paint::Styled.error_label(), names.join(", "));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match page.render(&mut std::io::stdout()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 
@@ -285,7 +374,7 @@ fn affected(paths: &[PathBuf], reference: String, json: bool, root: planproof::s
             println!("{}", a.file);
         }
         for f in &selection.findings {
-            eprintln!("warning: {}: {}", f.check, f.message);
+            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, f.message);
         }
     }
     ExitCode::SUCCESS
@@ -336,10 +425,10 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
         planproof::interrupt::wait_if_interrupted();
         match event {
             Event::Backend { describe, scenarios } => eprintln!("planproof: {scenarios} scenario(s) on {describe}"),
-            Event::BackendFailed { error, .. } => eprintln!("error: {}", error_chain(error)),
+            Event::BackendFailed { error, .. } => eprintln!("{} {}", Paint::Styled.error_label(), error_chain(error)),
             Event::Finished { result, .. } => {
                 if !quiet || !result.outcome.is_success() {
-                    print!("{}", report::scenario_text(result));
+                    print!("{}", report::terminal_text(result, Paint::Styled));
                 }
             }
         }
@@ -367,10 +456,10 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
             s.affected.len() + s.unaffected.len()
         );
         for f in &s.findings {
-            eprintln!("warning: {}: {}", f.check, f.message);
+            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, f.message);
         }
     }
-    if let Some(table) = done.matrix_text() {
+    if let Some(table) = done.matrix_text(Paint::Styled) {
         print!("{table}");
     }
     println!("{}", done.summary_text());
@@ -407,7 +496,8 @@ fn github(done: &SuiteResult) -> Result<(), ExitCode> {
                 .open(&path)
                 .and_then(|mut f| f.write_all(report::job_summary(&run).as_bytes()));
             if let Err(e) = appended {
-                eprintln!("error: cannot write the job summary to `{}`: {e}", PathBuf::from(path).display());
+                let label = Paint::Styled.error_label();
+                eprintln!("{label} cannot write the job summary to `{}`: {e}", PathBuf::from(path).display());
                 return Err(ExitCode::from(2));
             }
         }
@@ -421,6 +511,6 @@ fn fail(e: &dyn std::error::Error) -> ExitCode {
     // An error after Ctrl-C is the interrupt's doing (a cluster stopped under a step): the
     // handler says what happened and exits.
     planproof::interrupt::wait_if_interrupted();
-    eprintln!("error: {}", error_chain(e));
+    eprintln!("{} {}", Paint::Styled.error_label(), error_chain(e));
     ExitCode::from(2)
 }

@@ -1,11 +1,12 @@
 //! The result model: what one scenario run produced, the data every report is written from
-//! (`results.json` is it serialised, keys in kebab-case; `reports/README.md` documents them).
+//! (`results.json` is it serialised, keys in kebab-case; `reports/README.md` documents them;
+//! `planproof show` reads it back).
 //! The pipeline builds it up as the run goes, so a run that stops half-way still carries
 //! everything done before the stop; the reports only read it.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::changes::Selection;
 use crate::check::{BudgetResult, Finding, Severity};
@@ -19,7 +20,7 @@ use crate::stats::Series;
 
 /// The verdict of a scenario, and the exit code it maps to. The order is the order of
 /// severity: a run's outcome is its worst scenario's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Every expectation held (exit code 0).
@@ -138,7 +139,7 @@ pub enum FailOn {
     Never,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ScenarioResult {
     pub name: String,
@@ -152,9 +153,10 @@ pub struct ScenarioResult {
     pub outcome: Outcome,
     /// Why the run could not finish, with its causes.
     pub error: Option<String>,
+    #[serde(deserialize_with = "seeded::tables")]
     pub seeded: Vec<TableSeeded>,
     /// Where the seed stage's time went: the COPY, the index builds after it, the VACUUM.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "seeded::timing")]
     pub seed_timing: Option<SeedTiming>,
     /// Client round trips of `SELECT 1` per phase, timed between the queries' own: what any
     /// query pays on this backend's connection before the server does any work.
@@ -170,7 +172,7 @@ pub struct ScenarioResult {
     pub duration_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct MigrationResult {
     pub id: String,
@@ -220,7 +222,7 @@ impl MigrationResult {
 }
 
 /// What the migration's time was made of, and the duration budgets judged on it.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct MigrationTiming {
     /// The server-side time of the SQL it ran: the sum of `statements`.
@@ -238,7 +240,7 @@ pub struct MigrationTiming {
 }
 
 /// The migration under test as the project's tool (Alembic, Django, a command) ran it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ToolReport {
     /// The command that applied it (`alembic upgrade 0002`); its `duration_ms` includes the
@@ -254,7 +256,7 @@ pub struct ToolReport {
 }
 
 /// What running a reversible migration down, and then up again, did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct DownResult {
     /// The down file, or the tool's down command.
@@ -274,7 +276,7 @@ pub struct DownResult {
 }
 
 /// What the load stage measured, and the load budgets judged on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct LoadReport {
     #[serde(flatten)]
@@ -282,7 +284,7 @@ pub struct LoadReport {
     pub budgets: Vec<BudgetResult>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct QueryResult {
     pub name: String,
@@ -293,19 +295,19 @@ pub struct QueryResult {
     pub client: Vec<ClientTiming>,
     /// The `[[queries.when]]` entries whose expectations replaced the query's own on this
     /// server's major.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<WhenApplied>,
 }
 
 /// Expectations for some majors only, applied on this run's server.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct WhenApplied {
     pub postgres: String,
     pub why: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ClientTiming {
     pub phase: Phase,
@@ -319,7 +321,7 @@ impl QueryResult {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct CaptureResult {
     pub phase: Phase,
@@ -396,6 +398,63 @@ impl ScenarioResult {
         } else {
             Outcome::Passed
         };
+    }
+}
+
+/// The seed stage's figures read back from `results.json` (`planproof show`): its types are
+/// written, never read, so these mirror the keys they write.
+mod seeded {
+    use serde::{Deserialize, Deserializer};
+
+    use crate::seed::{SeedTiming, TableSeeded};
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    struct Table {
+        table: String,
+        rows: u64,
+        checksum: String,
+        #[serde(default)]
+        database_checksum: Option<String>,
+        duration_ms: f64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    struct Timing {
+        copy_ms: f64,
+        index_ms: f64,
+        vacuum_ms: f64,
+        indexes_rebuilt: usize,
+        foreign_keys_rebuilt: usize,
+    }
+
+    pub(super) fn tables<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TableSeeded>, D::Error> {
+        let tables = Vec::<Table>::deserialize(d)?;
+        Ok(tables
+            .into_iter()
+            .map(|t| TableSeeded {
+                table: t.table,
+                rows: t.rows,
+                checksum: t.checksum,
+                database_checksum: t.database_checksum,
+                duration_ms: t.duration_ms,
+            })
+            .collect())
+    }
+
+    // Field by field onto the default, so that a figure the seed stage adds reads as its
+    // default from an older file rather than failing to build here.
+    #[allow(clippy::field_reassign_with_default)]
+    pub(super) fn timing<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SeedTiming>, D::Error> {
+        let Some(t) = Option::<Timing>::deserialize(d)? else { return Ok(None) };
+        let mut timing = SeedTiming::default();
+        timing.copy_ms = t.copy_ms;
+        timing.index_ms = t.index_ms;
+        timing.vacuum_ms = t.vacuum_ms;
+        timing.indexes_rebuilt = t.indexes_rebuilt;
+        timing.foreign_keys_rebuilt = t.foreign_keys_rebuilt;
+        Ok(Some(timing))
     }
 }
 

@@ -2,7 +2,7 @@
 //! statistics are what budgets are judged on. Crate-level: capture, the workload, the checks
 //! and the reports all measure or read series; it depends on nothing of theirs.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which figure of a series a budget limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -24,7 +24,7 @@ impl Statistic {
 }
 
 /// Timings in milliseconds, in the order they were measured.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Series {
     pub samples: Vec<f64>,

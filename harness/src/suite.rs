@@ -310,14 +310,14 @@ impl SuiteResult {
 
     /// The verdict table of scenarios by major, when the runs span several majors or a
     /// scenario has a matrix of its own.
-    pub fn matrix_text(&self) -> Option<String> {
+    pub fn matrix_text(&self, paint: report::Paint) -> Option<String> {
         let mut majors: Vec<&str> = self.majors.iter().map(String::as_str).collect();
         majors.sort_unstable();
         majors.dedup();
         (majors.len() > 1 || self.matrix).then(|| {
             let runs: Vec<(&str, &ScenarioResult)> =
                 self.majors.iter().map(String::as_str).zip(&self.results).collect();
-            report::matrix_text(&runs)
+            report::matrix_text(&runs, paint)
         })
     }
 

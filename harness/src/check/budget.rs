@@ -1,13 +1,13 @@
 //! The outcome of each budget, kept for the report whatever it is, and the findings made of
 //! those that did not pass.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::finding::{Check, Finding, Severity};
 use super::noise::Verdict;
 
 /// One budget and what was measured against it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct BudgetResult {
     /// What the budget is about, as in findings: `latency`, `planning`, `speedup`, …

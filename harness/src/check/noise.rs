@@ -3,7 +3,7 @@
 //! margin: clearly under is a pass, clearly over a fail, and in between "inconclusive" — said
 //! as such, never flapping between pass and fail from one run to the next.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::Statistic;
 use crate::stats::Series;
@@ -15,7 +15,7 @@ pub(crate) const NOISE_FLOOR: f64 = 0.10;
 pub(crate) const NOISE_CEILING: f64 = 0.50;
 
 /// The outcome of one budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Pass,

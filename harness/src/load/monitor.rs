@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use postgres::Client;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How often the monitor looks.
 pub(super) const POLL: Duration = Duration::from_millis(20);
 
 /// One kind of wait the monitor saw.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct LockWait {
     /// `writer 1`, `reader 2`, `migration`.

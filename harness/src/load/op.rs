@@ -1,10 +1,10 @@
 //! One operation a worker ran, timed against the workload's clock. Workers only record; the
 //! figures are computed from the records afterwards (`stats`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What an operation did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OpKind {
     Insert,

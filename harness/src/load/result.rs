@@ -2,7 +2,7 @@
 //! worker's figures during the migration and during the calm before it, the locks it waited
 //! on, and the write series before and after. The budgets judged on them are `check`'s.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::monitor::LockWait;
 use super::op::OpKind;
@@ -10,7 +10,7 @@ use super::stats::Figures;
 use super::worker::Stopped;
 use crate::stats::Series;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct LoadResult {
     pub writers: u32,
@@ -26,7 +26,7 @@ pub struct LoadResult {
 }
 
 /// The workload while the migration ran.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct WindowResult {
     /// How long the workload ran alone before the migration started.
@@ -41,7 +41,7 @@ pub struct WindowResult {
     pub rows_left: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct WorkerResult {
     /// `writer 1`, `reader 1`, …
@@ -59,7 +59,7 @@ pub struct WorkerResult {
 }
 
 /// One kind of write on one table, before and after the migration.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct WriteSeries {
     pub table: String,
@@ -72,7 +72,7 @@ pub struct WriteSeries {
 }
 
 /// The control table's series of one kind of write.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ControlSeries {
     pub table: String,

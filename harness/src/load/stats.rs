@@ -3,13 +3,13 @@
 //! operation, which a single blocked operation makes as long as the block — its longest single
 //! operation, and its 99th-percentile latency.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::op::Op;
 use crate::stats::percentile;
 
 /// What one worker did over one stretch.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Figures {
     /// Operations that ran during the stretch (at least partly).

@@ -54,7 +54,7 @@ pub enum MigrateError {
 }
 
 /// One SQL statement PostgreSQL refused.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct StatementFailure {
     pub file: PathBuf,
@@ -95,7 +95,7 @@ pub(crate) fn one_line(sql: &str, max: usize) -> String {
 }
 
 /// A migration tool (Alembic, Django, a command) that exited with an error.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ToolFailure {
     /// The command as a user would type it (`alembic upgrade 002`).

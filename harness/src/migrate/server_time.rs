@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::plan::MIGRATION_APP_NAME;
 use crate::db::ScratchDb;
@@ -28,7 +28,7 @@ const SAMPLE_EVERY: Duration = Duration::from_millis(2);
 const SQL_SHOWN: usize = 120;
 
 /// One statement of the migration and its server-side time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct StatementTime {
     /// The statement's first line, cut at 120 characters.

@@ -3,11 +3,12 @@
 
 use std::fmt::Write;
 
+use super::Paint;
 use crate::result::ScenarioResult;
 
 /// `runs` are (the major version asked for, the result of the run on it): a version whose
 /// server did not start still has its column.
-pub fn matrix_text(runs: &[(&str, &ScenarioResult)]) -> String {
+pub fn matrix_text(runs: &[(&str, &ScenarioResult)], paint: Paint) -> String {
     let (versions, names) = axes(runs.iter().copied());
     let width = names.iter().map(|n| n.len()).max().unwrap_or(0).max("scenario".len());
     let mut out = String::new();
@@ -19,13 +20,11 @@ pub fn matrix_text(runs: &[(&str, &ScenarioResult)]) -> String {
     for name in names {
         let _ = write!(out, "{name:width$}");
         for v in &versions {
-            let cell = runs
-                .iter()
-                .filter(|(version, r)| r.name == name && version == v)
-                .map(|(_, r)| super::terminal::badge(r.outcome))
-                .next()
-                .unwrap_or("-");
-            let _ = write!(out, "  {cell:>6}");
+            let cell = runs.iter().find(|(version, r)| r.name == name && version == v).map_or_else(
+                || format!("{:>6}", "-"),
+                |(_, r)| paint.outcome(r.outcome, &format!("{:>6}", super::terminal::badge(r.outcome))),
+            );
+            let _ = write!(out, "  {cell}");
         }
         out.push('\n');
     }
@@ -70,7 +69,7 @@ mod tests {
         let runs: Vec<(&str, &ScenarioResult)> =
             ["13", "13", "16", "16", "18", "18"].into_iter().zip(&results).collect();
         assert_eq!(
-            matrix_text(&runs),
+            matrix_text(&runs, Paint::Plain),
             "scenario    pg13    pg16    pg18\nbrokkr      PASS   ERROR    PASS\ntenant      FAIL   ERROR   XFAIL\n"
         );
     }

@@ -5,6 +5,7 @@
 
 mod annotations;
 mod code_quality;
+mod colour;
 mod comment;
 #[cfg(test)]
 mod fixture;
@@ -15,6 +16,7 @@ mod junit;
 mod load;
 mod markdown;
 mod matrix;
+mod read;
 mod sarif;
 #[cfg(test)]
 mod snapshots;
@@ -23,6 +25,7 @@ mod write;
 
 pub use annotations::{github_annotations, github_error_annotation};
 pub(crate) use code_quality::code_quality;
+pub use colour::Paint;
 pub(crate) use comment::pr_comment;
 pub use comment::{job_summary, COMMENT_LIMIT, COMMENT_MARKER};
 pub use format::Format;
@@ -31,6 +34,7 @@ pub(crate) use json::results_json;
 pub(crate) use junit::junit_xml;
 pub(crate) use markdown::summary_markdown;
 pub use matrix::matrix_text;
+pub use read::{read_results, ReadError};
 pub(crate) use sarif::sarif;
-pub use terminal::{scenario_text, summary_text};
+pub use terminal::{scenario_text, summary_text, terminal_text};
 pub use write::{write_reports, ReportError};

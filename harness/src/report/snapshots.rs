@@ -18,7 +18,7 @@ fn terminal() {
     }
     let majors = majors();
     let runs: Vec<(&str, &crate::result::ScenarioResult)> = majors.iter().map(String::as_str).zip(&results).collect();
-    out.push_str(&super::matrix_text(&runs));
+    out.push_str(&super::matrix_text(&runs, super::Paint::Plain));
     out.push_str(&super::summary_text(&results));
     insta::assert_snapshot!(out);
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::Paint;
 use crate::check::{ms, Severity, Verdict};
 use crate::result::{mode_suffix, CaptureResult, Outcome, QueryResult, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
@@ -13,10 +14,15 @@ fn rebuild_line(t: &crate::seed::SeedTiming) -> Option<String> {
     Some(format!("built {what} after the rows were in, in {:.0}ms; VACUUM (ANALYZE) {:.0}ms", t.index_ms, t.vacuum_ms))
 }
 
-/// The report of one scenario, as printed after it ran.
+/// The report of one scenario, as printed after it ran, without colour.
 pub fn scenario_text(r: &ScenarioResult) -> String {
+    terminal_text(r, Paint::Plain)
+}
+
+/// The report of one scenario, with the verdicts and severities styled or not.
+pub fn terminal_text(r: &ScenarioResult, paint: Paint) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} {} ({}, seed {})", badge(r.outcome), r.name, r.backend, r.seed);
+    let _ = writeln!(out, "{} {} ({}, seed {})", paint.outcome(r.outcome, badge(r.outcome)), r.name, r.backend, r.seed);
     for t in &r.seeded {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
     }
@@ -37,7 +43,7 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
     }
     for q in &r.queries {
         for c in q.captures.iter().filter(|c| c.phase == Phase::Before) {
-            capture_line(&mut out, q, c);
+            capture_line(&mut out, q, c, paint);
         }
     }
     if let Some(m) = &r.migration {
@@ -73,7 +79,7 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
     }
     for q in &r.queries {
         for c in q.captures.iter().filter(|c| c.phase == Phase::After) {
-            capture_line(&mut out, q, c);
+            capture_line(&mut out, q, c, paint);
         }
     }
     if let Some((m, d)) = r.migration.as_ref().and_then(|m| m.down.as_ref().map(|d| (m, d))) {
@@ -89,7 +95,7 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         }
         for q in &r.queries {
             for c in q.captures.iter().filter(|c| c.phase == Phase::Rollback) {
-                capture_line(&mut out, q, c);
+                capture_line(&mut out, q, c, paint);
             }
         }
         match (&d.reapply_failure, d.reapply_ms) {
@@ -103,7 +109,7 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         }
     }
     for f in &r.findings {
-        let _ = writeln!(out, "    {} {}: {}", severity(f.severity), f.check, f.message);
+        let _ = writeln!(out, "    {} {}: {}", severity(f.severity, paint), f.check, f.message);
         if let Some(h) = &f.hint {
             let _ = writeln!(out, "         hint: {h}");
         }
@@ -117,7 +123,7 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
     out
 }
 
-fn capture_line(out: &mut String, q: &QueryResult, c: &CaptureResult) {
+fn capture_line(out: &mut String, q: &QueryResult, c: &CaptureResult, paint: Paint) {
     let ok = !c.findings.iter().any(|f| matches!(f.severity, Severity::Violation | Severity::Inconclusive));
     let mut timing = String::new();
     if !c.execution.is_empty() {
@@ -129,25 +135,26 @@ fn capture_line(out: &mut String, q: &QueryResult, c: &CaptureResult) {
     let _ = writeln!(
         out,
         "    {} {} {}{}: {}{timing}",
-        if ok { "ok  " } else { "FAIL" },
+        paint.verdict(Some(ok), if ok { "ok  " } else { "FAIL" }),
         q.name,
         c.phase.as_str(),
         mode_suffix(c.mode),
         c.summary
     );
     for b in &c.budgets {
-        let verdict = match (b.verdict, b.gating) {
-            (Verdict::Pass, _) => "ok",
-            (Verdict::Fail, true) => "FAIL",
-            (Verdict::Inconclusive, true) => "UNSURE",
-            (Verdict::Inconclusive, false) => "within the noise",
-            (Verdict::Fail, false) => "not borne out",
+        let (good, verdict) = match (b.verdict, b.gating) {
+            (Verdict::Pass, _) => (Some(true), "ok"),
+            (Verdict::Fail, true) => (Some(false), "FAIL"),
+            (Verdict::Inconclusive, true) => (None, "UNSURE"),
+            (Verdict::Inconclusive, false) => (Some(true), "within the noise"),
+            (Verdict::Fail, false) => (None, "not borne out"),
         };
+        let verdict = paint.verdict(good, verdict);
         let kind = if b.gating { "budget" } else { "claim" };
         let _ = writeln!(out, "         {kind} {}: measured {} — {verdict}", b.budget, b.measured);
     }
     for f in c.findings.iter().filter(|f| !c.budgets.iter().any(|b| b.check == f.check)) {
-        let _ = writeln!(out, "         {} {}: {}", severity(f.severity), f.check, f.message);
+        let _ = writeln!(out, "         {} {}: {}", severity(f.severity, paint), f.check, f.message);
         if let Some(h) = &f.hint {
             let _ = writeln!(out, "           hint: {h}");
         }
@@ -184,12 +191,13 @@ pub(super) fn badge(o: Outcome) -> &'static str {
     }
 }
 
-fn severity(s: Severity) -> &'static str {
-    match s {
+fn severity(s: Severity, paint: Paint) -> String {
+    let word = match s {
         Severity::Violation => "violation",
         Severity::Warning => "warning",
         Severity::Inconclusive => "inconclusive",
-    }
+    };
+    paint.severity(s, word)
 }
 
 #[cfg(test)]

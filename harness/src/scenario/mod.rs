@@ -28,7 +28,7 @@ pub use error::{Location, ScenarioError};
 pub(crate) use files::load_file;
 pub use files::scenario_files;
 pub use model::Scenario;
-pub use parse::{json_schema, parse};
+pub use parse::{json_schema, json_schema_text, parse};
 pub use partition::Partition;
 pub use pattern::PlanPattern;
 pub use section::column::{ColumnSpec, GenKind, Literal};

@@ -54,10 +54,19 @@ pub(crate) struct RawScenario {
 /// The JSON Schema of the scenario format, derived from the raw structs the parser reads: keys
 /// kebab-case as in the file, unknown keys refused (`additionalProperties: false`), required
 /// keys required. It says what shapes the file may take; what the values must be (ranges,
-/// patterns, paths that exist) is the validator's.
+/// patterns, paths that exist) is the validator's. Draft 7, the newest the editors' TOML
+/// language server (taplo, behind Even Better TOML) validates with.
 pub fn json_schema() -> serde_json::Value {
-    let settings = SchemaSettings::draft2020_12().with_transform(RecursiveTransform(no_null));
+    let settings = SchemaSettings::draft07().with_transform(RecursiveTransform(no_null));
     settings.into_generator().into_root_schema_for::<RawScenario>().to_value()
+}
+
+/// [`json_schema`] as `planproof schema` prints it and `scenarios/planproof.schema.json` holds
+/// it: pretty-printed, with a final newline.
+pub fn json_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
 }
 
 /// TOML has no null: an optional key is one left out. schemars describes an `Option` as "the
@@ -211,11 +220,11 @@ mod tests {
     fn the_json_schema_is_closed_and_offers_no_null() {
         let schema = json_schema();
         assert_eq!(schema["required"], serde_json::json!(["name", "database"]));
-        assert_eq!(schema["properties"]["database"], serde_json::json!({ "$ref": "#/$defs/Database" }));
-        assert!(schema["$defs"]["Param"]["properties"]["where"].is_object(), "renames are honoured");
+        assert_eq!(schema["properties"]["database"], serde_json::json!({ "$ref": "#/definitions/Database" }));
+        assert!(schema["definitions"]["Param"]["properties"]["where"].is_object(), "renames are honoured");
         // Every object the schema describes refuses unknown keys, as `deny_unknown_fields` does.
         let mut objects = vec![&schema];
-        objects.extend(schema["$defs"].as_object().into_iter().flat_map(|d| d.values()));
+        objects.extend(schema["definitions"].as_object().into_iter().flat_map(|d| d.values()));
         for object in objects.into_iter().filter(|o| o.get("properties").is_some()) {
             assert_eq!(object["additionalProperties"], Value::Bool(false), "{object}");
         }

@@ -38,6 +38,109 @@ fn help() {
     assert_cmd_snapshot!("validate_help", planproof().args(["validate", "--help"]));
     assert_cmd_snapshot!("affected_help", planproof().args(["affected", "--help"]));
     assert_cmd_snapshot!("clean_help", planproof().args(["clean", "--help"]));
+    assert_cmd_snapshot!("schema_help", planproof().args(["schema", "--help"]));
+    assert_cmd_snapshot!("show_help", planproof().args(["show", "--help"]));
+    assert_cmd_snapshot!("completions_help", planproof().args(["completions", "--help"]));
+    assert_cmd_snapshot!("man_help", planproof().args(["man", "--help"]));
+}
+
+/// The subcommands `planproof --help` lists (but `help`).
+fn subcommands() -> Vec<String> {
+    let output = planproof().arg("--help").output().expect("planproof runs");
+    let help = String::from_utf8(output.stdout).expect("UTF-8");
+    let section = help.split("Commands:\n").nth(1).and_then(|s| s.split("\n\n").next()).unwrap_or_default();
+    let names: Vec<String> = section
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect();
+    for expected in ["run", "validate", "show", "completions", "man"] {
+        assert!(names.iter().any(|n| n == expected), "`{expected}` not found in the help's commands: {names:?}");
+    }
+    names
+}
+
+#[test]
+fn every_subcommand_help_has_an_example() {
+    for name in subcommands() {
+        let output = planproof().args([name.as_str(), "--help"]).output().expect("planproof runs");
+        let help = String::from_utf8(output.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(help.contains("Example: `planproof "), "`planproof {name} --help` has no example:\n{help}");
+    }
+}
+
+#[test]
+fn completions_name_every_subcommand_in_each_shell() {
+    let names = subcommands();
+    for (shell, opening) in
+        [("bash", "_planproof() {"), ("zsh", "#compdef planproof"), ("fish", "complete -c planproof")]
+    {
+        let output = planproof().args(["completions", shell]).output().expect("planproof runs");
+        assert!(output.status.success(), "{shell}: {}", String::from_utf8_lossy(&output.stderr));
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(script.contains(opening), "the {shell} script lacks `{opening}`:\n{script}");
+        for name in &names {
+            assert!(script.contains(name.as_str()), "the {shell} script does not complete `{name}`");
+        }
+        assert!(script.contains("changed-since") && script.contains("color"), "{shell}: flags are missing");
+    }
+    let bash = planproof().args(["completions", "bash"]).output().unwrap();
+    let head: String = String::from_utf8(bash.stdout).unwrap().lines().take(12).collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!("completions_bash_head", head);
+}
+
+#[test]
+fn man_prints_a_page_for_planproof_and_each_subcommand() {
+    let output = planproof().arg("man").output().expect("planproof runs");
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains(".TH planproof 1"), "{page}");
+    for name in subcommands() {
+        assert!(page.contains(&format!("planproof\\-{name}(1)")), "planproof(1) does not list `{name}`");
+        let output = planproof().args(["man", name.as_str()]).output().expect("planproof runs");
+        let sub = String::from_utf8(output.stdout).unwrap();
+        assert!(sub.contains(&format!(".TH planproof-{name} 1")), "{name}: {sub}");
+        assert!(sub.contains("\\-\\-color"), "planproof-{name}(1) lacks the global `--color`");
+    }
+    let output = planproof().args(["man", "nope"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no command `nope` (expected one of run,"));
+}
+
+#[test]
+fn show_of_a_file_that_is_not_a_results_json_exits_2() {
+    let output = planproof().args(["show", "scenarios/planproof.schema.json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: `scenarios/planproof.schema.json` is not a planproof results.json: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn show_prints_the_report_the_run_printed() {
+    let Some((reports, run)) = common::clock_free_run("show_prints_the_report_the_run_printed") else { return };
+    let run = planproof().args(run).output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let printed = String::from_utf8(run.stdout).unwrap();
+    assert!(printed.contains("built 2 indexes after the rows were in"), "the seed timing is shown:\n{printed}");
+    let results = reports.path().join("results.json");
+    let show = planproof().arg("show").arg(&results).output().unwrap();
+    assert_eq!(show.status.code(), Some(0), "{}", String::from_utf8_lossy(&show.stderr));
+    assert_eq!(String::from_utf8(show.stdout).unwrap(), printed);
+}
+
+#[test]
+fn schema_prints_the_checked_in_copy() {
+    let output = planproof().arg("schema").output().expect("planproof runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let checked_in = std::fs::read_to_string(common::root().join("scenarios/planproof.schema.json")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&output.stdout) == checked_in,
+        "`planproof schema` differs from the checked-in copy"
+    );
 }
 
 #[test]

@@ -39,6 +39,17 @@ pub(crate) fn has_local_postgres(test: &str) -> bool {
     }
 }
 
+/// The arguments of a `planproof run` of `fixtures/cli/clock-free.toml` (a verdict that does not
+/// depend on the clock) on a local cluster, into a fresh report folder kept alive by the
+/// `TempDir`; `None` (said loudly, as [`has_local_postgres`] does) without PostgreSQL binaries.
+pub(crate) fn clock_free_run(test: &str) -> Option<(tempfile::TempDir, Vec<String>)> {
+    has_local_postgres(test).then_some(())?;
+    let reports = tempfile::tempdir().expect("a temporary folder");
+    let dir = reports.path().display().to_string();
+    let args = ["run", "fixtures/cli/clock-free.toml", "--backend", "local", "--report-dir", &dir];
+    Some((reports, args.map(str::to_string).to_vec()))
+}
+
 static ALONE: Mutex<()> = Mutex::new(());
 
 /// Held by a test whose verdict rests on timing a workload (write stalls, a latency series):

@@ -301,7 +301,7 @@ fn a_matrix_runs_the_same_from_the_binary_and_the_library() {
     assert_eq!(from_binary, [("13".to_string(), "passed".to_string()), ("18".to_string(), "passed".to_string())]);
     assert_eq!(from_library, from_binary);
     assert_eq!(done.majors, ["13", "18"]);
-    let table = done.matrix_text().expect("a matrix scenario gets the verdict table");
+    let table = done.matrix_text(planproof::report::Paint::Plain).expect("a matrix scenario gets the verdict table");
     assert!(stdout.contains(&table), "the binary prints the library's table:\n{table}\n--- stdout\n{stdout}");
 }
 

@@ -12,6 +12,7 @@ mod blocking;
 mod budgets;
 mod cli;
 mod cli_output;
+mod colour;
 mod docker;
 mod gate;
 mod index_catalog;

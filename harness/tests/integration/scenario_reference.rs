@@ -125,7 +125,7 @@ fn every_toml_block_of_the_reference_is_a_valid_scenario() {
 }
 
 /// The keys a scenario file accepts, read from its JSON Schema: every property of every object
-/// the schema describes, following `$ref`s into `$defs`, each with the definition it belongs to
+/// the schema describes, following `$ref`s into `definitions`, each with the definition it belongs to
 /// (`Scenario` for the top level).
 fn schema_keys(schema: &Value) -> Vec<(String, String)> {
     let mut keys = Vec::new();
@@ -140,11 +140,14 @@ fn walk(root: &Value, node: &Value, owner: &str, keys: &mut Vec<(String, String)
             for (key, value) in map {
                 match (key.as_str(), value) {
                     // Reached through the `$ref`s that use them, to know whose keys they are.
-                    ("$defs", _) => {}
+                    ("definitions" | "$defs", _) => {}
                     ("$ref", Value::String(reference)) => {
                         let name = reference.rsplit('/').next().unwrap_or_default();
                         if visited.insert(name.to_string()) {
-                            let definition = root.pointer(&format!("/$defs/{name}")).unwrap_or(&Value::Null);
+                            let pointer = reference.strip_prefix('#').unwrap_or(reference);
+                            let definition = root
+                                .pointer(pointer)
+                                .unwrap_or_else(|| panic!("`$ref` `{reference}` names no definition of the schema"));
                             walk(root, definition, name, keys, visited);
                         }
                     }
@@ -227,9 +230,35 @@ fn schema_errors(validator: &jsonschema::Validator, text: &str) -> Result<(), St
     }
 }
 
+/// The checked-in copy of the schema that editors read (`.taplo.toml`, `#:schema` lines).
+fn checked_in_schema_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/planproof.schema.json")
+}
+
+#[test]
+fn the_checked_in_json_schema_is_the_generated_one() {
+    let path = checked_in_schema_path();
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == scenario::json_schema_text(),
+        "`scenarios/planproof.schema.json` is not the schema the scenario format generates: regenerate it with `cargo run -p planproof -- schema > scenarios/planproof.schema.json`"
+    );
+}
+
+#[test]
+fn the_taplo_config_points_editors_at_the_checked_in_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let config: toml::Table = toml::from_str(&read(&root.join(".taplo.toml"))).expect("`.taplo.toml` is TOML");
+    let rules = config.get("rule").and_then(toml::Value::as_array).expect("`.taplo.toml` has a `[[rule]]`");
+    let schemas: Vec<&str> = rules.iter().filter_map(|r| r.get("schema")?.get("path")?.as_str()).collect();
+    assert_eq!(schemas, ["scenarios/planproof.schema.json"], "paths are relative to `.taplo.toml`");
+    assert!(root.join(schemas[0]).is_file());
+}
+
 #[test]
 fn every_valid_scenario_matches_the_json_schema() {
-    let validator = jsonschema::validator_for(&scenario::json_schema()).expect("the schema is a valid JSON Schema");
+    let schema: Value = serde_json::from_str(&read(&checked_in_schema_path())).expect("the checked-in schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema");
     let files = valid_scenario_files();
     assert!(files.len() >= 10, "found only {files:?}");
     let mut failures = Vec::new();

@@ -45,7 +45,7 @@
 use std::fmt::Debug;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use strum::IntoEnumIterator;
 
 use super::alembic::Alembic;
@@ -62,7 +62,7 @@ use crate::scenario::{ToolSpec, TransactionMode};
 
 /// The source whose conventions a migration follows. Reports name it (`results.json`'s
 /// `format`). The layouts come first, in the order discovery asks them about a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// A Diesel folder, `NNN_name/up.sql`.

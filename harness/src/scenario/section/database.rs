@@ -69,7 +69,7 @@ pub struct DatabaseSpec {
 pub(crate) const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// How a migration file is run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TransactionMode {
     /// The whole file in one transaction (Diesel's and sqlx's default).

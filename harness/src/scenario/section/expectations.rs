@@ -67,7 +67,7 @@ pub(crate) struct RawLatency {
 }
 
 /// Before or after the migration under test, or after it was run down again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     Before,
@@ -90,7 +90,7 @@ impl Phase {
 /// A custom plan (planned for the bound values, what the first executions of a prepared
 /// statement get) or the generic plan (planned for any value, what an ORM's prepared
 /// statement settles on after five executions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanMode {
     Custom,
