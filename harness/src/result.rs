@@ -153,10 +153,9 @@ pub struct ScenarioResult {
     pub outcome: Outcome,
     /// Why the run could not finish, with its causes.
     pub error: Option<String>,
-    #[serde(deserialize_with = "seeded::tables")]
     pub seeded: Vec<TableSeeded>,
     /// Where the seed stage's time went: the COPY, the index builds after it, the VACUUM.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "seeded::timing")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed_timing: Option<SeedTiming>,
     /// Client round trips of `SELECT 1` per phase, timed between the queries' own: what any
     /// query pays on this backend's connection before the server does any work.
@@ -398,63 +397,6 @@ impl ScenarioResult {
         } else {
             Outcome::Passed
         };
-    }
-}
-
-/// The seed stage's figures read back from `results.json` (`planproof show`): its types are
-/// written, never read, so these mirror the keys they write.
-mod seeded {
-    use serde::{Deserialize, Deserializer};
-
-    use crate::seed::{SeedTiming, TableSeeded};
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    struct Table {
-        table: String,
-        rows: u64,
-        checksum: String,
-        #[serde(default)]
-        database_checksum: Option<String>,
-        duration_ms: f64,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    struct Timing {
-        copy_ms: f64,
-        index_ms: f64,
-        vacuum_ms: f64,
-        indexes_rebuilt: usize,
-        foreign_keys_rebuilt: usize,
-    }
-
-    pub(super) fn tables<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TableSeeded>, D::Error> {
-        let tables = Vec::<Table>::deserialize(d)?;
-        Ok(tables
-            .into_iter()
-            .map(|t| TableSeeded {
-                table: t.table,
-                rows: t.rows,
-                checksum: t.checksum,
-                database_checksum: t.database_checksum,
-                duration_ms: t.duration_ms,
-            })
-            .collect())
-    }
-
-    // Field by field onto the default, so that a figure the seed stage adds reads as its
-    // default from an older file rather than failing to build here.
-    #[allow(clippy::field_reassign_with_default)]
-    pub(super) fn timing<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SeedTiming>, D::Error> {
-        let Some(t) = Option::<Timing>::deserialize(d)? else { return Ok(None) };
-        let mut timing = SeedTiming::default();
-        timing.copy_ms = t.copy_ms;
-        timing.index_ms = t.index_ms;
-        timing.vacuum_ms = t.vacuum_ms;
-        timing.indexes_rebuilt = t.indexes_rebuilt;
-        timing.foreign_keys_rebuilt = t.foreign_keys_rebuilt;
-        Ok(Some(timing))
     }
 }
 

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use postgres::types::Type;
 use postgres::Client;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::checksum::{self, RowDigest};
 use super::deferred;
@@ -34,7 +34,7 @@ pub fn rebuilt_objects(indexes: usize, foreign_keys: usize) -> Option<String> {
 }
 
 /// What seeding one table did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct TableSeeded {
     pub table: String,
@@ -44,15 +44,15 @@ pub struct TableSeeded {
     pub checksum: String,
     /// The same rows read back from the database (`--verify-seed`): a sum of a hash of each
     /// row, and the row count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_checksum: Option<String>,
     /// The COPY of this table's rows (its indexes are built afterwards, see [`SeedTiming`]).
     pub duration_ms: f64,
 }
 
-/// Where the seed stage's time went.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// Where the seed stage's time went (a figure an older results.json lacks reads as 0).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
 pub struct SeedTiming {
     /// Every table's COPY.
     pub copy_ms: f64,
