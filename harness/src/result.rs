@@ -150,6 +150,9 @@ pub struct ScenarioResult {
     pub server_version: String,
     /// The session settings every plan was captured under, as the server reported them.
     pub settings: BTreeMap<String, String>,
+    /// The scratch database's locale, as `pg_database` says (`[database] locale` and friends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<crate::db::LocaleFacts>,
     pub outcome: Outcome,
     /// Why the run could not finish, with its causes.
     pub error: Option<String>,
@@ -357,6 +360,7 @@ impl ScenarioResult {
             backend: String::new(),
             server_version: String::new(),
             settings: BTreeMap::new(),
+            locale: None,
             outcome: Outcome::Error,
             error: None,
             seeded: Vec::new(),

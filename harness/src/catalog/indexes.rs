@@ -19,6 +19,10 @@ pub struct IndexShape {
     pub orders: Vec<String>,
     /// `INCLUDE` columns, in order.
     pub include: Vec<String>,
+    /// Each key column's operator class and collation, as `opclass collation`, empty where
+    /// both are the column's defaults: `text_pattern_ops` on `email` is another index than
+    /// the default one, serving other queries.
+    pub opclasses: Vec<String>,
     /// `pg_relation_size` of the index, in bytes.
     pub size_bytes: i64,
 }
@@ -67,7 +71,16 @@ pub fn index_shapes(client: &mut Client) -> Result<Vec<IndexShape>, postgres::Er
                         FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
                 ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true)
                         FROM generate_series(x.indnkeyatts + 1, x.indnatts) k ORDER BY k),
-                pg_relation_size(x.indexrelid)
+                pg_relation_size(x.indexrelid),
+                ARRAY(SELECT trim(CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END || ' ' ||
+                                  CASE WHEN x.indcollation[k - 1] IN (0, a.attcollation) OR a.attnum IS NULL
+                                       THEN '' ELSE coalesce(co.collname::text, '') END)
+                        FROM generate_series(1, x.indnkeyatts) k
+                        JOIN pg_opclass oc ON oc.oid = x.indclass[k - 1]
+                        LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k - 1]
+                                                AND x.indkey[k - 1] <> 0
+                        LEFT JOIN pg_collation co ON co.oid = x.indcollation[k - 1]
+                       ORDER BY k)
            FROM pg_index x
            JOIN pg_class i ON i.oid = x.indexrelid
            JOIN pg_class t ON t.oid = x.indrelid
@@ -89,6 +102,7 @@ pub fn index_shapes(client: &mut Client) -> Result<Vec<IndexShape>, postgres::Er
             orders: r.get(6),
             include: r.get(7),
             size_bytes: r.get(8),
+            opclasses: r.get(9),
         })
         .collect())
 }

@@ -171,6 +171,7 @@ mod tests {
             orders: vec![String::new(), "DESC".into()],
             include: vec!["name".into()],
             size_bytes: 2 << 20,
+            opclasses: vec![String::new(), String::new()],
         }
     }
 

@@ -13,8 +13,11 @@ pub(crate) fn redundant_index(created: &[String], all: &[IndexShape]) -> Vec<Fin
         for other in all.iter().filter(|o| {
             o.name != new.name && o.table == new.table && o.method == new.method && o.predicate == new.predicate
         }) {
-            let prefix = |short: &IndexShape, long: &IndexShape| long.columns.starts_with(&short.columns);
-            let message = if new.columns == other.columns {
+            // A column under another operator class or collation serves other operators.
+            let prefix = |short: &IndexShape, long: &IndexShape| {
+                long.columns.starts_with(&short.columns) && long.opclasses.starts_with(&short.opclasses)
+            };
+            let message = if new.columns == other.columns && new.opclasses == other.opclasses {
                 format!(
                     "index `{}` duplicates `{}` on `{}` ({})",
                     new.name,
@@ -68,6 +71,7 @@ mod tests {
             orders: vec![String::new(); columns.len()],
             include: Vec::new(),
             size_bytes: 0,
+            opclasses: vec![String::new(); columns.len()],
         }
     }
 
@@ -82,6 +86,20 @@ mod tests {
             "{messages:?}"
         );
         assert!(messages.iter().any(|m| m.contains("`new_ab` duplicates `new_dup`")), "{messages:?}");
+    }
+
+    #[test]
+    fn another_operator_class_or_collation_is_another_index() {
+        let mut pattern = index("pattern", &["email"], None);
+        pattern.opclasses = vec!["text_pattern_ops".into()];
+        let mut longer = index("pattern_id", &["email", "id"], None);
+        longer.opclasses = vec!["text_pattern_ops".into(), String::new()];
+        let all = [index("plain", &["email"], None), pattern, longer];
+        assert!(redundant_index(&["pattern".into()], &all).iter().all(|f| !f.message.contains("`plain`")));
+        let messages: Vec<String> =
+            redundant_index(&["pattern_id".into()], &all).into_iter().map(|f| f.message).collect();
+        assert!(messages.iter().any(|m| m.contains("makes `pattern` (email) on `t` redundant")), "{messages:?}");
+        assert!(messages.iter().all(|m| !m.contains("`plain`")), "{messages:?}");
     }
 
     #[test]

@@ -11,8 +11,12 @@ pub trait Backend {
     fn describe(&self) -> String;
     /// The server's version (`SHOW server_version`).
     fn server_version(&self) -> &str;
-    /// A fresh, empty database for one scenario run.
-    fn create_database(&mut self, hint: &str) -> Result<ScratchDb, DbError>;
+    /// A fresh, empty database for one scenario run, with the backend's default locale.
+    fn create_database(&mut self, hint: &str) -> Result<ScratchDb, DbError> {
+        self.create_database_with(hint, &super::DatabaseLocale::default())
+    }
+    /// A fresh, empty database for one scenario run, with `locale`.
+    fn create_database_with(&mut self, hint: &str, locale: &super::DatabaseLocale) -> Result<ScratchDb, DbError>;
     /// Removes a database made by `create_database`.
     fn drop_database(&mut self, db: &ScratchDb) -> Result<(), DbError>;
     /// Keeps a database (and whatever it lives in) after the run, for a look after a failure;

@@ -264,9 +264,9 @@ impl Backend for DockerBackend {
         &self.version
     }
 
-    fn create_database(&mut self, hint: &str) -> Result<ScratchDb, DbError> {
+    fn create_database_with(&mut self, hint: &str, locale: &super::DatabaseLocale) -> Result<ScratchDb, DbError> {
         let name = scratch_name(hint);
-        self.admin_sql(&format!("CREATE DATABASE {}", quote_ident(&name)))?;
+        self.admin_sql(&format!("CREATE DATABASE {}{}", quote_ident(&name), locale.create_clauses()))?;
         let mut config = self.admin_config();
         config.dbname(&name);
         Ok(ScratchDb {

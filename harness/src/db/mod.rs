@@ -9,6 +9,7 @@ mod docker;
 pub mod engine;
 mod error;
 mod local;
+mod locale;
 mod record;
 mod url;
 
@@ -22,5 +23,7 @@ pub use docker::{DockerBackend, LABEL, PID_LABEL};
 pub(crate) use error::db_message;
 pub use error::DbError;
 pub use local::{find_binaries, LocalBackend};
+pub(crate) use locale::locale_facts;
+pub use locale::{DatabaseLocale, LocaleFacts};
 pub use record::{leftover_count, STATE_DIR_ENV};
 pub use url::UrlBackend;

@@ -152,7 +152,7 @@ impl Backend for UrlBackend {
         &self.version
     }
 
-    fn create_database(&mut self, hint: &str) -> Result<ScratchDb, DbError> {
+    fn create_database_with(&mut self, hint: &str, locale: &super::DatabaseLocale) -> Result<ScratchDb, DbError> {
         let name = scratch_name(hint);
         let target = self.url_shown.clone();
         // Armed before the statement is sent: an interrupt while the server copies the
@@ -169,7 +169,12 @@ impl Backend for UrlBackend {
             self.admin.connect(NoTls).map_err(|source| DbError::Connect { target: target.clone(), source })?;
         create.running(client.cancel_token());
         // template0: a clean database, whatever the server's template1 has accumulated.
-        let sql = format!("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'", quote_ident(&name));
+        let clauses = if locale.is_default() {
+            " TEMPLATE template0 ENCODING 'UTF8'".to_string()
+        } else {
+            locale.create_clauses()
+        };
+        let sql = format!("CREATE DATABASE {}{clauses}", quote_ident(&name));
         let created = client.batch_execute(&sql);
         drop(ended);
         created.map_err(|source| DbError::Sql { what: format!("`{sql}` failed"), target: target.clone(), source })?;

@@ -17,6 +17,10 @@ pub(super) fn prepare<'a>(
     progress: &'a dyn Fn(&str),
 ) -> Result<Run<'a>, PipelineError> {
     let mut client = db.connect()?;
+    result.locale = Some(
+        crate::db::locale_facts(&mut client)
+            .map_err(|source| PipelineError::Sql { what: "reading the database's locale".into(), source })?,
+    );
     // SQL files planproof runs, or the project's own tool; a tool that cannot start stops the
     // run here, before any work.
     let plan = migrate::MigrationPlan::resolve(&scenario.database)?.bounded(scenario.migration.timeout);

@@ -49,7 +49,19 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
         }
     };
     progress("creating a scratch database");
-    match backend.create_database(&scenario.name) {
+    let major = super::context::server_major(backend.server_version());
+    if scenario.database.locale.provider.as_deref() == Some("icu") && major.is_some_and(|m| m < 15) {
+        // Before 15, CREATE DATABASE has no LOCALE_PROVIDER ("option not recognized").
+        result.error = Some(format!(
+            "{}: `[database] locale-provider = \"icu\"` needs PostgreSQL 15 or later (this server is {}; expected PostgreSQL 15+ in `--pg` or `[matrix]`, or a libc `locale`)",
+            scenario.path.display(),
+            backend.server_version()
+        ));
+        result.settle();
+        result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        return result;
+    }
+    match backend.create_database_with(&scenario.name, &scenario.database.locale) {
         Err(e) => result.error = Some(error_chain(&PipelineError::Database(e))),
         Ok(db) => {
             if let Err(e) = steps(scenario, &db, &mut result, options, &progress) {

@@ -26,6 +26,9 @@ pub fn terminal_text(r: &ScenarioResult, paint: Paint) -> String {
     for t in &r.seeded {
         let _ = writeln!(out, "    seeded {} rows into {} in {:.0}ms", t.rows, t.table, t.duration_ms);
     }
+    if let Some(locale) = r.locale.as_ref().filter(|l| !l.is_c()) {
+        let _ = writeln!(out, "    database locale: {}", locale.describe());
+    }
     if let Some(line) = r.seed_timing.as_ref().and_then(rebuild_line) {
         let _ = writeln!(out, "    {line}");
     }

@@ -202,7 +202,7 @@ mod tests {
             (
                 "a top-level key written under a table is that table's",
                 "seed = 1",
-                "5:1: unknown key `seed` (expected one of `postgres`, `schema`, `migrations`, `under-test`, `tool-timeout`, `transaction`, `tool`, `app`, `up-command`, `down-command`, `sql-command`, `previous`)",
+                "5:1: unknown key `seed` (expected one of `postgres`, `schema`, `migrations`, `under-test`, `tool-timeout`, `transaction`, `tool`, `app`, `up-command`, `down-command`, `sql-command`, `previous`, `locale`, `lc-collate`, `lc-ctype`, `locale-provider`, `icu-locale`)",
             ),
         ];
         for (name, extra, expected) in cases {

@@ -20,6 +20,7 @@ mod interrupt;
 mod invalid_scenarios;
 mod leftovers;
 mod load_rows;
+mod locale;
 mod noisy;
 mod phases;
 mod regressions;

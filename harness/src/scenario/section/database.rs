@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::tool::{tool_spec, ToolSpec};
+use crate::db::DatabaseLocale;
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
 use crate::scenario::span::Spanned;
@@ -44,6 +45,17 @@ pub(crate) struct RawDatabase {
     pub(crate) sql_command: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) previous: Option<Spanned<String>>,
+    // The scratch database's locale (see `db::DatabaseLocale`).
+    #[serde(default)]
+    pub(crate) locale: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) lc_collate: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) lc_ctype: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) locale_provider: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) icu_locale: Option<Spanned<String>>,
 }
 
 /// `[database]`, validated: paths resolved against the scenario file's folder and checked.
@@ -62,6 +74,9 @@ pub struct DatabaseSpec {
     pub tool: Option<ToolSpec>,
     /// How long one command of the tool may run before it is killed (`tool-timeout`).
     pub tool_timeout: Duration,
+    /// The scratch database's locale (`locale`, `lc-collate`, `lc-ctype`, `locale-provider`,
+    /// `icu-locale`); the default is the backend's (C for planproof's own servers).
+    pub locale: DatabaseLocale,
 }
 
 /// `tool-timeout` when the scenario sets none: long enough for a real index build on seeded
@@ -98,6 +113,7 @@ impl Validator<'_> {
                 }
             }
         };
+        let locale = self.locale(&raw)?;
         let postgres = match raw.postgres {
             None => None,
             Some(v) => {
@@ -150,7 +166,60 @@ impl Validator<'_> {
                 }
             }),
         };
-        Ok(DatabaseSpec { postgres, schema, migrations, under_test, under_test_at, transaction, tool, tool_timeout })
+        Ok(DatabaseSpec {
+            postgres,
+            schema,
+            migrations,
+            under_test,
+            under_test_at,
+            transaction,
+            tool,
+            tool_timeout,
+            locale,
+        })
+    }
+
+    /// The locale keys: names the server checks when it creates the database; here only
+    /// that each is a plain name, and that the provider and the ICU locale go together.
+    fn locale(&self, raw: &RawDatabase) -> Result<DatabaseLocale> {
+        let name = |key: &str, value: &Option<Spanned<String>>| -> Result<Option<String>> {
+            let Some(v) = value else { return Ok(None) };
+            let text = v.get_ref();
+            if text.trim().is_empty() || text.chars().any(|c| c.is_control() || c == '\'' || c == '\\') {
+                return self.err(v.span(), format!("`{key}` {text:?} is not a locale name (expected a name like \"en_US.UTF-8\" or, for ICU, \"en-US\")"));
+            }
+            Ok(Some(text.clone()))
+        };
+        let provider = match &raw.locale_provider {
+            None => None,
+            Some(p) if matches!(p.get_ref().as_str(), "icu" | "libc") => Some(p.get_ref().clone()),
+            Some(p) => {
+                return self.err(
+                    p.span(),
+                    format!("invalid `locale-provider` `{}` (expected \"icu\" or \"libc\")", p.get_ref()),
+                );
+            }
+        };
+        let icu_locale = name("icu-locale", &raw.icu_locale)?;
+        match (&raw.icu_locale, provider.as_deref(), &raw.locale_provider) {
+            (Some(i), p, _) if p != Some("icu") => {
+                return self.err(i.span(), "`icu-locale` needs `locale-provider = \"icu\"` beside it");
+            }
+            (None, Some("icu"), Some(p)) if raw.locale.is_none() => {
+                return self.err(
+                    p.span(),
+                    "`locale-provider = \"icu\"` needs the ICU locale (expected `icu-locale = \"en-US\"`, say)",
+                );
+            }
+            _ => {}
+        }
+        Ok(DatabaseLocale {
+            locale: name("locale", &raw.locale)?,
+            lc_collate: name("lc-collate", &raw.lc_collate)?,
+            lc_ctype: name("lc-ctype", &raw.lc_ctype)?,
+            provider,
+            icu_locale,
+        })
     }
 }
 
