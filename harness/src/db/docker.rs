@@ -266,7 +266,7 @@ impl Backend for DockerBackend {
 
     fn create_database_with(&mut self, hint: &str, locale: &super::DatabaseLocale) -> Result<ScratchDb, DbError> {
         let name = scratch_name(hint);
-        self.admin_sql(&format!("CREATE DATABASE {}{}", quote_ident(&name), locale.create_clauses()))?;
+        self.admin_sql(&format!("CREATE DATABASE {}{}", quote_ident(&name), super::locale::create_clauses(locale)))?;
         let mut config = self.admin_config();
         config.dbname(&name);
         Ok(ScratchDb {

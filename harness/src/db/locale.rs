@@ -5,47 +5,30 @@
 //! for the results.
 
 use postgres::Client;
+
+pub use crate::scenario::DatabaseLocale;
 use serde::{Deserialize, Serialize};
 
-/// How the locale of a new database is chosen. All `None`: the backend's default (C for the
-/// throwaway clusters and containers, the server's template for a URL).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DatabaseLocale {
-    pub locale: Option<String>,
-    pub lc_collate: Option<String>,
-    pub lc_ctype: Option<String>,
-    /// `icu` or `libc`.
-    pub provider: Option<String>,
-    pub icu_locale: Option<String>,
-}
-
-impl DatabaseLocale {
-    /// Whether the scenario asks for anything.
-    pub fn is_default(&self) -> bool {
-        *self == DatabaseLocale::default()
+/// The clauses of `CREATE DATABASE` that ask for it (from `template0`, which any locale
+/// may be copied from); empty when it asks for nothing.
+pub(crate) fn create_clauses(locale: &DatabaseLocale) -> String {
+    if locale.is_default() {
+        return String::new();
     }
-
-    /// The clauses of `CREATE DATABASE` that ask for it (from `template0`, which any locale
-    /// may be copied from); empty when it asks for nothing.
-    pub(crate) fn create_clauses(&self) -> String {
-        if self.is_default() {
-            return String::new();
+    let literal = |v: &str| format!("'{}'", v.replace('\'', "''"));
+    let mut sql = String::from(" TEMPLATE template0 ENCODING 'UTF8'");
+    for (key, value) in [
+        ("LOCALE", &locale.locale),
+        ("LC_COLLATE", &locale.lc_collate),
+        ("LC_CTYPE", &locale.lc_ctype),
+        ("LOCALE_PROVIDER", &locale.provider),
+        ("ICU_LOCALE", &locale.icu_locale),
+    ] {
+        if let Some(v) = value {
+            sql.push_str(&format!(" {key} {}", literal(v)));
         }
-        let literal = |v: &str| format!("'{}'", v.replace('\'', "''"));
-        let mut sql = String::from(" TEMPLATE template0 ENCODING 'UTF8'");
-        for (key, value) in [
-            ("LOCALE", &self.locale),
-            ("LC_COLLATE", &self.lc_collate),
-            ("LC_CTYPE", &self.lc_ctype),
-            ("LOCALE_PROVIDER", &self.provider),
-            ("ICU_LOCALE", &self.icu_locale),
-        ] {
-            if let Some(v) = value {
-                sql.push_str(&format!(" {key} {}", literal(v)));
-            }
-        }
-        sql
     }
+    sql
 }
 
 /// The locale a database has, as `pg_database` says.
@@ -103,18 +86,18 @@ mod tests {
 
     #[test]
     fn create_clauses_quote_every_value_and_say_nothing_by_default() {
-        assert_eq!(DatabaseLocale::default().create_clauses(), "");
+        assert_eq!(create_clauses(&DatabaseLocale::default()), "");
         let icu = DatabaseLocale {
             provider: Some("icu".into()),
             icu_locale: Some("en-US".into()),
             ..DatabaseLocale::default()
         };
         assert_eq!(
-            icu.create_clauses(),
+            create_clauses(&icu),
             " TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER 'icu' ICU_LOCALE 'en-US'"
         );
         let odd = DatabaseLocale { locale: Some("x'; DROP".into()), ..DatabaseLocale::default() };
-        assert_eq!(odd.create_clauses(), " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'x''; DROP'");
+        assert_eq!(create_clauses(&odd), " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'x''; DROP'");
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl Backend for UrlBackend {
         let clauses = if locale.is_default() {
             " TEMPLATE template0 ENCODING 'UTF8'".to_string()
         } else {
-            locale.create_clauses()
+            super::locale::create_clauses(locale)
         };
         let sql = format!("CREATE DATABASE {}{clauses}", quote_ident(&name));
         let created = client.batch_execute(&sql);

@@ -36,6 +36,23 @@ pub struct Capture {
 
 const STATEMENT: &str = "planproof_query";
 
+/// The `plan_cache_mode` that gives plans of `mode`.
+pub(super) fn cache_mode(mode: PlanMode) -> &'static str {
+    match mode {
+        PlanMode::Custom => "force_custom_plan",
+        PlanMode::Generic => "force_generic_plan",
+    }
+}
+
+/// `EXECUTE name`'s argument list for `params`, as literals; empty without parameters.
+pub(super) fn execute_args(params: &[ParamValue]) -> String {
+    if params.is_empty() {
+        String::new()
+    } else {
+        format!("({})", params.iter().map(literal).collect::<Vec<_>>().join(", "))
+    }
+}
+
 pub fn capture(
     client: &mut Client,
     query_name: &str,
@@ -50,10 +67,7 @@ pub fn capture(
         what: format!("{what}: {}", db_message(&source)),
         source,
     };
-    let cache_mode = match mode {
-        PlanMode::Custom => "force_custom_plan",
-        PlanMode::Generic => "force_generic_plan",
-    };
+    let cache_mode = cache_mode(mode);
     client
         .batch_execute(&format!("SET plan_cache_mode = {cache_mode}"))
         .map_err(|e| err("cannot set the plan mode".into(), e))?;
@@ -73,11 +87,7 @@ pub fn capture(
     client
         .execute(&format!("PREPARE {STATEMENT} AS {sql}"), &[])
         .map_err(|e| err("cannot prepare the query".into(), e))?;
-    let args = if params.is_empty() {
-        String::new()
-    } else {
-        format!("({})", params.iter().map(literal).collect::<Vec<_>>().join(", "))
-    };
+    let args = execute_args(params);
     let explain_sql = format!("EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) EXECUTE {STATEMENT}{args}");
 
     let mut planning_ms = Vec::new();

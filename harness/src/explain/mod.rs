@@ -6,6 +6,7 @@
 mod calibration;
 mod capture;
 mod client;
+mod diagnostic;
 mod error;
 mod params;
 mod session;
@@ -13,6 +14,7 @@ mod session;
 pub(crate) use calibration::calibrate;
 pub use capture::{capture, Capture};
 pub use client::Prepared;
+pub use diagnostic::plan_without_seq_scans;
 pub use error::ExplainError;
 pub use params::{literal, sample_params, ParamValue};
 pub(crate) use session::pin_settings;

@@ -104,7 +104,69 @@ fn bounded_phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
         ));
         measure_again(run, phase, &undecided)?;
     }
+    diagnose_unused_indexes(run, phase, &tables);
     Ok(())
+}
+
+/// For each expected index the plan does not use, the diagnosis (can't or won't, and why) as
+/// the finding's hint, from a diagnostic-only re-plan. The verdict stands as judged; a
+/// diagnosis that cannot be had leaves the hint as it was.
+fn diagnose_unused_indexes(run: &mut Run, phase: Phase, tables: &BTreeMap<String, TableSize>) {
+    let major = run.major();
+    let c_collation = run.result.locale.as_ref().is_none_or(crate::db::LocaleFacts::is_c);
+    let mut shapes: Option<Vec<catalog::IndexShape>> = None;
+    let scenario = run.scenario;
+    for (i, q) in scenario.queries.iter().enumerate() {
+        let (checks, _) = q.checks_for(major);
+        let of_phase: Vec<usize> = (0..run.result.queries[i].captures.len())
+            .filter(|&c| run.result.queries[i].captures[c].phase == phase)
+            .collect();
+        for c in of_phase {
+            let mode = run.result.queries[i].captures[c].mode;
+            let expected: Vec<String> = checks
+                .iter()
+                .filter(|k| k.phase == phase && k.mode == mode)
+                .flat_map(|k| k.expects.iter())
+                .filter_map(|e| match e {
+                    crate::scenario::Expect::Plan(p) => p.index_name().map(str::to_owned),
+                    _ => None,
+                })
+                .collect();
+            for index in expected {
+                let named = format!("`{index}`");
+                let unused = |f: &check::Finding| {
+                    f.check == check::Check::IndexUsed
+                        && f.severity == Severity::Violation
+                        && f.message.contains(&named)
+                };
+                if !run.result.queries[i].captures[c].findings.iter().any(unused) {
+                    continue;
+                }
+                if shapes.is_none() {
+                    shapes = catalog::index_shapes(&mut run.client).ok();
+                }
+                let Ok(params) = run.params_of(i).map(<[_]>::to_vec) else { continue };
+                let Ok(forced) = explain::plan_without_seq_scans(&mut run.client, &q.name, &q.sql, &params, mode)
+                else {
+                    continue;
+                };
+                let capture = &mut run.result.queries[i].captures[c];
+                let shape = shapes.as_ref().and_then(|s| s.iter().find(|s| s.name == index));
+                let text = check::diagnose(&check::Clues {
+                    index: &index,
+                    chosen: &capture.explain,
+                    forced: &forced,
+                    shape,
+                    mode,
+                    c_collation,
+                    table_size: shape.and_then(|s| tables.get(&s.table)),
+                });
+                if let Some(f) = capture.findings.iter_mut().find(|f| unused(f)) {
+                    f.hint = Some(text);
+                }
+            }
+        }
+    }
 }
 
 /// More client round trips for every query, and more EXPLAIN ANALYZE runs for the undecided

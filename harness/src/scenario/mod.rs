@@ -32,7 +32,7 @@ pub use parse::{json_schema, json_schema_text, parse};
 pub use partition::Partition;
 pub use pattern::PlanPattern;
 pub use section::column::{ColumnSpec, GenKind, Literal};
-pub use section::database::{DatabaseSpec, TransactionMode};
+pub use section::database::{DatabaseLocale, DatabaseSpec, TransactionMode};
 pub use section::expectations::{Expect, Measure, Phase, PhaseCheck, PlanMode, Statistic};
 pub use section::explain::ExplainSpec;
 pub use section::generator::{generator_keys, generator_names};

@@ -13,6 +13,7 @@ mod budgets;
 mod cli;
 mod cli_output;
 mod colour;
+mod diagnosis;
 mod docker;
 mod gate;
 mod index_catalog;

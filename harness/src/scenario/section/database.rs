@@ -10,7 +10,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::tool::{tool_spec, ToolSpec};
-use crate::db::DatabaseLocale;
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
 use crate::scenario::span::Spanned;
@@ -77,6 +76,25 @@ pub struct DatabaseSpec {
     /// The scratch database's locale (`locale`, `lc-collate`, `lc-ctype`, `locale-provider`,
     /// `icu-locale`); the default is the backend's (C for planproof's own servers).
     pub locale: DatabaseLocale,
+}
+
+/// How the locale of a new database is chosen. All `None`: the backend's default (C for the
+/// throwaway clusters and containers, the server's template for a URL).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatabaseLocale {
+    pub locale: Option<String>,
+    pub lc_collate: Option<String>,
+    pub lc_ctype: Option<String>,
+    /// `icu` or `libc`.
+    pub provider: Option<String>,
+    pub icu_locale: Option<String>,
+}
+
+impl DatabaseLocale {
+    /// Whether the scenario asks for anything.
+    pub fn is_default(&self) -> bool {
+        *self == DatabaseLocale::default()
+    }
 }
 
 /// `tool-timeout` when the scenario sets none: long enough for a real index build on seeded
