@@ -15,6 +15,7 @@ mod cli_output;
 mod colour;
 mod docker;
 mod gate;
+mod html_browser;
 mod index_catalog;
 mod interrupt;
 mod invalid_scenarios;
