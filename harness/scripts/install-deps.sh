@@ -2,7 +2,8 @@
 # Makes sure this machine has what planproof's tests and reports need: PostgreSQL server
 # binaries (initdb, pg_ctl, postgres) for the local backend, and the Python migration tools
 # (Alembic, Django) the reference scenarios run, in target/planproof-venv
-# (install-python-tools.sh), and Node.js for the CI scripts' tests. Each part does nothing when
+# (install-python-tools.sh), Node.js for the CI scripts' tests, and headless Chromium for the
+# HTML report's browser test. Each part does nothing when
 # what it installs is already there; the PostgreSQL part also when DATABASE_URL is set.
 set -euo pipefail
 
@@ -17,6 +18,17 @@ if ! command -v node >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   $NODE_SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
   $NODE_SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs \
     || echo "planproof: could not install nodejs; the CI scripts' tests will fail when CI is set" >&2
+fi
+
+# Headless Chromium loads report.html in its browser test (tests/integration/html_browser.rs);
+# Debian's chromium and chromium-driver, nothing from npm.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "planproof: chromium not found; installing Debian's chromium for the HTML report's browser test" >&2
+  CHROMIUM_SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then CHROMIUM_SUDO="sudo"; fi
+  $CHROMIUM_SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+  $CHROMIUM_SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver \
+    || echo "planproof: could not install chromium; the HTML report's browser test will fail when CI is set" >&2
 fi
 
 have_binaries() {

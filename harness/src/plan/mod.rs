@@ -4,6 +4,7 @@
 
 #[cfg(test)]
 mod across_versions;
+mod diff;
 mod error;
 #[cfg(test)]
 pub(crate) mod fixture;
@@ -11,5 +12,6 @@ mod node;
 mod parse;
 mod render;
 
+pub use diff::{diff, misestimate, node_buffers, node_time, Change, DiffEntry, Side, CHANGE_RATIO};
 pub use error::PlanError;
 pub use node::{Explain, Node, Walk};

@@ -128,7 +128,7 @@ impl Node {
     }
 
     /// Sort keys and conditions, in the order PostgreSQL prints them.
-    fn details(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn details(&self) -> Vec<(&'static str, String)> {
         let mut details = Vec::new();
         if !self.sort_key.is_empty() {
             details.push(("Sort Key", self.sort_key.join(", ")));

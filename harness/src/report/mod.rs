@@ -16,6 +16,7 @@ mod junit;
 mod load;
 mod markdown;
 mod matrix;
+mod plan_view;
 mod read;
 mod sarif;
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod colour;
 mod diagnosis;
 mod docker;
 mod gate;
+mod html_browser;
 mod index_catalog;
 mod interrupt;
 mod invalid_scenarios;
