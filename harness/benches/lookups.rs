@@ -40,8 +40,13 @@ fn lookups(c: &mut Criterion) {
         let plan = migrate::MigrationPlan::resolve(&scenario.database).expect("migrations");
         plan.check_tool().expect("the migration tool is installed (`make deps`)");
         plan.run_earlier(&db, &|_| {}).map_err(|e| e.source).expect("earlier migrations");
-        seed::seed_tables(&mut client, &db, &scenario, seed::SeedOptions { verify: false, progress: &|_| {} })
-            .expect("seed");
+        seed::seed_tables(
+            &mut client,
+            &db,
+            &scenario,
+            seed::SeedOptions { verify: false, progress: &|_| {}, run_sql: &planproof::migrate::run_seed_sql },
+        )
+        .expect("seed");
         let queries: Vec<_> = scenario.queries.iter().filter(|q| LOOKUPS.contains(&(file, q.name.as_str()))).collect();
         let params: Vec<Vec<explain::ParamValue>> =
             queries.iter().map(|q| explain::sample_params(&mut client, q, scenario.seed).unwrap()).collect();

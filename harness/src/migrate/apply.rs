@@ -40,6 +40,16 @@ pub fn run_file(client: &mut Client, path: &Path, mode: TransactionMode) -> Resu
     run_sql(client, path, &text, mode)
 }
 
+/// Runs seed SQL as the seed stage's `seed::RunSql`: statement by statement in autocommit,
+/// as schema files run (`psql -f`).
+pub fn run_seed_sql(
+    client: &mut Client,
+    path: &Path,
+    text: &str,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    run_sql(client, path, text, TransactionMode::None).map(drop).map_err(Into::into)
+}
+
 /// Runs `text`, read from `path` (for messages), in `mode`.
 pub(crate) fn run_sql(
     client: &mut Client,

@@ -18,7 +18,7 @@ mod source;
 mod split;
 mod transaction_block;
 
-pub use apply::{run_file, FileRun};
+pub use apply::{run_file, run_seed_sql, FileRun};
 pub use error::{MigrateError, StatementFailure, ToolFailure};
 pub use inspect::{inspect, IndexBuild, Inspection};
 pub use plan::{Applied, EarlierFailure, MigrationPlan, MIGRATION_APP_NAME};

@@ -32,7 +32,8 @@ pub(super) fn prepare<'a>(
     plan.run_earlier(db, progress).map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
 
     progress(&format!("seeding {} rows", scenario.tables.iter().map(|t| t.rows).sum::<u64>()));
-    let seeded = seed::seed_tables(&mut client, db, scenario, seed::SeedOptions { verify: verify_seed, progress })?;
+    let options = seed::SeedOptions { verify: verify_seed, progress, run_sql: &migrate::run_seed_sql };
+    let seeded = seed::seed_tables(&mut client, db, scenario, options)?;
     result.seeded = seeded.tables;
     result.seed_timing = Some(seeded.timing);
 

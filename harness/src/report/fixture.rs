@@ -91,6 +91,7 @@ fn passed() -> ScenarioResult {
             table: "agents".into(),
             rows: 10_000,
             checksum: "0cc175b9c0f1b6a831c399e269772661".into(),
+            source: Default::default(),
             database_checksum: None,
             duration_ms: 74.0,
         }],

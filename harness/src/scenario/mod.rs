@@ -40,7 +40,7 @@ pub use section::index::{IndexColumn, IndexSpec};
 pub use section::load::{LoadBudgets, LoadSpec};
 pub use section::migration::{MigrationSpec, Reversibility};
 pub use section::query::{ParamSpec, QuerySpec, VersionChecks};
-pub use section::table::{ColumnEntry, TableSpec};
+pub use section::table::{ColumnEntry, SqlSeed, SqlText, TableSpec};
 pub use section::tool::ToolSpec;
 pub(crate) use section::tool::TARGET;
 pub(crate) use source::fold as fold_path;

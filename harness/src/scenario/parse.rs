@@ -187,8 +187,8 @@ mod tests {
             ("a boolean as a string", "[migration]\nreversible = \"yes\"", "6:14: `reversible`: invalid value string \"yes\" (expected `true` or `false`)"),
             ("a table as a number", "[tables]\nt = 1", "6:5: `t`: invalid value integer `1` (expected a table like `{ ... }` of Table)"),
             ("a table as a string", "[[queries]]\nname = \"q\"\nsql = \"SELECT 1\"\n[queries.after]\nlatency = \"2ms\"", "9:11: `latency`: invalid value string \"2ms\" (expected a table like `{ ... }` of Latency)"),
-            ("a missing key", "[tables.t]\ncolumns.a = { gen = \"int\" }", "5:1: missing required key `rows`"),
-            ("an unknown key, two expected", "[tables.t]\nrows = 1\nrowz = 2", "7:1: unknown key `rowz` (expected `rows` or `columns`)"),
+            ("a missing key", "[[queries]]\nname = \"q\"", "5:1: missing required key `sql`"),
+            ("an unknown key, tables' four expected", "[tables.t]\nrows = 1\nrowz = 2", "7:1: unknown key `rowz` (expected one of `rows`, `columns`, `sql`, `sql-file`)"),
             (
                 "an unknown key, several expected",
                 "[explain]\nrun = 3",
@@ -202,7 +202,7 @@ mod tests {
             (
                 "a top-level key written under a table is that table's",
                 "seed = 1",
-                "5:1: unknown key `seed` (expected one of `postgres`, `schema`, `migrations`, `under-test`, `tool-timeout`, `transaction`, `tool`, `app`, `up-command`, `down-command`, `sql-command`, `previous`, `locale`, `lc-collate`, `lc-ctype`, `locale-provider`, `icu-locale`)",
+                "5:1: unknown key `seed` (expected one of `postgres`, `schema`, `seed-files`, `migrations`, `under-test`, `tool-timeout`, `transaction`, `tool`, `app`, `up-command`, `down-command`, `sql-command`, `previous`, `locale`, `lc-collate`, `lc-ctype`, `locale-provider`, `icu-locale`)",
             ),
         ];
         for (name, extra, expected) in cases {

@@ -173,6 +173,18 @@ pub enum SeedError {
     )]
     RebuildChangedCatalog { differences: String },
 
+    /// A table's `sql`/`sql-file`, or a seed file, that PostgreSQL refused (the cause names the
+    /// statement and its line) or that could not be read.
+    #[error("{}:{at}: {what} did not run", path.display())]
+    SqlSeed {
+        path: PathBuf,
+        at: Location,
+        /// ``"`sql` of table `t`"``, ``"seed file `seed.sql`"``.
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     #[error("a seeding thread panicked while {what}")]
     ThreadPanicked { what: &'static str },
 }
@@ -206,6 +218,16 @@ mod tests {
                     available: "`id`, `pak_hash`".into(),
                 },
                 "scenarios/brokkr.toml:12:3: table `agents` has no column `pak` (expected one of `id`, `pak_hash`)",
+            ),
+            (
+                "seed SQL",
+                SeedError::SqlSeed {
+                    path: path.clone(),
+                    at,
+                    what: "`sql` of table `agents`".into(),
+                    source: "`scenarios/brokkr.toml` line 12: relation \"x\" does not exist".into(),
+                },
+                "scenarios/brokkr.toml:12:3: `sql` of table `agents` did not run",
             ),
             (
                 "missing generator",

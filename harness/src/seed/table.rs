@@ -16,6 +16,7 @@ use super::checksum::{self, RowDigest};
 use super::deferred;
 use super::error::SeedError;
 use super::generator::ColumnGenerator;
+use super::sql_seed;
 use super::value::{encode_row, Value, COPY_HEADER, COPY_TRAILER};
 use crate::db::{quote_ident, ScratchDb};
 use crate::scenario::{GenKind, Scenario, TableSpec};
@@ -33,15 +34,37 @@ pub fn rebuilt_objects(indexes: usize, foreign_keys: usize) -> Option<String> {
     }
 }
 
+/// Where a seeded table's rows came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeedSource {
+    /// planproof's generators (`rows` and `columns`).
+    #[default]
+    Generated,
+    /// The scenario's SQL: a table's `sql` or `sql-file`, or a seed file.
+    Sql,
+}
+
+impl SeedSource {
+    fn is_generated(&self) -> bool {
+        *self == SeedSource::Generated
+    }
+}
+
 /// What seeding one table did.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct TableSeeded {
     pub table: String,
+    /// The rows generated; for a table seeded by SQL, the rows it holds after seeding.
     pub rows: u64,
     /// A digest of the generated rows, taken as they are written: equal across runs with the
-    /// same seed, whatever the table's size.
+    /// same seed, whatever the table's size. For a table seeded by SQL, whose rows planproof
+    /// did not make, the database-side checksum (order-free) taken after seeding.
     pub checksum: String,
+    /// `sql` when the scenario's SQL filled the table; absent for generated rows.
+    #[serde(default, skip_serializing_if = "SeedSource::is_generated")]
+    pub source: SeedSource,
     /// The same rows read back from the database (`--verify-seed`): a sum of a hash of each
     /// row, and the row count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,11 +103,18 @@ pub struct SeedOptions<'a> {
     pub verify: bool,
     /// Told what is about to happen, for progress lines.
     pub progress: &'a dyn Fn(&str),
+    /// Runs seed SQL (read from the file named, for messages) statement by statement in
+    /// autocommit; the migrate stage's runner, handed down by the pipeline.
+    pub run_sql: &'a RunSql,
 }
 
-/// Seeds every table of the scenario, parents first, with the tables' indexes and foreign
-/// keys taken off during the COPY and rebuilt after it (see `deferred`), then runs
-/// `VACUUM (ANALYZE)`.
+/// Runs `sql`, from the file at the path (for messages), on the client.
+pub type RunSql = dyn Fn(&mut Client, &Path, &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// Runs the seed files, then seeds every table of the scenario in its order (as declared,
+/// parents first): generated rows with the tables' indexes and foreign keys taken off during
+/// the COPY and rebuilt after it (see `deferred`), SQL-seeded tables with theirs in place (the
+/// SQL may rely on them: `ON CONFLICT`, a unique key it reads); then runs `VACUUM (ANALYZE)`.
 pub fn seed_tables(
     client: &mut Client,
     db: &ScratchDb,
@@ -96,22 +126,34 @@ pub fn seed_tables(
     // pages depended on when the WAL writer ran, so heap fetches and even plans differed
     // between identical runs. Seeding commits synchronously, on any server.
     sql(client, "SET synchronous_commit = on", "committing the seed synchronously")?;
+    let mut timing = SeedTiming::default();
+    let mut tables = sql_seed::seed_files(client, scenario, options)?;
     let names: Vec<&str> = scenario.tables.iter().filter(|t| t.rows > 0).map(|t| t.name.as_str()).collect();
     let deferred = if names.is_empty() { None } else { deferred::take_off(client, &names)? };
-    let mut timing = SeedTiming::default();
-    let mut tables = Vec::new();
     for table in &scenario.tables {
         let started = Instant::now();
-        let checksum = seed_table(client, scenario, table)?;
+        let checksum = match &table.sql {
+            Some(sql) => {
+                (options.progress)(&format!("seeding `{}` by its `{}`", table.name, sql.key));
+                sql_seed::run(client, scenario, sql, &format!("`{}` of table `{}`", sql.key, table.name), options)?;
+                String::new() // taken once every table is seeded, see below
+            }
+            None => seed_table(client, scenario, table)?,
+        };
         let elapsed = started.elapsed();
         timing.copy_ms += elapsed.as_secs_f64() * 1000.0;
         tables.push(TableSeeded {
             table: table.name.clone(),
             rows: table.rows,
             checksum,
+            source: if table.sql.is_some() { SeedSource::Sql } else { SeedSource::Generated },
             database_checksum: None,
             duration_ms: elapsed.as_secs_f64() * 1000.0,
         });
+    }
+    // After all of the SQL ran: a later statement may still have changed an earlier table.
+    for t in tables.iter_mut().filter(|t| t.source == SeedSource::Sql && t.checksum.is_empty()) {
+        (t.checksum, t.rows) = sql_seed::checksum(client, &t.table)?;
     }
     if let Some(deferred) = deferred {
         if let Some(what) = rebuilt_objects(deferred.indexes(), deferred.foreign_keys()) {
@@ -128,7 +170,11 @@ pub fn seed_tables(
     sql(client, "RESET synchronous_commit", "restoring synchronous_commit")?;
     if options.verify {
         for t in &mut tables {
-            t.database_checksum = Some(checksum::database_checksum(client, &t.table)?);
+            // A SQL-seeded table's checksum is already the database's.
+            t.database_checksum = Some(match t.source {
+                SeedSource::Sql => t.checksum.clone(),
+                SeedSource::Generated => checksum::database_checksum(client, &t.table)?,
+            });
         }
     }
     Ok(Seeded { tables, timing })

@@ -29,5 +29,6 @@ mod regressions;
 mod reversible;
 mod scenario_reference;
 mod seeding;
+mod sql_seed;
 mod tools;
 mod untrusted;

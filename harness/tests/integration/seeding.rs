@@ -28,7 +28,12 @@ fn prepared(backend: &mut dyn Backend, file: &str) -> (planproof::Scenario, Scra
 }
 
 fn seed(client: &mut Client, db: &ScratchDb, scenario: &planproof::Scenario) -> Result<Seeded, SeedError> {
-    seed::seed_tables(client, db, scenario, SeedOptions { verify: true, progress: &|_| {} })
+    seed::seed_tables(
+        client,
+        db,
+        scenario,
+        SeedOptions { verify: true, progress: &|_| {}, run_sql: &migrate::run_seed_sql },
+    )
 }
 
 fn index_oid(client: &mut Client, name: &str) -> u32 {

@@ -1,5 +1,5 @@
-//! `[database]`: the PostgreSQL major the scenario is written for, the schema files, the
-//! migrations folder and the migration under test, how migration files are wrapped, and how long
+//! `[database]`: the PostgreSQL major the scenario is written for, the schema files, the seed
+//! files (SQL that fills several tables), the migrations folder and the migration under test, how migration files are wrapped, and how long
 //! one command of a tool may run. The keys of migrations that the project's own tool runs are
 //! `tool`'s; finding the migration under test in its folder is the migrate stage's business.
 
@@ -9,6 +9,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::table::SqlSeed;
 use super::tool::{tool_spec, ToolSpec};
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
@@ -25,6 +26,10 @@ pub(crate) struct RawDatabase {
     pub(crate) postgres: Option<Spanned<Version>>,
     #[serde(default)]
     pub(crate) schema: Option<Spanned<OneOrMany>>,
+    /// SQL files that fill tables (several at once, as a project's seed script does), run in
+    /// order after the schema and the earlier migrations, before the `[tables]`.
+    #[serde(default)]
+    pub(crate) seed_files: Option<Spanned<OneOrMany>>,
     pub(crate) migrations: Spanned<String>,
     pub(crate) under_test: Spanned<String>,
     #[serde(default)]
@@ -63,6 +68,8 @@ pub struct DatabaseSpec {
     /// The PostgreSQL major version the scenario is written for, if it says.
     pub postgres: Option<String>,
     pub schema: Vec<PathBuf>,
+    /// `seed-files`, in order, each with where the file names it.
+    pub seed_files: Vec<SqlSeed>,
     pub migrations: PathBuf,
     pub under_test: String,
     pub under_test_at: Location,
@@ -158,6 +165,13 @@ impl Validator<'_> {
                 schema.push(path);
             }
         }
+        let mut seed_files = Vec::new();
+        if let Some(files) = raw.seed_files {
+            let whole = files.span();
+            for (file, span) in files.into_inner().items(whole) {
+                seed_files.push(self.seed_file("seed-files", &file, span)?);
+            }
+        }
         let mig_span = raw.migrations.span();
         let migrations = self.src.resolve(raw.migrations.get_ref());
         if !migrations.is_dir() {
@@ -187,6 +201,7 @@ impl Validator<'_> {
         Ok(DatabaseSpec {
             postgres,
             schema,
+            seed_files,
             migrations,
             under_test,
             under_test_at,
@@ -244,6 +259,7 @@ impl Validator<'_> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::scenario::section::table::SqlText;
     use crate::scenario::validate::testing::section;
 
     /// `[database]` of a scenario file in a folder holding `m/` (SQL migrations), `schema.sql`,
@@ -323,6 +339,13 @@ pub(crate) mod tests {
             assert_eq!(d.schema, schema.iter().map(PathBuf::from).collect::<Vec<_>>(), "{name}");
             assert_eq!(d.transaction, *transaction, "{name}");
         }
+        let seeded = database("seed-files = [\"schema.sql\", \"./schema.sql\"]").expect("two seed files");
+        let files: Vec<(&str, usize, bool)> = seeded
+            .seed_files
+            .iter()
+            .map(|s| (s.key, s.at.col, matches!(&s.text, SqlText::File(p) if p.ends_with("schema.sql"))))
+            .collect();
+        assert_eq!(files, vec![("seed-files", 15, true), ("seed-files", 29, true)]);
         let tool =
             database("migrations = \"alembic\"\nunder-test = \"001_x\"\ntool = \"alembic\"\ntool-timeout = \"90s\"");
         assert_eq!(tool.map(|d| (d.tool, d.tool_timeout)), Ok((Some(ToolSpec::Alembic), Duration::from_secs(90))));
@@ -345,6 +368,11 @@ pub(crate) mod tests {
             ("postgres below 10", "postgres = 9", "4:12: invalid `postgres` version `9` (expected a major version like \"16\")"),
             ("postgres past 99", "postgres = \"100\"", "4:12: invalid `postgres` version `100` (expected a major version like \"16\")"),
             ("a schema file missing", "schema = \"nope.sql\"", "4:10: schema file `nope.sql` not found (looked for `DIR/nope.sql`)"),
+            (
+                "a seed file missing",
+                "seed-files = [\"schema.sql\", \"nope.sql\"]",
+                "4:29: seed file `nope.sql` not found (looked for `DIR/nope.sql`)",
+            ),
             (
                 "the second schema file missing",
                 "schema = [\"schema.sql\", \"nope.sql\"]",
