@@ -232,6 +232,75 @@ mod tests {
         assert_eq!(entries.iter().filter(|e| e.before.is_some()).count(), before.walk().count());
     }
 
+    /// Each node of each plan is on exactly one line, and the two nodes of a line share a key,
+    /// or are scans of one relation when the line says `replaced`.
+    fn assert_covers_both(before: &Explain, after: &Explain, what: &str) {
+        let entries = diff(before, after);
+        let mut left: Vec<usize> = entries.iter().filter_map(|e| e.before.map(|s| s.position)).collect();
+        let mut right: Vec<usize> = entries.iter().filter_map(|e| e.after.map(|s| s.position)).collect();
+        left.sort_unstable();
+        right.sort_unstable();
+        assert_eq!(left, (0..before.walk().count()).collect::<Vec<_>>(), "{what}: nodes before");
+        assert_eq!(right, (0..after.walk().count()).collect::<Vec<_>>(), "{what}: nodes after");
+        for e in &entries {
+            if let (Some(b), Some(a)) = (e.before, e.after) {
+                if e.change == Change::Replaced {
+                    assert_eq!(
+                        (family(b.node), &b.node.relation_name),
+                        (family(a.node), &a.node.relation_name),
+                        "{what}"
+                    );
+                } else {
+                    assert_eq!(key(b.node), key(a.node), "{what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_node_of_third_party_plans_is_on_one_line() {
+        let plans: Vec<(String, Explain)> = fixture::third_party_files()
+            .into_iter()
+            .filter_map(|(path, text)| Explain::from_json_str(&text).ok().map(|explain| (path, explain)))
+            .collect();
+        assert!(plans.len() > 20, "{} plans", plans.len());
+        for (path, plan) in &plans {
+            let same = diff(plan, plan);
+            assert!(same.iter().all(|e| e.change == Change::Same), "{path}: {:?}", summary(&same));
+            assert_covers_both(plan, plan, path);
+        }
+        // Every plan against the next: unrelated shapes still account for every node.
+        for pair in plans.windows(2) {
+            let ((a_path, a), (b_path, b)) = (&pair[0], &pair[1]);
+            assert_covers_both(a, b, &format!("{a_path} → {b_path}"));
+        }
+    }
+
+    #[test]
+    fn a_missing_index_added_replaces_only_the_scans_it_serves() {
+        // pev2's three joins: the same plan with its Seq Scan on one table turned into an
+        // Index Scan by hand, as a migration adding the missing index would.
+        let before = fixture::third_party("pev2/pev2_three_joins_missing_index.json");
+        let mut after = before.clone();
+        let seq = before.walk().position(Node::is_seq_scan).expect("a Seq Scan");
+        let relation = before.walk().nth(seq).and_then(|n| n.relation_name.clone()).expect("on a table");
+        fn turn(node: &mut Node, relation: &str) -> bool {
+            if node.is_seq_scan() && node.relation_name.as_deref() == Some(relation) {
+                node.node_type = "Index Scan".into();
+                node.index_name = Some(format!("{relation}_idx"));
+                return true;
+            }
+            node.children.iter_mut().any(|child| turn(child, relation))
+        }
+        assert!(turn(&mut after.plan, &relation));
+        let entries = diff(&before, &after);
+        let changed: Vec<_> = entries.iter().filter(|e| e.change != Change::Same).collect();
+        assert_eq!(changed.len(), 1, "{:?}", summary(&entries));
+        assert_eq!(changed[0].change, Change::Replaced);
+        assert_eq!(changed[0].before.map(|s| s.position), Some(seq));
+        assert_covers_both(&before, &after, "three joins");
+    }
+
     #[test]
     fn matched_nodes_are_judged_by_buffers_then_by_time() {
         let scan = |hit: Option<f64>, time: f64| {

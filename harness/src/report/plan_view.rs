@@ -276,6 +276,18 @@ mod tests {
         assert!(markup.matches(" open").count() <= 2 * OPEN_DEPTH, "the top is open, the rest folded");
     }
 
+    #[test]
+    fn every_third_party_plan_is_a_tree_of_all_its_nodes() {
+        for (path, text) in fixture::third_party_files() {
+            let Ok(explain) = Explain::from_json_str(&text) else { continue };
+            let nodes = explain.walk().count();
+            let capture = CaptureResult { explain, ..fixture_capture() };
+            let markup = tree("q", &capture).into_string();
+            assert_eq!(markup.matches("<details class=\"node\"").count(), nodes, "{path}");
+            assert!(markup.contains(&format!("id=\"q-n{}\"", nodes - 1)), "{path}");
+        }
+    }
+
     fn fixture_capture() -> CaptureResult {
         let explain = fixture::pg15("seq_scan");
         CaptureResult {
