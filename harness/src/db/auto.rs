@@ -194,13 +194,10 @@ pub fn major_of(server_version: &str) -> &str {
     &server_version[..end]
 }
 
-/// Prints a line once per process: a test binary opens a backend per test.
+/// The backend choice's note, printed once per process.
 fn say_once(line: &str) {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static SAID: AtomicBool = AtomicBool::new(false);
-    if !SAID.swap(true, Ordering::Relaxed) {
-        eprintln!("{line}");
-    }
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    super::backend::say_once(&SAID, line);
 }
 
 #[cfg(test)]

@@ -77,6 +77,19 @@ pub(super) fn tag_of(name: &str) -> Option<&str> {
     (is_tag && !counter.is_empty() && counter.bytes().all(|b| b.is_ascii_digit())).then_some(tag)
 }
 
+/// Single-quotes a string for SQL (standard_conforming_strings, the default since 9.1).
+pub(crate) fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Prints `line` unless `said` is set, and sets it: once per process for each flag, since a
+/// test binary or a suite opens a backend per test or per major.
+pub(super) fn say_once(said: &std::sync::atomic::AtomicBool, line: &str) {
+    if !said.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{line}");
+    }
+}
+
 /// Double-quotes an identifier for SQL.
 pub(crate) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

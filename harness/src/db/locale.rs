@@ -15,7 +15,6 @@ pub(crate) fn create_clauses(locale: &DatabaseLocale) -> String {
     if locale.is_default() {
         return String::new();
     }
-    let literal = |v: &str| format!("'{}'", v.replace('\'', "''"));
     let mut sql = String::from(" TEMPLATE template0 ENCODING 'UTF8'");
     for (key, value) in [
         ("LOCALE", &locale.locale),
@@ -25,7 +24,7 @@ pub(crate) fn create_clauses(locale: &DatabaseLocale) -> String {
         ("ICU_LOCALE", &locale.icu_locale),
     ] {
         if let Some(v) = value {
-            sql.push_str(&format!(" {key} {}", literal(v)));
+            sql.push_str(&format!(" {key} {}", super::backend::quote_literal(v)));
         }
     }
     sql

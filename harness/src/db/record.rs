@@ -159,7 +159,8 @@ impl RecordFile {
         let path = dir.join(format!("{}.json", file_stem(&record.run_id)));
         let written = write_atomically(&dir, &path, &record);
         if let Err(e) = &written {
-            warn_once(&format!(
+            static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            super::backend::say_once(&SAID, &format!(
                 "planproof: warning: cannot write the run record `{}` ({e}); `planproof clean` will not find this run's leftovers if it is killed",
                 path.display()
             ));
@@ -243,14 +244,6 @@ pub(crate) fn read_all() -> Vec<Found> {
 /// what `planproof clean` would remove (containers without a record aside).
 pub fn leftover_count() -> usize {
     read_all().iter().filter(|f| !f.record.kept && f.record.owner.liveness() == Liveness::Gone).count()
-}
-
-fn warn_once(line: &str) {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static SAID: AtomicBool = AtomicBool::new(false);
-    if !SAID.swap(true, Ordering::Relaxed) {
-        eprintln!("{line}");
-    }
 }
 
 #[cfg(test)]

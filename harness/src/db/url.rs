@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use postgres::{Client, Config, NoTls};
 
-use super::backend::{quote_ident, run_tag, scratch_name, tag_of, Backend, ScratchDb};
+use super::backend::{quote_ident, quote_literal, run_tag, scratch_name, tag_of, Backend, ScratchDb};
 use super::clean::{Fate, Leftover};
 use super::error::DbError;
 use crate::interrupt::OnInterrupt;
@@ -63,7 +63,8 @@ impl UrlBackend {
             let gone = found.iter().filter(|d| d.owner_gone()).count();
             if gone > 0 {
                 let s = if gone == 1 { "" } else { "s" };
-                say_once(&format!(
+                static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+                super::backend::say_once(&SAID, &format!(
                     "planproof: {gone} leftover{s} from earlier runs on {url_shown}: run `planproof clean --database-url …`"
                 ));
             }
@@ -295,20 +296,6 @@ impl CreateState {
                 Err(_) => return,
             };
         }
-    }
-}
-
-/// Single-quotes a string for SQL (standard_conforming_strings, the default since 9.1).
-fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-/// Prints a line once per process (a suite opens a backend per major).
-fn say_once(line: &str) {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static SAID: AtomicBool = AtomicBool::new(false);
-    if !SAID.swap(true, Ordering::Relaxed) {
-        eprintln!("{line}");
     }
 }
 

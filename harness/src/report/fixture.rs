@@ -291,7 +291,6 @@ fn blocked() -> ScenarioResult {
         server_version: "15.18".into(),
         outcome: Outcome::Failed,
         migration: Some(MigrationResult {
-            id: "1_plain_index".into(),
             file: "fixtures/blocking/migrations-plain/1_plain_index/up.sql".into(),
             format: Format::Diesel,
             transaction: TransactionMode::PerFile,
@@ -307,12 +306,7 @@ fn blocked() -> ScenarioResult {
                 calibration: Some(series(&[3.0, 3.3, 4.1])),
                 budgets: Vec::new(),
             },
-            max_duration_ms: None,
-            expect_error: None,
-            failure: None,
-            indexes_after: Vec::new(),
-            down: None,
-            tool: None,
+            ..migration("1_plain_index")
         }),
         findings: check::budget_findings(&budgets)
             .into_iter()

@@ -58,3 +58,26 @@ static ALONE: Mutex<()> = Mutex::new(());
 pub(crate) fn alone() -> MutexGuard<'static, ()> {
     ALONE.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+/// Reads the stderr of a `planproof run` until a progress line says it is seeding (its
+/// database exists and holds data), within `limit`; returns the rest of the stream and the
+/// lines before that one.
+pub(crate) fn read_until_seeding(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> (std::io::Lines<std::io::BufReader<std::process::ChildStderr>>, Vec<String>) {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let started = std::time::Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("seeding") => break,
+            Some(Ok(line)) => seen.push(line),
+            _ => panic!("the run ended before seeding:\n{}", seen.join("\n")),
+        }
+        assert!(started.elapsed() < limit, "no progress within {limit:?}");
+    }
+    (lines, seen)
+}

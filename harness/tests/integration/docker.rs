@@ -11,7 +11,6 @@ use planproof::check::Check;
 
 use crate::common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -209,17 +208,8 @@ fn an_interrupted_docker_run_removes_its_container(#[case] signal: Signal) {
         .expect("planproof starts");
     let label = format!("{PID_LABEL}={}", child.id());
     // Wait until the run is busy seeding: the container exists and holds data.
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
-    let started = Instant::now();
-    let mut seen = Vec::new();
-    loop {
-        match lines.next() {
-            Some(Ok(line)) if line.contains("seeding") => break,
-            Some(Ok(line)) => seen.push(line),
-            _ => panic!("the run ended before seeding:\n{}", seen.join("\n")),
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "no progress within two minutes");
-    }
+    // Held to the end: the run keeps writing to its stderr.
+    let (_lines, _) = common::read_until_seeding(&mut child, Duration::from_secs(120));
     assert_eq!(labelled(&engine, &label).len(), 1, "the run has one container");
     kill(Pid::from_raw(child.id() as i32), signal).expect("the signal is sent");
     let status = child.wait().expect("planproof exits");
@@ -318,17 +308,7 @@ fn docker_run_until_seeding(state: &std::path::Path) -> (std::process::Child, Ve
         .stderr(Stdio::piped())
         .spawn()
         .expect("planproof starts");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
-    let started = Instant::now();
-    let mut seen = Vec::new();
-    loop {
-        match lines.next() {
-            Some(Ok(line)) if line.contains("seeding") => break,
-            Some(Ok(line)) => seen.push(line),
-            _ => panic!("the run ended before seeding:\n{}", seen.join("\n")),
-        }
-        assert!(started.elapsed() < Duration::from_secs(180), "no progress within three minutes");
-    }
+    let (lines, seen) = common::read_until_seeding(&mut child, Duration::from_secs(180));
     // The rest of stderr is drained, so that the run never blocks on a full pipe.
     std::thread::spawn(move || lines.map_while(Result::ok).count());
     (child, seen)

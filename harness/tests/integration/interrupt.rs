@@ -4,9 +4,8 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
@@ -49,18 +48,7 @@ fn an_interrupted_run_removes_its_cluster(#[case] signal: Signal) {
         .spawn()
         .unwrap();
     // Wait until the run is busy seeding: the cluster exists and holds data.
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let started = Instant::now();
-    let mut seen = Vec::new();
-    loop {
-        match lines.next() {
-            Some(Ok(line)) if line.contains("seeding") => break,
-            Some(Ok(line)) => seen.push(line),
-            _ => panic!("the run ended before seeding: {seen:#?}"),
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "no progress within a minute");
-    }
+    let (lines, _) = common::read_until_seeding(&mut child, Duration::from_secs(60));
     let cluster_dirs = || -> Vec<std::path::PathBuf> {
         std::fs::read_dir(tmp.path())
             .unwrap()
