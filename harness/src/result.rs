@@ -223,7 +223,7 @@ impl MigrationResult {
     }
 }
 
-/// What the migration's time was made of, and the duration budgets judged on it.
+/// What the migration's time was made of, the WAL it wrote, and the budgets judged on them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct MigrationTiming {
@@ -237,7 +237,11 @@ pub struct MigrationTiming {
     /// A calibration query's client times before and after it, which a one-shot duration is
     /// judged against.
     pub calibration: Option<Series>,
-    /// `max-duration` and `max-down-duration`, as judged.
+    /// The bytes of WAL the server wrote while it ran (the `[load]` workload's writes during it
+    /// included); absent when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wal_bytes: Option<u64>,
+    /// `max-duration`, `max-wal` and `max-down-duration`, as judged.
     pub budgets: Vec<BudgetResult>,
 }
 
@@ -274,6 +278,10 @@ pub struct DownResult {
     pub reapply_ms: Option<f64>,
     /// Server-side time of up run again: the second sample `max-duration` is judged on.
     pub reapply_server_ms: Option<f64>,
+    /// The bytes of WAL up wrote when run again (without the workload): the second sample
+    /// `max-wal` is judged on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reapply_wal_bytes: Option<u64>,
     pub reapply_failure: Option<String>,
 }
 

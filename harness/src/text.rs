@@ -82,6 +82,17 @@ fn keyword_secret(rest: &str, before: Option<char>) -> Option<(&str, usize)> {
     Some((&rest[..value_start], value_start + value_len))
 }
 
+/// Bytes in PostgreSQL's units, as `pg_size_pretty` prints them (`392 kB`, `18 MB`).
+pub fn pretty_bytes(bytes: u64) -> String {
+    let units = [("TB", 1u64 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)];
+    for (unit, size) in units {
+        if bytes >= size * 10 || (bytes >= size && bytes.is_multiple_of(size)) {
+            return format!("{:.0} {unit}", bytes as f64 / size as f64);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

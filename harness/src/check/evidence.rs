@@ -1,6 +1,6 @@
 //! What an expectation is judged on, by the step that has it: one capture of a query (its plan
 //! and timings, the sizes of the tables, the indexes after the migration), the migration under
-//! test as it ran (how long it took, the workload around it, the indexes it left), or its down
+//! test as it ran (how long it took, the WAL it wrote, the workload around it, the indexes it left), or its down
 //! step. The pipeline builds these from what it measured; the checks read nothing else, so
 //! they are tested offline on captured plans and hand-made figures.
 
@@ -44,6 +44,18 @@ pub struct OneShot {
     pub again: Option<Duration>,
 }
 
+/// The bytes of WAL the server wrote while a migration ran: a clock-free figure, the same on a
+/// busy machine as on a quiet one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalWritten {
+    /// While it ran the first time.
+    pub bytes: u64,
+    /// While it ran up again after its down step, when it did.
+    pub again: Option<u64>,
+    /// The first run had the `[load]` workload beside it, whose writes count too.
+    pub beside_load: bool,
+}
+
 /// The migration under test, once it ran.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration<'a> {
@@ -53,6 +65,8 @@ pub struct Migration<'a> {
     pub load: Option<&'a LoadResult>,
     /// The indexes as the catalog describes them after it.
     pub indexes: &'a [IndexShape],
+    /// The WAL it wrote; `None` when it failed.
+    pub wal: Option<WalWritten>,
 }
 
 /// What an expectation is judged on.

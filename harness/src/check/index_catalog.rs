@@ -8,6 +8,7 @@ use super::finding::Finding;
 use super::registry::Check;
 use crate::catalog::IndexShape;
 use crate::scenario::IndexSpec;
+use crate::text::pretty_bytes;
 
 /// Violations for every fact of `spec` the catalog (`shapes`, after the migration) contradicts.
 pub(super) fn index_catalog(spec: &IndexSpec, shapes: &[IndexShape]) -> Vec<Finding> {
@@ -95,7 +96,7 @@ pub(super) fn index_catalog(spec: &IndexSpec, shapes: &[IndexShape]) -> Vec<Find
         if index.size_bytes > max as i64 {
             findings.push(Finding::violation(
                 Check::IndexSize,
-                format!("index `{}` is {} on the seeded data, over its budget of {}", spec.name, pretty(index.size_bytes as u64), pretty(max)),
+                format!("index `{}` is {} on the seeded data, over its budget of {}", spec.name, pretty_bytes(index.size_bytes as u64), pretty_bytes(max)),
                 Some("a narrower key, a partial predicate or fewer INCLUDE columns shrinks it; every write pays for its size".into()),
             ));
         }
@@ -142,17 +143,6 @@ fn names(shapes: &[IndexShape]) -> String {
     } else {
         all.join(", ")
     }
-}
-
-/// Bytes in PostgreSQL's units, as `pg_size_pretty` prints them.
-fn pretty(bytes: u64) -> String {
-    let units = [("TB", 1u64 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)];
-    for (unit, size) in units {
-        if bytes >= size * 10 || (bytes >= size && bytes.is_multiple_of(size)) {
-            return format!("{:.0} {unit}", bytes as f64 / size as f64);
-        }
-    }
-    format!("{bytes} bytes")
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ mod speedup;
 mod stable_plan;
 mod stall;
 mod valid_indexes;
+mod wal;
 mod write_slowdown;
 
 pub(crate) use blocking_index::blocking_index;
@@ -45,7 +46,7 @@ pub(crate) use budget::budget_findings;
 pub use budget::BudgetResult;
 pub(crate) use cleanup::cleanup;
 pub use diagnosis::{diagnose, Clues};
-pub use evidence::{Capture, Evidence, Migration, OneShot};
+pub use evidence::{Capture, Evidence, Migration, OneShot, WalWritten};
 pub(crate) use expected_error::{expected_error, expected_tool_error};
 pub use finding::{Finding, Severity, SourceLine};
 pub use latency::ms;

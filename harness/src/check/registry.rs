@@ -70,6 +70,8 @@ pub enum Check {
     // The migration under test (`[migration]`).
     /// Over `max-duration`.
     MigrationDuration,
+    /// Over `max-wal`: bytes of WAL written while the migration ran.
+    Wal,
     /// `expect-error`: the migration failed as expected, succeeded, or failed otherwise.
     MigrationError,
     /// An index is INVALID after the migration.
@@ -148,7 +150,7 @@ pub fn evaluate(expects: &[Expect], evidence: &Evidence) -> Judged {
 fn judge(expect: &Expect, evidence: &Evidence, out: &mut Judged) {
     use super::{
         buffers, heap_fetches, index_catalog, index_exists, latency, migration_duration, no, plan, rows_examined,
-        rows_removed, small_table, speedup, stall, write_slowdown,
+        rows_removed, small_table, speedup, stall, wal, write_slowdown,
     };
     let findings = &mut out.findings;
     match (expect, evidence) {
@@ -185,6 +187,7 @@ fn judge(expect: &Expect, evidence: &Evidence, out: &mut Judged) {
         (Expect::MaxDuration(limit), Evidence::Migration(m)) => {
             out.budgets.extend(m.timing.map(|shot| migration_duration::migration_duration(*limit, &shot)));
         }
+        (Expect::MaxWal(max), Evidence::Migration(m)) => out.budgets.extend(m.wal.map(|w| wal::wal(*max, &w))),
         (Expect::MaxDownDuration(limit), Evidence::Down(shot)) => {
             out.budgets.push(migration_duration::down_duration(*limit, shot));
         }
@@ -216,7 +219,7 @@ mod tests {
 
     use super::*;
     use crate::catalog::TableSize;
-    use crate::check::{Capture, Migration, OneShot, Severity, Verdict};
+    use crate::check::{Capture, Migration, OneShot, Severity, Verdict, WalWritten};
     use crate::load::{Figures, OpKind, Stopped, WindowResult, WorkerResult, WriteSeries};
     use crate::plan::{fixture, Explain, Node};
     use crate::scenario::{IndexSpec, Measure, Statistic};
@@ -368,7 +371,8 @@ mod tests {
             notes: Vec::new(),
         };
         let shot = OneShot { server: ms(5000), wall: ms(5000), slowness: 1.0, again: None };
-        let migration = Evidence::Migration(Migration { timing: Some(shot), load: Some(&load), indexes: &[] });
+        let wal = Some(WalWritten { bytes: 8 << 20, again: None, beside_load: false });
+        let migration = Evidence::Migration(Migration { timing: Some(shot), load: Some(&load), indexes: &[], wal });
         let mut fetching = Node::new("Index Only Scan");
         fetching.heap_fetches = Some(500.0);
         let fetching = Explain::from_plan(fetching);
@@ -393,6 +397,7 @@ mod tests {
             (Expect::Speedup { measure: Measure::Client, min: 2.0 }, &capture, Check::Speedup),
             (Expect::ClaimedSpeedup { measure: Measure::Server, claimed: 2.0 }, &capture, Check::ClaimedSpeedup),
             (Expect::MaxDuration(ms(1000)), &migration, Check::MigrationDuration),
+            (Expect::MaxWal(1 << 20), &migration, Check::Wal),
             (Expect::MaxDownDuration(ms(1000)), &down, Check::DownDuration),
             (Expect::MaxWriteStall(ms(250)), &migration, Check::WriteStall),
             (Expect::MaxReadStall(ms(250)), &migration, Check::ReadStall),

@@ -3,14 +3,15 @@
 //! scenario has `[load]`), applying it on a connection or in a process of its own, whether it
 //! failed as the scenario expects, how long it took — its wall time, the server-side time of
 //! its statements, a tool's start-up timed on its own, and a calibration query before and
-//! after it that the one-shot figure is judged against — and what the catalog says after it.
+//! after it that the one-shot figure is judged against — the WAL it wrote, and what the catalog
+//! says after it.
 
 use std::time::Duration;
 
 use super::context::{millis, sql, Run};
 use super::error::PipelineError;
 use crate::catalog::{self, CatalogSnapshot};
-use crate::check::{self, Check, Evidence, Migration, OneShot};
+use crate::check::{self, Check, Evidence, Migration, OneShot, WalWritten};
 use crate::explain;
 use crate::load::Load;
 use crate::migrate::{self, MigrateError};
@@ -84,15 +85,26 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     // change how the migration runs or how long it takes, and nothing it SETs may leak into
     // the captures. Its session is named `planproof-migration`, which the lock monitor of the
     // workload knows it by.
+    // The WAL it writes is read on planproof's own connection just before and just after it,
+    // inside the workload's window (whose baseline writes are not the migration's).
+    let client = &mut run.client;
+    let mut wal = None;
+    let mut apply = || {
+        let start = catalog::wal_position(client);
+        let outcome = plan.apply(db);
+        wal = Some(start.and_then(|start| catalog::wal_since(client, &start)));
+        outcome
+    };
     let outcome = match &mut load {
         Some(load) => {
             progress("running the workload around the migration");
-            let outcome = load.around(|| plan.apply(db))?;
+            let outcome = load.around(apply)?;
             run.result.load = Some(LoadReport { measured: load.result.clone(), budgets: Vec::new() });
             outcome
         }
-        None => plan.apply(db),
+        None => apply(),
     };
+    let wal = wal.transpose().map_err(sql("reading the WAL the migration wrote"))?;
     let mut migration = MigrationResult {
         id: plan.id().to_string(),
         file: plan.file().unwrap_or(&scenario.database.migrations).display().to_string(),
@@ -117,6 +129,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
             migration.duration_ms = Some(millis(applied.duration));
             migration.timing.server_ms = Some(millis(applied.server));
             migration.timing.statements = applied.statements;
+            migration.timing.wal_bytes = wal;
             if let Some(tool) = &applied.tool {
                 progress(&tool.output());
             }
@@ -187,16 +200,18 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
         .collect();
     let shapes = catalog::index_shapes(&mut run.client).map_err(sql("reading index columns"))?;
     run.result.findings.extend(check::redundant_index(&created, &shapes));
-    // The migration's own expectations: its duration, the load budgets, the `[[indexes]]`.
+    // The migration's own expectations: its duration and WAL, the load budgets, the
+    // `[[indexes]]`.
     let evidence = Evidence::Migration(Migration {
         timing: one_shot(&migration, None),
         load: run.result.load.as_ref().map(|l| &l.measured),
         indexes: &shapes,
+        wal: wal_written(&migration, run.result.load.as_ref(), None),
     });
     let judged = check::evaluate(&scenario.migration.expects, &evidence);
     run.result.findings.extend(judged.findings);
     let (durations, load_budgets): (Vec<_>, Vec<_>) =
-        judged.budgets.into_iter().partition(|b| b.check == Check::MigrationDuration);
+        judged.budgets.into_iter().partition(|b| MIGRATION_BUDGETS.contains(&b.check));
     migration.timing.budgets = durations;
     if let Some(load) = run.result.load.as_mut() {
         load.budgets = load_budgets;
@@ -216,4 +231,19 @@ pub(super) fn one_shot(migration: &MigrationResult, again: Option<f64>) -> Optio
         slowness: migration.timing.calibration.as_ref().map_or(1.0, check::slowness),
         again: again.map(seconds),
     })
+}
+
+/// The budgets of the migration itself, kept with its timing (the load budgets are the
+/// workload's): judged again when up runs a second time.
+pub(super) const MIGRATION_BUDGETS: [Check; 2] = [Check::MigrationDuration, Check::Wal];
+
+/// The WAL the migration wrote as `max-wal` judges it, with `again`, the bytes of a second run
+/// when there was one; `None` when it did not apply.
+pub(super) fn wal_written(
+    migration: &MigrationResult,
+    load: Option<&LoadReport>,
+    again: Option<u64>,
+) -> Option<WalWritten> {
+    let beside_load = load.is_some_and(|l| l.measured.window.is_some());
+    migration.timing.wal_bytes.map(|bytes| WalWritten { bytes, again, beside_load })
 }

@@ -2,12 +2,14 @@
 //! the migration's own down step), compare the catalog with the one before up, capture the
 //! plans again and compare them with the ones before the migration, then run up once more and
 //! compare the catalog with the first up's. Up run again is a second sample of the
-//! migration's duration: `max-duration` is judged again on the better of the two.
+//! migration's duration and WAL: `max-duration` and `max-wal` are judged again on the better
+//! of the two.
 
 use std::time::Duration;
 
 use super::context::{millis, sql, Run};
 use super::error::PipelineError;
+use super::migration::MIGRATION_BUDGETS;
 use crate::catalog::{self, CatalogSnapshot};
 use crate::check::{self, Check, Evidence, OneShot};
 use crate::migrate::{self, MigrateError};
@@ -37,6 +39,7 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
         failure: None,
         reapply_ms: None,
         reapply_server_ms: None,
+        reapply_wal_bytes: None,
         reapply_failure: None,
     };
     (run.progress)(&format!("running the migration down ({shown})"));
@@ -79,7 +82,10 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
     }
 
     (run.progress)("running the migration up again");
-    match step(run, Step::Up)? {
+    let wal_start = catalog::wal_position(&mut run.client).map_err(sql("reading the WAL position"))?;
+    let again = step(run, Step::Up)?;
+    let wal_again = catalog::wal_since(&mut run.client, &wal_start).map_err(sql("reading the WAL up wrote again"))?;
+    match again {
         Err(failure) => {
             run.result.findings.push(check::reapply_failed(&failure));
             down.reapply_failure = Some(failure);
@@ -87,31 +93,35 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
         Ok((wall, server)) => {
             down.reapply_ms = Some(millis(wall));
             down.reapply_server_ms = Some(millis(server));
+            down.reapply_wal_bytes = Some(wal_again);
             let after_reup = snapshot(run, "reading the catalog after up ran again")?;
             run.result.findings.extend(check::reapplied(&after_up, &after_reup));
-            rejudge_duration(run, millis(server));
+            rejudge(run, millis(server), wal_again);
         }
     }
     record(run, down);
     Ok(())
 }
 
-/// `max-duration` judged again with up's second run as a second sample.
-fn rejudge_duration(run: &mut Run, again_ms: f64) {
+/// `max-duration` and `max-wal` judged again with up's second run as a second sample.
+fn rejudge(run: &mut Run, again_ms: f64, wal_again: u64) {
+    let load = run.result.load.as_ref();
     let Some(m) = run.result.migration.as_mut() else { return };
     let Some(shot) = super::migration::one_shot(m, Some(again_ms)) else { return };
+    let wal = super::migration::wal_written(m, load, Some(wal_again));
     let judged = check::evaluate(
         &run.scenario.migration.expects,
-        &Evidence::Migration(check::Migration { timing: Some(shot), load: None, indexes: &[] }),
+        &Evidence::Migration(check::Migration { timing: Some(shot), load: None, indexes: &[], wal }),
     );
-    let durations: Vec<_> = judged.budgets.into_iter().filter(|b| b.check == Check::MigrationDuration).collect();
-    if durations.is_empty() {
+    let ours = |check: &Check| MIGRATION_BUDGETS.contains(check);
+    let budgets: Vec<_> = judged.budgets.into_iter().filter(|b| ours(&b.check)).collect();
+    if budgets.is_empty() {
         return;
     }
-    m.timing.budgets.retain(|b| b.check != Check::MigrationDuration);
-    m.timing.budgets.splice(0..0, durations);
-    run.result.findings.retain(|f| f.check != Check::MigrationDuration);
-    run.result.findings.extend(judged.findings.into_iter().filter(|f| f.check == Check::MigrationDuration));
+    m.timing.budgets.retain(|b| !ours(&b.check));
+    m.timing.budgets.splice(0..0, budgets);
+    run.result.findings.retain(|f| !ours(&f.check));
+    run.result.findings.extend(judged.findings.into_iter().filter(|f| ours(&f.check)));
 }
 
 fn snapshot(run: &mut Run, what: &str) -> Result<CatalogSnapshot, PipelineError> {

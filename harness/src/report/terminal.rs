@@ -7,6 +7,7 @@ use super::Paint;
 use crate::check::{ms, Severity, Verdict};
 use crate::result::{mode_suffix, CaptureResult, Outcome, QueryResult, ScenarioResult};
 use crate::scenario::{Phase, PlanMode};
+use crate::text::pretty_bytes;
 
 /// What the seed stage did after the COPY, when it built indexes or foreign keys then.
 fn rebuild_line(t: &crate::seed::SeedTiming) -> Option<String> {
@@ -67,9 +68,10 @@ pub fn terminal_text(r: &ScenarioResult, paint: Paint) -> String {
                 let budget = m.max_duration_ms.map(|b| format!(" (budget {b:.0}ms)")).unwrap_or_default();
                 let server = m.timing.server_ms.map(|s| format!(", {s:.0}ms server-side")).unwrap_or_default();
                 let startup = m.timing.startup_ms.map(|s| format!(", tool start-up {s:.0}ms")).unwrap_or_default();
+                let wal = m.timing.wal_bytes.map(|b| format!(", {} of WAL", pretty_bytes(b))).unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "    migration {} applied{} in {ms:.0}ms{server}{startup}{budget}",
+                    "    migration {} applied{} in {ms:.0}ms{server}{startup}{budget}{wal}",
                     m.id,
                     m.by_tool()
                 );
@@ -106,7 +108,8 @@ pub fn terminal_text(r: &ScenarioResult, paint: Paint) -> String {
                 let _ = writeln!(out, "    migration {} failed when run up again: {f}", m.id);
             }
             (None, Some(ms)) => {
-                let _ = writeln!(out, "    migration {} run up again in {ms:.0}ms", m.id);
+                let wal = d.reapply_wal_bytes.map(|b| format!(", {} of WAL", pretty_bytes(b))).unwrap_or_default();
+                let _ = writeln!(out, "    migration {} run up again in {ms:.0}ms{wal}", m.id);
             }
             (None, None) => {}
         }

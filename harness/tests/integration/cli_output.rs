@@ -27,6 +27,7 @@ macro_rules! masked {
             (r"(local|docker) PostgreSQL [0-9][^,)\n]*", "$1 PostgreSQL [version]"),
             (r"(\s|^)/tmp/[^\s`']+", "$1[tmp]"),
             (r"\b[0-9a-f]{32}\b", "[md5]"),
+            (r"\b\d+ (bytes|kB|MB|GB) of WAL\b", "[size] of WAL"),
         ]}, { $($body)* });
     };
 }

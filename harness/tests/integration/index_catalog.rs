@@ -16,7 +16,8 @@ use planproof::Outcome;
 /// The findings of `[[indexes]]` entries `specs` on the catalog's `shapes`.
 fn index_catalog(specs: &[IndexSpec], shapes: &[IndexShape]) -> Vec<planproof::check::Finding> {
     let expects: Vec<Expect> = specs.iter().cloned().map(Expect::Index).collect();
-    evaluate(&expects, &Evidence::Migration(Migration { timing: None, load: None, indexes: shapes })).findings
+    evaluate(&expects, &Evidence::Migration(Migration { timing: None, load: None, indexes: shapes, wal: None }))
+        .findings
 }
 
 fn columns(written: &[&str]) -> Option<Vec<IndexColumn>> {

@@ -69,7 +69,7 @@ fn a_migration_beside_a_cpu_hog_is_judged_on_its_server_side_time_and_the_machin
     };
     let judge = |factor: f64| {
         let limit = Duration::from_secs_f64(server * factor / 1000.0);
-        let evidence = Evidence::Migration(Migration { timing: Some(shot), load: None, indexes: &[] });
+        let evidence = Evidence::Migration(Migration { timing: Some(shot), load: None, indexes: &[], wal: None });
         evaluate(&[Expect::MaxDuration(limit)], &evidence).budgets[0].verdict
     };
     assert_eq!(judge(2.0), Verdict::Pass, "twice the figure");

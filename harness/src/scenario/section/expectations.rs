@@ -146,6 +146,8 @@ pub enum Expect {
     MaxDuration(Duration),
     /// `[migration] max-down-duration`.
     MaxDownDuration(Duration),
+    /// `[migration] max-wal`: bytes of WAL the server writes while the migration runs.
+    MaxWal(u64),
     /// `[migration] max-write-stall`: no writer may go longer without completing a write.
     MaxWriteStall(Duration),
     /// `[migration] max-read-stall`: the same for readers.

@@ -1,5 +1,5 @@
-//! `[migration]`: what the migration under test must do as it runs (`max-duration`, or fail
-//! with `expect-error`) and whether and how it is reversed (`reversible`, `down`,
+//! `[migration]`: what the migration under test must do as it runs (`max-duration`, `max-wal`,
+//! or fail with `expect-error`) and whether and how it is reversed (`reversible`, `down`,
 //! `max-down-duration`, `expect-rollback-leftovers`). Its load budgets are validated by `load`,
 //! beside the workload they judge; running the migration is the migrate stage's business.
 
@@ -13,6 +13,7 @@ use super::expectations::Expect;
 use super::load::LoadBudgets;
 use crate::scenario::duration::parse_duration;
 use crate::scenario::error::Location;
+use crate::scenario::size::parse_size;
 use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 
@@ -25,6 +26,8 @@ pub(crate) struct RawMigration {
     pub(crate) timeout: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) max_duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) max_wal: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) expect_error: Option<Spanned<String>>,
     #[serde(default)]
@@ -46,7 +49,7 @@ pub(crate) struct RawMigration {
 /// `[migration]`, validated.
 #[derive(Debug, Clone)]
 pub struct MigrationSpec {
-    /// What is judged of the migration once it ran: `max-duration`, the load budgets,
+    /// What is judged of the migration once it ran: `max-duration`, `max-wal`, the load budgets,
     /// `max-down-duration` (after the down step), then each `[[indexes]]` entry.
     pub expects: Vec<Expect>,
     /// The migration must fail with an error containing this text (a known-broken migration
@@ -87,6 +90,14 @@ impl MigrationSpec {
         })
     }
 
+    /// `max-wal` in bytes, if set.
+    pub fn max_wal(&self) -> Option<u64> {
+        self.expects.iter().find_map(|e| match e {
+            Expect::MaxWal(bytes) => Some(*bytes),
+            _ => None,
+        })
+    }
+
     /// `max-down-duration`, if set.
     pub fn max_down_duration(&self) -> Option<Duration> {
         self.expects.iter().find_map(|e| match e {
@@ -115,6 +126,12 @@ impl Validator<'_> {
         let max_duration = match raw.max_duration {
             None => None,
             Some(d) => Some(parse_duration(d.get_ref()).or_else(|m| self.err(d.span(), format!("migration: {m}")))?),
+        };
+        let max_wal = match raw.max_wal {
+            None => None,
+            Some(s) => {
+                Some(parse_size(s.get_ref()).or_else(|m| self.err(s.span(), format!("migration: `max-wal`: {m}")))?)
+            }
         };
         let expect_error = match raw.expect_error {
             Some(e) if e.get_ref().trim().is_empty() => {
@@ -174,6 +191,7 @@ impl Validator<'_> {
             None => (None, None),
         };
         let mut expects: Vec<Expect> = max_duration.map(Expect::MaxDuration).into_iter().collect();
+        expects.extend(max_wal.map(Expect::MaxWal));
         expects.extend(load.max_write_stall.map(Expect::MaxWriteStall));
         expects.extend(load.max_read_stall.map(Expect::MaxReadStall));
         expects.extend(load.max_write_slowdown.map(Expect::MaxWriteSlowdown));
@@ -226,13 +244,19 @@ mod tests {
         assert_eq!((r.at, r.down, r.down_at), (Location { line: 2, col: 14 }, None, Location::default()));
         assert!(r.expect_leftovers.is_empty());
 
-        let m = migration("reversible = true\ndown = \"down.sql\"\nmax-down-duration = \"1s\"\nexpect-rollback-leftovers = [\"a\", \"b\"]\nmax-duration = \"3s\"\nmax-write-stall = \"250ms\"")
+        let m = migration("reversible = true\ndown = \"down.sql\"\nmax-down-duration = \"1s\"\nexpect-rollback-leftovers = [\"a\", \"b\"]\nmax-duration = \"3s\"\nmax-write-stall = \"250ms\"\nmax-wal = \"4MB\"")
             .expect("every reversibility key");
         let ms = Duration::from_millis;
         assert_eq!(
             m.expects,
-            [Expect::MaxDuration(ms(3000)), Expect::MaxWriteStall(ms(250)), Expect::MaxDownDuration(ms(1000))]
+            [
+                Expect::MaxDuration(ms(3000)),
+                Expect::MaxWal(4 << 20),
+                Expect::MaxWriteStall(ms(250)),
+                Expect::MaxDownDuration(ms(1000))
+            ]
         );
+        assert_eq!(m.max_wal(), Some(4 << 20));
         let r = m.reversible.expect("a reversibility");
         assert_eq!(
             (r.down, r.down_at, r.expect_leftovers),
@@ -245,6 +269,7 @@ mod tests {
     fn invalid_migration_tables_say_what_was_expected() {
         let cases = [
             ("max-duration not a duration", "max-duration = \"long\"", "2:16: migration: invalid duration `long` (expected a duration like `250ms`, `1s` or `2m`)"),
+            ("max-wal not a size", "max-wal = \"lots\"", "2:11: migration: `max-wal`: invalid size `lots` (expected a size like `512kB`, `10MB` or `1GB`, in PostgreSQL's 1024-based units)"),
             ("an empty expect-error", "expect-error = \"  \"", "2:16: migration: empty `expect-error` (expected text the error message contains)"),
             (
                 "reversible and expected to fail",
