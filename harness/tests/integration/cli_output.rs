@@ -18,17 +18,22 @@ fn planproof() -> Command {
     command
 }
 
-/// Masks what differs between machines and runs.
+/// What differs between machines and runs (times, margins, speedups, WAL sizes, the backend's
+/// version and paths, temporary folders, hashes), and what it is masked as.
+const MASKS: [(&str, &str); 7] = [
+    (r"\b\d+(\.\d+)?ms\b", "[ms]"),
+    (r"±\d+%", "±[n]%"),
+    (r"\b\d+(\.\d+)?x\b", "[n]x"),
+    (r"\b\d+ (bytes|kB|MB|GB) of WAL\b", "[size] of WAL"),
+    (r"(local|docker) PostgreSQL [0-9][^,)\n]*", "$1 PostgreSQL [version]"),
+    (r"(\s|^)/tmp/[^\s`']+", "$1[tmp]"),
+    (r"\b[0-9a-f]{32}\b", "[md5]"),
+];
+
+/// Masks [`MASKS`] in the snapshots of `$body`.
 macro_rules! masked {
     ($($body:tt)*) => {
-        insta::with_settings!({ filters => vec![
-            (r"\b\d+(\.\d+)?ms\b", "[ms]"),
-            (r"±\d+%", "±[n]%"),
-            (r"(local|docker) PostgreSQL [0-9][^,)\n]*", "$1 PostgreSQL [version]"),
-            (r"(\s|^)/tmp/[^\s`']+", "$1[tmp]"),
-            (r"\b[0-9a-f]{32}\b", "[md5]"),
-            (r"\b\d+ (bytes|kB|MB|GB) of WAL\b", "[size] of WAL"),
-        ]}, { $($body)* });
+        insta::with_settings!({ filters => MASKS.to_vec() }, { $($body)* });
     };
 }
 
@@ -171,4 +176,50 @@ fn a_run_on_a_local_cluster() {
     let mut command = planproof();
     command.args(["run", "fixtures/cli/clock-free.toml", "--backend", "local", "--report-dir", reports]);
     masked!(assert_cmd_snapshot!(command));
+}
+
+/// What the README says `planproof run scenarios/brokkr-pak-hash.toml` prints.
+const README_EXAMPLE: &str = "`cargo run -- run scenarios/brokkr-pak-hash.toml` prints:\n\n```\n";
+
+/// `text` with [`MASKS`] masked, as the snapshots are.
+fn mask_figures(text: &str) -> String {
+    MASKS.iter().fold(text.to_string(), |text, (pattern, with)| {
+        regex::Regex::new(pattern).expect("a valid pattern").replace_all(&text, *with).into_owned()
+    })
+}
+
+/// The README's example output is today's: the lines `planproof run` prints for the brokkr
+/// scenario, figures masked, must be the README's. When they are not, the test fails with
+/// both; `PLANPROOF_BLESS_README=1` writes today's output into the README instead.
+#[test]
+fn the_readme_example_is_what_a_run_prints() {
+    if !common::has_local_postgres("the_readme_example_is_what_a_run_prints") {
+        return;
+    }
+    let reports = "target/tmp/readme-example-reports";
+    let output = planproof()
+        .args(["run", "scenarios/brokkr-pak-hash.toml", "--backend", "local", "--report-dir", reports])
+        .output()
+        .expect("planproof runs");
+    let printed = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(output.status.success(), "the run failed:\n{printed}\n{}", String::from_utf8_lossy(&output.stderr));
+    let path = common::root().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let start = readme.find(README_EXAMPLE).expect("README.md has the example run") + README_EXAMPLE.len();
+    let end = start + readme[start..].find("```\n").expect("the example's block ends");
+    let shown = &readme[start..end];
+    if mask_figures(shown) == mask_figures(&printed) {
+        return;
+    }
+    if std::env::var_os("PLANPROOF_BLESS_README").is_some() {
+        std::fs::write(&path, format!("{}{printed}{}", &readme[..start], &readme[end..])).expect("README.md written");
+        return;
+    }
+    panic!(
+        "README.md's example output is not what the run prints today; regenerate it with\n  \
+         PLANPROOF_BLESS_README=1 cargo test --test integration the_readme_example\n\
+         --- README.md (masked)\n{}\n--- the run (masked)\n{}",
+        mask_figures(shown),
+        mask_figures(&printed)
+    );
 }
