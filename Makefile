@@ -2,12 +2,13 @@
 #   make report   run every scenario in scenarios/, write reports/ (results.json, summary.md, junit.xml, report.html)
 #   make test     the test suite: unit tests, offline plan tests, one test per scenario
 #   make noisy    the reference scenarios beside a CPU and an I/O hog: verdicts must hold
+#   make install  `planproof` on PATH (cargo install --locked --path harness)
 
 CARGO ?= cargo
 SCENARIOS ?= scenarios
 REPORT_DIR ?= reports
 
-.PHONY: all report test lint bench bench-seed noisy validate deps build fmt clean
+.PHONY: all report test install lint bench bench-seed noisy validate deps build fmt clean
 
 all: test
 
@@ -20,13 +21,19 @@ deps:
 build: deps
 	$(CARGO) build --workspace --all-targets
 
+# The build first, with cargo's progress (the first one takes minutes), then the run.
 report: deps
-	$(CARGO) run --quiet -p planproof -- run $(SCENARIOS) --report-dir $(REPORT_DIR); \
+	$(CARGO) build -p planproof
+	@$(CARGO) run --quiet -p planproof -- run $(SCENARIOS) --report-dir $(REPORT_DIR); \
 	  status=$$?; echo "planproof exited $$status; reports in $(REPORT_DIR)/"; \
 	  [ $$status -eq 0 ] || [ $$status -eq 3 ] || exit $$status
 
 test: deps
 	$(CARGO) test --workspace
+
+# `planproof` on PATH (in ~/.cargo/bin), built in release from this checkout with its lock file.
+install:
+	$(CARGO) install --locked --path harness
 
 # criterion benchmarks: the reference lookups before/after their migration, and planproof's
 # own hot paths; reports in target/criterion/.
