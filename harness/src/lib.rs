@@ -20,6 +20,7 @@ pub mod changes;
 pub mod check;
 pub mod db;
 pub mod explain;
+pub mod init;
 pub mod interrupt;
 pub mod load;
 pub mod migrate;

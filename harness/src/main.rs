@@ -124,6 +124,30 @@ enum Command {
         #[command(flatten)]
         root: RootArgs,
     },
+    /// Write a first scenario from a migration you have: its new indexes, a generator for every
+    /// column of their tables, a query per index with its expectations, each guess commented.
+    /// Example: `planproof init --migration migrations/15_x/up.sql --schema schema.sql --out
+    /// scenarios/x.toml`
+    #[command(after_help = "Exit codes: 0 the scenario was written (and validates), 2 it could not be.")]
+    Init {
+        /// The migration under test: its SQL file, or its folder (Diesel). Its folder's other
+        /// migrations, those before it, run first.
+        #[arg(long, value_name = "PATH")]
+        migration: PathBuf,
+        /// Schema files run before the migrations, in order.
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        schema: Vec<PathBuf>,
+        /// Where to write the scenario (default: standard output). Paths in it are relative to
+        /// its folder.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Where the scratch database that learns the migration comes from (as for `run`).
+        #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
+        backend: BackendArg,
+        /// A server planproof may create (and drop) its scratch database on.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        database_url: Option<String>,
+    },
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     /// Example: `planproof schema > scenarios/planproof.schema.json`
     Schema,
@@ -207,6 +231,36 @@ enum BackendArg {
     Url,
 }
 
+impl BackendArg {
+    fn kind(self) -> BackendKind {
+        match self {
+            BackendArg::Auto => BackendKind::Auto,
+            BackendArg::Docker => BackendKind::Docker,
+            BackendArg::Local => BackendKind::Local,
+            BackendArg::Url => BackendKind::Url,
+        }
+    }
+}
+
+/// `planproof init`: the scenario, on standard output or in its file, and what to check.
+fn init(options: &planproof::init::InitOptions) -> ExitCode {
+    let progress = |line: &str| eprintln!("planproof: {line}");
+    match planproof::init::init(options, &progress) {
+        Ok(written) => {
+            match &options.out {
+                Some(out) => eprintln!("planproof: wrote {} (it validates)", out.display()),
+                None => print!("{}", written.toml),
+            }
+            eprintln!("planproof: guessed; check before relying on it:");
+            for note in &written.notes {
+                eprintln!("  - {note}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum KeepArg {
     Never,
@@ -230,6 +284,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Show { results } => show(&results),
+        Command::Init { migration, schema, out, backend, database_url } => {
+            let backend = BackendOptions { kind: backend.kind(), database_url, pg_bin: None, image: None };
+            init(&planproof::init::InitOptions { migration, schema, out, backend })
+        }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "planproof", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -251,17 +309,7 @@ fn main() -> ExitCode {
             gate,
             root,
         } => {
-            let options = BackendOptions {
-                kind: match backend {
-                    BackendArg::Auto => BackendKind::Auto,
-                    BackendArg::Docker => BackendKind::Docker,
-                    BackendArg::Local => BackendKind::Local,
-                    BackendArg::Url => BackendKind::Url,
-                },
-                database_url,
-                pg_bin,
-                image,
-            };
+            let options = BackendOptions { kind: backend.kind(), database_url, pg_bin, image };
             let mut versions = Vec::new();
             for text in pg.iter().filter(|v| !v.trim().is_empty()) {
                 match PgVersion::major(text) {

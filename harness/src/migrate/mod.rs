@@ -24,5 +24,6 @@ pub use inspect::{inspect, IndexBuild, Inspection};
 pub use plan::{Applied, EarlierFailure, MigrationPlan, MIGRATION_APP_NAME};
 pub use process::{ToolCommand, ToolRun};
 pub use server_time::{total as server_total, StatementTime};
+pub(crate) use source::{discover, expected_layouts, split_at_under_test};
 pub use source::{Format, Migration, ToolPlan};
 pub use split::Statement;

@@ -45,6 +45,7 @@ fn help() {
     assert_cmd_snapshot!("affected_help", planproof().args(["affected", "--help"]));
     assert_cmd_snapshot!("clean_help", planproof().args(["clean", "--help"]));
     assert_cmd_snapshot!("schema_help", planproof().args(["schema", "--help"]));
+    assert_cmd_snapshot!("init_help", planproof().args(["init", "--help"]));
     assert_cmd_snapshot!("show_help", planproof().args(["show", "--help"]));
     assert_cmd_snapshot!("completions_help", planproof().args(["completions", "--help"]));
     assert_cmd_snapshot!("man_help", planproof().args(["man", "--help"]));

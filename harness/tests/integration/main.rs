@@ -18,6 +18,7 @@ mod docker;
 mod gate;
 mod html_browser;
 mod index_catalog;
+mod init;
 mod interrupt;
 mod invalid_scenarios;
 mod leftovers;

@@ -20,7 +20,7 @@ mod tool;
 pub(crate) use discover::{discover, split_at_under_test};
 pub(crate) use layout::Direction;
 pub use migration::Migration;
-pub(crate) use registry::tool;
 pub use registry::Format;
+pub(crate) use registry::{expected_layouts, tool};
 pub(crate) use tool::Step;
 pub use tool::ToolPlan;
