@@ -213,7 +213,7 @@ fn query_table(out: &mut String, r: &ScenarioResult) -> bool {
     if rows.is_empty() {
         return false;
     }
-    let _ = writeln!(out, "| query | plan before → after | client p50 | buffers | rows removed | speedup |");
+    let _ = writeln!(out, "| query | plan before → after | client p50 | buffers | rows removed | client speedup |");
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     for row in rows {
         let _ = writeln!(out, "{row}");

@@ -13,7 +13,7 @@ pub(crate) fn summary_markdown(results: &[ScenarioResult]) -> String {
     let _ = writeln!(out, "{}\n", super::terminal::summary_text(results));
     let _ = writeln!(
         out,
-        "| scenario | query | phase | plan | server p50 | client p50 | speedup | buffers | rows examined | verdict |"
+        "| scenario | query | phase | plan | server p50 | client p50 | speedup server / client | buffers | rows examined | verdict |"
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     for r in results {
@@ -34,10 +34,27 @@ pub(crate) fn summary_markdown(results: &[ScenarioResult]) -> String {
                     .filter(|s| !s.is_empty() && c.mode == PlanMode::Custom)
                     .map(|s| ms(s.p50))
                     .unwrap_or_default();
-                // Before median over after median of the client round trips, same run.
-                let speedup = match (c.phase, q.client_series(Phase::Before), q.client_series(c.phase)) {
-                    (Phase::After, Some(before), Some(after)) if c.mode == PlanMode::Custom && after.p50 > 0.0 => {
-                        format!("{:.1}x", before.p50 / after.p50)
+                // Before median over after median, same run: of the server's Execution Time (as
+                // the terminal's speedup budgets of the reference scenarios) and of the client
+                // round trips.
+                let ratio = |before: f64, after: f64| (after > 0.0).then(|| format!("{:.1}x", before / after));
+                let server_before =
+                    q.captures.iter().find(|b| b.phase == Phase::Before && b.mode == c.mode && !b.execution.is_empty());
+                let speedup = match c.phase {
+                    Phase::After => {
+                        let server =
+                            server_before.and_then(|b| ratio(b.execution.p50, c.execution.p50)).unwrap_or_default();
+                        let client = match (q.client_series(Phase::Before), q.client_series(c.phase)) {
+                            (Some(before), Some(after)) if c.mode == PlanMode::Custom => {
+                                ratio(before.p50, after.p50).unwrap_or_default()
+                            }
+                            _ => String::new(),
+                        };
+                        match (server.is_empty(), client.is_empty()) {
+                            (true, true) => String::new(),
+                            (_, true) => server,
+                            _ => format!("{server} / {client}"),
+                        }
                     }
                     _ => String::new(),
                 };
@@ -56,6 +73,14 @@ pub(crate) fn summary_markdown(results: &[ScenarioResult]) -> String {
             }
         }
     }
+    let _ = writeln!(
+        out,
+        "\n*server*: EXPLAIN ANALYZE's Execution Time, the server's own work (timed node by node, \
+         which adds its own cost); *client*: the real query's round trip without EXPLAIN, on \
+         planproof's connection, so it includes the protocol and the path to the server (the \
+         `SELECT 1` floor below) and can be lower than the server figure for a query whose nodes \
+         are many and cheap. Speedups are before over after, medians of the same run."
+    );
     for r in results {
         let _ = writeln!(out, "\n## {} {}\n", icon(r.outcome), r.name);
         if !r.description.is_empty() {
