@@ -1,6 +1,8 @@
-//! Timing budgets judged on a real measured series: a budget 20% under the measured median
-//! fails, one five times over passes, one at the median is inconclusive. The verdicts are taken
-//! on the very series the run measured, so the test does not depend on the machine's mood.
+//! Timing budgets judged on a real measured series: a budget half the measured median fails,
+//! one five times over passes, one at the median is inconclusive. The verdicts are taken on the
+//! very series the run measured, so the test does not depend on the machine's mood. (20% under
+//! the median was once inconclusive in CI: a client round trip of a few hundredths of a
+//! millisecond on a loaded machine spreads wider than that, and the margin says so.)
 
 use crate::common;
 
@@ -43,7 +45,7 @@ fn budgets_on_a_measured_series_fail_pass_or_say_inconclusive() {
         let budget = Expect::Latency { measure: Measure::Client, stat: Statistic::P50, limit };
         evaluate(&[budget], &evidence).budgets[0].verdict
     };
-    assert_eq!(judge(0.8), Verdict::Fail, "20% under the median");
+    assert_eq!(judge(0.5), Verdict::Fail, "half the median");
     assert_eq!(judge(5.0), Verdict::Pass, "five times the median");
     assert_eq!(judge(1.0), Verdict::Inconclusive, "at the median");
 }
