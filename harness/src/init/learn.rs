@@ -11,7 +11,7 @@ use postgres::Client;
 use super::{InitError, Located};
 use crate::catalog::{self, IndexShape};
 use crate::db::{self, BackendOptions};
-use crate::migrate;
+use crate::migrate::{self, Direction};
 use crate::scenario::TransactionMode;
 
 /// One column, as the catalog describes it.
@@ -55,11 +55,14 @@ pub struct Learned {
 
 pub(super) fn learn(options: &BackendOptions, schema: &[PathBuf], located: &Located) -> Result<Learned, InitError> {
     let under_test = &located.under_test;
-    let text = std::fs::read_to_string(&under_test.up)
-        .map_err(|source| InitError::Read { path: under_test.up.clone(), source })?;
-    let needs_no_transaction =
-        under_test.transaction(None) == TransactionMode::PerFile && text.to_ascii_lowercase().contains("concurrently");
-    let mode = |m: &migrate::Migration| m.transaction(needs_no_transaction.then_some(TransactionMode::None));
+    // As `validate` finds it: a statement refused in the transaction block the layout wraps
+    // the file in.
+    let needs_no_transaction = under_test.script(Direction::Up)?.is_some_and(|script| {
+        script.transaction == TransactionMode::PerFile && migrate::refused_in_transaction_block(&script.sql).is_some()
+    });
+    let run_up = |client: &mut Client, m: &migrate::Migration| {
+        migrate::run_step(client, m, Direction::Up, needs_no_transaction.then_some(TransactionMode::None))
+    };
     let mut backend = db::open(options)?;
     let scratch = backend.create_database("init")?;
     let learned = scratch.connect().map_err(InitError::from).and_then(|mut client| {
@@ -67,10 +70,10 @@ pub(super) fn learn(options: &BackendOptions, schema: &[PathBuf], located: &Loca
             migrate::run_file(&mut client, file, TransactionMode::None)?;
         }
         for m in &located.earlier {
-            migrate::run_file(&mut client, &m.up, mode(m))?;
+            run_up(&mut client, m)?;
         }
         let indexes_before = catalog::index_shapes(&mut client)?;
-        migrate::run_file(&mut client, &under_test.up, mode(under_test))?;
+        run_up(&mut client, under_test)?;
         let new_indexes: Vec<IndexShape> = catalog::index_shapes(&mut client)?
             .into_iter()
             .filter(|i| !indexes_before.iter().any(|b| b.name == i.name))

@@ -373,7 +373,7 @@ impl MigrationPlan {
 
 /// Runs `step` of `m` as its layout reads it, in the scenario's transaction mode if it sets one,
 /// else the layout's. A missing down step is [`MigrateError::NoDown`].
-fn run_step(
+pub(crate) fn run_step(
     client: &mut postgres::Client,
     m: &Migration,
     step: Direction,

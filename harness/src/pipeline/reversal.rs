@@ -83,14 +83,14 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
 
     (run.progress)("running the migration up again");
     let wal_start = catalog::wal_position(&mut run.client).map_err(sql("reading the WAL position"))?;
-    let again = step(run, Step::Up)?;
-    let wal_again = catalog::wal_since(&mut run.client, &wal_start).map_err(sql("reading the WAL up wrote again"))?;
-    match again {
+    match step(run, Step::Up)? {
         Err(failure) => {
             run.result.findings.push(check::reapply_failed(&failure));
             down.reapply_failure = Some(failure);
         }
         Ok((wall, server)) => {
+            let wal_again =
+                catalog::wal_since(&mut run.client, &wal_start).map_err(sql("reading the WAL up wrote again"))?;
             down.reapply_ms = Some(millis(wall));
             down.reapply_server_ms = Some(millis(server));
             down.reapply_wal_bytes = Some(wal_again);
