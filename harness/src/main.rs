@@ -37,6 +37,16 @@ enum ColorArg {
     Never,
 }
 
+/// `--time-limit`: a duration above zero.
+fn time_limit(text: &str) -> Result<std::time::Duration, String> {
+    match planproof::scenario::parse_duration(text)? {
+        zero if zero.is_zero() => {
+            Err("0 would stop every scenario before it starts (expected a duration above zero, such as `10m`)".into())
+        }
+        limit => Ok(limit),
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run scenarios on a throwaway PostgreSQL and report. Example: `planproof run scenarios/`
@@ -80,6 +90,12 @@ enum Command {
         /// Run only shard k of n of the scenario files (for a CI matrix), e.g. `1/3`.
         #[arg(long, value_name = "k/n")]
         partition: Option<planproof::scenario::Partition>,
+        /// Stop a scenario still running after this long (its database dropped, an error in
+        /// the report) and go on with the next; a scenario's own shorter `time-limit` still
+        /// applies. Default: each scenario's `time-limit` (30m unless it sets one). Example:
+        /// `--time-limit 10m`
+        #[arg(long, env = "PLANPROOF_TIME_LIMIT", value_name = "DURATION", value_parser = time_limit)]
+        time_limit: Option<std::time::Duration>,
         #[command(flatten)]
         gate: GateArgs,
         #[command(flatten)]
@@ -114,6 +130,10 @@ enum Command {
         /// List what would be removed; remove nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Also remove what runs kept on purpose (`--keep`; the database of a failed
+        /// `assert_scenario` test), once the run that kept it is gone.
+        #[arg(long)]
+        kept: bool,
     },
     /// Check scenario files without a database. Example: `planproof validate scenarios/`
     #[command(after_help = "Exit codes: 0 every file is valid, 2 a file is not.")]
@@ -278,7 +298,7 @@ fn main() -> ExitCode {
     .write_global();
     let code = match cli.command {
         Command::Validate { paths, root } => validate(&paths, &root.root()),
-        Command::Clean { database_url, dry_run } => clean(database_url, dry_run),
+        Command::Clean { database_url, dry_run, kept } => clean(database_url, dry_run, kept),
         Command::Schema => {
             print!("{}", planproof::scenario::json_schema_text());
             ExitCode::SUCCESS
@@ -306,6 +326,7 @@ fn main() -> ExitCode {
             quiet,
             verify_seed,
             partition,
+            time_limit,
             gate,
             root,
         } => {
@@ -333,6 +354,7 @@ fn main() -> ExitCode {
                         .root(root.root())
                         .keep(keep)
                         .verify_seed(verify_seed)
+                        .time_limit(time_limit)
                         .progress(!quiet);
                     run(&suite, &report_dir, quiet, &gate)
                 }
@@ -428,10 +450,10 @@ fn affected(paths: &[PathBuf], reference: String, json: bool, root: planproof::s
     ExitCode::SUCCESS
 }
 
-fn clean(database_url: Option<String>, dry_run: bool) -> ExitCode {
+fn clean(database_url: Option<String>, dry_run: bool, kept: bool) -> ExitCode {
     use planproof::db::Fate;
     let database_url = database_url.filter(|u| !u.trim().is_empty());
-    let report = match planproof::db::clean(&planproof::db::CleanOptions { database_url, dry_run }) {
+    let report = match planproof::db::clean(&planproof::db::CleanOptions { database_url, dry_run, kept }) {
         Ok(report) => report,
         Err(e) => return fail(&e),
     };

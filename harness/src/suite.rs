@@ -163,6 +163,12 @@ impl Suite {
         self
     }
 
+    /// Stops a scenario still running after `limit` (when shorter than its own `time-limit`).
+    pub fn time_limit(mut self, limit: Option<std::time::Duration>) -> Suite {
+        self.options.time_limit = limit;
+        self
+    }
+
     /// Whether each stage prints a line to stderr as it starts.
     pub fn progress(mut self, progress: bool) -> Suite {
         self.options.progress = progress;
@@ -335,14 +341,20 @@ impl SuiteResult {
 /// Runs a scenario and panics with its report when an expectation failed or it could not run
 /// (an inconclusive timing budget is reported, not failed: see `Outcome::Inconclusive`), once
 /// per major of its `[matrix]`. The database is kept when it fails, and the report says how to
-/// connect to it.
+/// connect to it; `PLANPROOF_KEEP=never` removes it (or `always` keeps every one), and
+/// `planproof clean --kept` removes those kept once the test run is over.
+/// `PLANPROOF_TIME_LIMIT` (`10m`) shortens the scenario's `time-limit`.
 ///
 /// Without any PostgreSQL to run on, this fails when the `CI` environment variable is set; on
 /// a developer machine it prints why it did not run, loudly, and returns.
 pub fn assert_scenario(path: impl AsRef<Path>) {
     let path = path.as_ref();
+    let (keep, limit) = match (keep_from_env(), time_limit_from_env()) {
+        (Ok(keep), Ok(limit)) => (keep, limit),
+        (Err(e), _) | (_, Err(e)) => panic!("{e}"),
+    };
     let suite = match Suite::new([path]) {
-        Ok(suite) => suite.keep(Keep::OnFailure),
+        Ok(suite) => suite.keep(keep).time_limit(limit),
         Err(e) => panic!("{}", text::error_chain(&e)),
     };
     let mut failed = Vec::new();
@@ -380,9 +392,48 @@ pub fn assert_scenario(path: impl AsRef<Path>) {
     }
 }
 
+/// `PLANPROOF_KEEP`: `never`, `on-failure` (when unset) or `always`.
+fn keep_from_env() -> Result<Keep, String> {
+    keep_from(std::env::var("PLANPROOF_KEEP").ok().as_deref())
+}
+
+fn keep_from(value: Option<&str>) -> Result<Keep, String> {
+    match value.map(str::trim) {
+        None | Some("" | "on-failure") => Ok(Keep::OnFailure),
+        Some("never") => Ok(Keep::Never),
+        Some("always") => Ok(Keep::Always),
+        Some(other) => Err(format!(
+            "PLANPROOF_KEEP={other:?}: expected `never`, `on-failure` or `always` (when to keep a scenario's database)"
+        )),
+    }
+}
+
+/// `PLANPROOF_TIME_LIMIT`, a duration above zero, when set.
+fn time_limit_from_env() -> Result<Option<std::time::Duration>, String> {
+    let Some(text) = std::env::var("PLANPROOF_TIME_LIMIT").ok().filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    match scenario::parse_duration(&text) {
+        Ok(limit) if !limit.is_zero() => Ok(Some(limit)),
+        Ok(_) => Err("PLANPROOF_TIME_LIMIT=0: expected a duration above zero, such as `10m`".into()),
+        Err(e) => Err(format!("PLANPROOF_TIME_LIMIT: {e}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn planproof_keep_reads_the_three_choices_and_names_them_when_wrong() {
+        assert_eq!(keep_from(None), Ok(Keep::OnFailure));
+        assert_eq!(keep_from(Some("never")), Ok(Keep::Never));
+        assert_eq!(keep_from(Some("always")), Ok(Keep::Always));
+        assert_eq!(
+            keep_from(Some("yes")),
+            Err("PLANPROOF_KEEP=\"yes\": expected `never`, `on-failure` or `always` (when to keep a scenario's database)".into())
+        );
+    }
 
     fn scenario(name: &str, postgres: Option<&str>, matrix: &[&str]) -> Scenario {
         let dir = tempfile::tempdir().unwrap();

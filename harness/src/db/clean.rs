@@ -24,6 +24,9 @@ pub struct CleanOptions {
     pub database_url: Option<String>,
     /// List only; remove nothing.
     pub dry_run: bool,
+    /// Remove what a run kept on purpose, too (`--keep`, the database of a failed
+    /// `assert_scenario`), once that run is gone.
+    pub kept: bool,
 }
 
 /// What became of one thing `clean` found.
@@ -74,12 +77,12 @@ pub fn clean(options: &CleanOptions) -> Result<CleanReport, DbError> {
     let records = record::read_all();
     for found in &records {
         if let Made::Local { dir, .. } = &found.record.made {
-            report.found.push(local(found, dir, options.dry_run));
+            report.found.push(local(found, dir, options));
         }
     }
-    docker(&records, options.dry_run, &mut report);
+    docker(&records, options, &mut report);
     if let Some(url) = &options.database_url {
-        report.found.extend(super::url::clean_server(url, options.dry_run)?);
+        report.found.extend(super::url::clean_server(url, options.dry_run, options.kept)?);
     }
     Ok(report)
 }
@@ -89,10 +92,11 @@ fn whose(owner: &Owner, run: &str) -> String {
     format!("run `{run}` of planproof pid {} on {}", owner.pid, owner.host)
 }
 
-fn judged(owner: &Owner, run: &str, kept: bool) -> (Option<String>, String) {
+/// Whether what `owner`'s run made is left alone (and why), and whose it is.
+fn judged(owner: &Owner, run: &str, kept: bool, options: &CleanOptions) -> (Option<String>, String) {
     let whose = whose(owner, run);
-    if kept {
-        return (Some(format!("{whose}, kept with `--keep`")), whose);
+    if kept && !options.kept {
+        return (Some(format!("{whose}, kept with `--keep` (`planproof clean --kept` removes it)")), whose);
     }
     match owner.liveness() {
         Liveness::Gone => (None, format!("{whose}, which is gone")),
@@ -104,9 +108,9 @@ fn judged(owner: &Owner, run: &str, kept: bool) -> (Option<String>, String) {
 }
 
 /// One local cluster's record: stop its server, remove its folder, then the record.
-fn local(found: &Found, dir: &Path, dry_run: bool) -> Leftover {
+fn local(found: &Found, dir: &Path, options: &CleanOptions) -> Leftover {
     let what = format!("the local cluster in `{}`", dir.display());
-    let (alone, why) = judged(&found.record.owner, &found.record.run_id, found.record.kept);
+    let (alone, why) = judged(&found.record.owner, &found.record.run_id, found.record.kept, options);
     if let Some(why) = alone {
         return Leftover { what, why, fate: Fate::LeftAlone };
     }
@@ -119,7 +123,7 @@ fn local(found: &Found, dir: &Path, dry_run: bool) -> Leftover {
             ),
         };
     }
-    if dry_run {
+    if options.dry_run {
         return Leftover { what, why, fate: Fate::WouldRemove };
     }
     let fate = match remove_cluster(dir) {
@@ -213,7 +217,7 @@ fn stop_postmaster(pid: Pid) -> Result<(), String> {
 
 /// planproof's containers, found by label, judged by their owner labels (or their record),
 /// and the records of Docker runs whose container is gone.
-fn docker(records: &[Found], dry_run: bool, report: &mut CleanReport) {
+fn docker(records: &[Found], options: &CleanOptions, report: &mut CleanReport) {
     let docker_records: Vec<&Found> = records.iter().filter(|f| matches!(f.record.made, Made::Docker { .. })).collect();
     let engine = match Endpoint::from_env() {
         Ok(engine) => engine,
@@ -240,14 +244,15 @@ fn docker(records: &[Found], dry_run: bool, report: &mut CleanReport) {
     for container in &containers {
         let run = container.labels.get(RUN_LABEL).cloned().unwrap_or_default();
         let record = docker_records.iter().find(|f| f.record.run_id == format!("docker-{run}"));
-        report.found.push(one_container(&engine, container, record.copied(), dry_run));
+        report.found.push(one_container(&engine, container, record.copied(), options));
     }
     // A record whose container is gone (removed by hand, or never created) is itself the
     // leftover once its run is gone.
     for found in docker_records {
         let Made::Docker { container, .. } = &found.record.made else { continue };
         let listed = containers.iter().any(|c| &c.name == container || &c.id == container);
-        if !listed && !found.record.kept && found.record.owner.liveness() == Liveness::Gone && !dry_run {
+        let judged_kept = found.record.kept && !options.kept;
+        if !listed && !judged_kept && found.record.owner.liveness() == Liveness::Gone && !options.dry_run {
             let _ = std::fs::remove_file(&found.path);
         }
     }
@@ -274,7 +279,7 @@ fn owner_of(container: &Labelled, engine: &Endpoint) -> Option<Owner> {
     }
 }
 
-fn one_container(engine: &Endpoint, container: &Labelled, record: Option<&Found>, dry_run: bool) -> Leftover {
+fn one_container(engine: &Endpoint, container: &Labelled, record: Option<&Found>, options: &CleanOptions) -> Leftover {
     let what = format!("container `{}` ({})", container.name, container.state);
     let run = container.labels.get(RUN_LABEL).cloned().unwrap_or_else(|| "?".into());
     let Some(owner) = record.map(|f| f.record.owner.clone()).or_else(|| owner_of(container, engine)) else {
@@ -284,11 +289,11 @@ fn one_container(engine: &Endpoint, container: &Labelled, record: Option<&Found>
             fate: Fate::LeftAlone,
         };
     };
-    let (alone, why) = judged(&owner, &run, record.is_some_and(|f| f.record.kept));
+    let (alone, why) = judged(&owner, &run, record.is_some_and(|f| f.record.kept), options);
     if let Some(why) = alone {
         return Leftover { what, why, fate: Fate::LeftAlone };
     }
-    if dry_run {
+    if options.dry_run {
         return Leftover { what, why, fate: Fate::WouldRemove };
     }
     let fate = match engine.remove_container(&container.id) {
@@ -350,7 +355,8 @@ mod tests {
             (PID_START_LABEL, started.as_str()),
             (RUN_LABEL, "r1"),
         ]);
-        let left = one_container(&engine, &live, None, true);
+        let dry = CleanOptions { dry_run: true, ..CleanOptions::default() };
+        let left = one_container(&engine, &live, None, &dry);
         assert_eq!(left.fate, Fate::LeftAlone, "{left:?}");
         assert!(left.why.contains("still runs"), "{}", left.why);
         if me.started.is_some() {
@@ -360,11 +366,23 @@ mod tests {
                 (HOST_LABEL, me.host.as_str()),
                 (PID_START_LABEL, other_start.as_str()),
             ]);
-            assert_eq!(one_container(&engine, &reused, None, true).fate, Fate::WouldRemove);
+            assert_eq!(one_container(&engine, &reused, None, &dry).fate, Fate::WouldRemove);
         }
         let elsewhere = labelled(&[(PID_LABEL, "1"), (HOST_LABEL, "another-host")]);
-        assert_eq!(one_container(&engine, &elsewhere, None, true).fate, Fate::LeftAlone);
+        assert_eq!(one_container(&engine, &elsewhere, None, &dry).fate, Fate::LeftAlone);
         let unlabelled = labelled(&[]);
-        assert_eq!(one_container(&engine, &unlabelled, None, true).fate, Fate::LeftAlone);
+        assert_eq!(one_container(&engine, &unlabelled, None, &dry).fate, Fate::LeftAlone);
+    }
+
+    #[test]
+    fn what_a_gone_run_kept_is_left_alone_unless_kept_is_asked_for() {
+        let me = Owner::this_process();
+        let gone = Owner { started: Some(me.started.unwrap_or_default() + 1), ..me.clone() };
+        let (only, with_kept) = (CleanOptions::default(), CleanOptions { kept: true, ..CleanOptions::default() });
+        let (alone, _) = judged(&gone, "r1", true, &only);
+        assert!(alone.is_some_and(|why| why.ends_with("kept with `--keep` (`planproof clean --kept` removes it)")));
+        assert_eq!(judged(&gone, "r1", true, &with_kept).0, None);
+        // Never what a run that still runs kept.
+        assert!(judged(&me, "r1", true, &with_kept).0.is_some_and(|why| why.ends_with("which still runs")));
     }
 }

@@ -351,7 +351,7 @@ fn scratch_databases(client: &mut Client) -> Result<Vec<Scratch>, postgres::Erro
 }
 
 /// `clean --database-url`: drops (or lists) the `planproof_*` databases whose run is gone.
-pub(super) fn clean_server(url: &str, dry_run: bool) -> Result<Vec<Leftover>, DbError> {
+pub(super) fn clean_server(url: &str, dry_run: bool, remove_kept: bool) -> Result<Vec<Leftover>, DbError> {
     let mut admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
     if admin.get_connect_timeout().is_none() {
         admin.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
@@ -374,7 +374,10 @@ pub(super) fn clean_server(url: &str, dry_run: bool) -> Result<Vec<Leftover>, Db
                     "not named as planproof names its databases now (an older planproof's?): drop it by hand if no run uses it".to_string(),
                     Fate::LeftAlone,
                 ),
-                Some(_) if db.kept() => (db.comment.clone().unwrap_or_default(), Fate::LeftAlone),
+                Some(_) if db.kept() && !remove_kept => (
+                    format!("{} (`planproof clean --kept` removes it)", db.comment.clone().unwrap_or_default()),
+                    Fate::LeftAlone,
+                ),
                 Some(tag) if db.run_alive => (format!("run `{tag}`{about} still has a session on the server"), Fate::LeftAlone),
                 Some(tag) if db.in_use => (format!("run `{tag}`{about} is gone, but a session is connected to it"), Fate::LeftAlone),
                 Some(tag) => {

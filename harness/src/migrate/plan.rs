@@ -98,6 +98,7 @@ impl MigrationPlan {
             previous: found.previous,
             python,
             timeout: spec.tool_timeout,
+            deadline: None,
         }))
     }
 
@@ -109,6 +110,16 @@ impl MigrationPlan {
         match &mut self {
             MigrationPlan::Files { timeout, .. } => *timeout = Some(limit),
             MigrationPlan::Tool(t) => t.timeout = t.timeout.min(limit),
+        }
+        self
+    }
+
+    /// The plan with every command of a tool killed at `deadline`, the scenario's time limit
+    /// (SQL the pipeline runs itself is stopped on the server, by `pipeline::deadline`).
+    #[must_use]
+    pub fn until(mut self, deadline: std::time::Instant) -> Self {
+        if let MigrationPlan::Tool(t) = &mut self {
+            t.deadline = Some(deadline);
         }
         self
     }

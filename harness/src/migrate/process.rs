@@ -45,6 +45,9 @@ pub struct ToolCommand {
     bin: Option<PathBuf>,
     /// Killed (with everything it started) when it runs longer.
     timeout: Duration,
+    /// Killed (with everything it started) when still running at this instant: the
+    /// scenario's time limit.
+    deadline: Option<Instant>,
 }
 
 /// A command's time limit unless the caller sets one.
@@ -61,6 +64,7 @@ impl ToolCommand {
             dir: dir.to_path_buf(),
             bin,
             timeout: DEFAULT_TIMEOUT,
+            deadline: None,
         }
     }
 
@@ -73,12 +77,19 @@ impl ToolCommand {
             dir: dir.to_path_buf(),
             bin: python.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf),
             timeout: DEFAULT_TIMEOUT,
+            deadline: None,
         }
     }
 
     /// Kills the command (and whatever it started) once it has run for `timeout`.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Kills the command (and whatever it started) if it is still running at `deadline`.
+    pub fn with_deadline(mut self, deadline: Option<Instant>) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -130,12 +141,23 @@ impl ToolCommand {
         };
         let out_reader = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
         let err_reader = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
-        let mut timed_out = false;
+        let mut killed = None;
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(status),
                 Ok(None) if started.elapsed() >= self.timeout => {
-                    timed_out = true;
+                    killed = Some(format!(
+                        "killed after running for {} (`tool-timeout`)",
+                        humantime::format_duration(self.timeout)
+                    ));
+                    kill_group();
+                    break child.wait();
+                }
+                Ok(None) if self.deadline.is_some_and(|d| Instant::now() >= d) => {
+                    killed = Some(format!(
+                        "killed after running for {}, when the scenario's time limit passed",
+                        humantime::format_duration(Duration::from_millis(started.elapsed().as_millis() as u64))
+                    ));
                     kill_group();
                     break child.wait();
                 }
@@ -148,14 +170,12 @@ impl ToolCommand {
         let duration = started.elapsed();
         let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
         let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
-        if timed_out || !status.success() {
-            let status = match (timed_out, status.code(), status.signal()) {
-                (true, ..) => {
-                    format!("killed after running for {} (`tool-timeout`)", humantime::format_duration(self.timeout))
-                }
-                (false, Some(code), _) => format!("exit status {code}"),
-                (false, None, Some(signal)) => format!("signal {signal}"),
-                (false, None, None) => status.to_string(),
+        if killed.is_some() || !status.success() {
+            let status = match (killed, status.code(), status.signal()) {
+                (Some(why), ..) => why,
+                (None, Some(code), _) => format!("exit status {code}"),
+                (None, None, Some(signal)) => format!("signal {signal}"),
+                (None, None, None) => status.to_string(),
             };
             return Err(MigrateError::Tool(Box::new(ToolFailure::new(
                 self.shown.clone(),

@@ -34,10 +34,28 @@ pub enum PipelineError {
         #[source]
         source: Box<PipelineError>,
     },
+    #[error("the scenario ran past its time limit, {bound}, and was stopped{}", running(statements))]
+    TimeLimit {
+        bound: String,
+        /// What was running when the limit passed (the statements of the sessions it ended).
+        statements: Vec<String>,
+        /// How the step that was running failed once its sessions were ended.
+        #[source]
+        source: Option<Box<PipelineError>>,
+    },
     #[error("{what}")]
     Sql {
         what: String,
         #[source]
         source: postgres::Error,
     },
+}
+
+/// `` while it ran `SELECT pg_sleep(3600)` ``, or nothing when no statement was running.
+fn running(statements: &[String]) -> String {
+    if statements.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = statements.iter().map(|s| format!("`{s}`")).collect();
+    format!(" while it ran {}", quoted.join(" and "))
 }

@@ -104,7 +104,9 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
         }
         None => apply(),
     };
-    let wal = wal.transpose().map_err(sql("reading the WAL the migration wrote"))?;
+    // A migration that failed wrote no WAL worth judging, and its failure (a tool killed at the
+    // time limit, whose connections ended too) is what the report must say, not this read's.
+    let wal = if outcome.is_ok() { wal.transpose().map_err(sql("reading the WAL the migration wrote"))? } else { None };
     let mut migration = MigrationResult {
         id: plan.id().to_string(),
         file: plan.file().unwrap_or(&scenario.database.migrations).display().to_string(),

@@ -3,6 +3,7 @@
 
 mod capture;
 mod context;
+mod deadline;
 mod error;
 mod evaluate;
 mod migration;

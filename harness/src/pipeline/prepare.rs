@@ -14,6 +14,7 @@ pub(super) fn prepare<'a>(
     db: &'a ScratchDb,
     result: &'a mut ScenarioResult,
     verify_seed: bool,
+    deadline: std::time::Instant,
     progress: &'a dyn Fn(&str),
 ) -> Result<Run<'a>, PipelineError> {
     let mut client = db.connect()?;
@@ -23,7 +24,7 @@ pub(super) fn prepare<'a>(
     );
     // SQL files planproof runs, or the project's own tool; a tool that cannot start stops the
     // run here, before any work.
-    let plan = migrate::MigrationPlan::resolve(&scenario.database)?.bounded(scenario.migration.timeout);
+    let plan = migrate::MigrationPlan::resolve(&scenario.database)?.bounded(scenario.migration.timeout).until(deadline);
     plan.check_tool()?;
     for file in &scenario.database.schema {
         progress(&format!("schema {}", file.display()));

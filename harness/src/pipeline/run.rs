@@ -7,6 +7,7 @@
 
 use std::time::Instant;
 
+use super::deadline::{TimeLimit, Watchdog};
 use super::error::PipelineError;
 use crate::check;
 use crate::db::{Backend, ScratchDb};
@@ -30,6 +31,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// Read every seeded table back and checksum it on the server as well (`--verify-seed`).
     pub verify_seed: bool,
+    /// `--time-limit`: a scenario whose own `time-limit` is longer is stopped at this one.
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// Runs `scenario` on a fresh database from `backend`.
@@ -64,7 +67,19 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
     match backend.create_database_with(&scenario.name, &scenario.database.locale) {
         Err(e) => result.error = Some(error_chain(&PipelineError::Database(e))),
         Ok(db) => {
-            if let Err(e) = steps(scenario, &db, &mut result, options, &progress) {
+            let limit = TimeLimit::of(scenario.time_limit, options.time_limit);
+            let deadline = started + limit.limit;
+            let watchdog = Watchdog::start(&db.config, deadline);
+            let stopped = steps(scenario, &db, &mut result, options, deadline, &progress).err();
+            let error = match (watchdog.finish(), stopped) {
+                (Some(expired), source) => Some(PipelineError::TimeLimit {
+                    bound: limit.bound(),
+                    statements: expired.statements,
+                    source: source.map(Box::new),
+                }),
+                (None, stopped) => stopped,
+            };
+            if let Some(e) = error {
                 result.error = Some(error_chain(&e));
             }
             result.settle();
@@ -112,9 +127,10 @@ fn steps(
     db: &ScratchDb,
     result: &mut ScenarioResult,
     options: &RunOptions,
+    deadline: Instant,
     progress: &dyn Fn(&str),
 ) -> Result<(), PipelineError> {
-    let mut run = super::prepare::prepare(scenario, db, result, options.verify_seed, progress)?;
+    let mut run = super::prepare::prepare(scenario, db, result, options.verify_seed, deadline, progress)?;
     progress("capturing plans before the migration");
     super::capture::phase(&mut run, Phase::Before)?;
     let applied = super::migration::under_test(&mut run)?;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// Parses a duration like `250ms` or `1.5s`; the error says what was expected.
-pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
     if let Some(number) = trimmed.strip_suffix("ms").or_else(|| trimmed.strip_suffix('s')) {
         // humantime has no fractional seconds; `1.5s` is common enough to accept here.

@@ -24,6 +24,7 @@ pub(crate) mod column {
 }
 
 pub use catalog::{catalog_of, check_against, Catalog};
+pub use duration::parse_duration;
 pub use error::{Location, ScenarioError};
 pub(crate) use files::load_file;
 pub use files::scenario_files;

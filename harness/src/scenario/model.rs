@@ -29,4 +29,6 @@ pub struct Scenario {
     pub matrix: Vec<String>,
     /// The concurrent workload and write series, when `[load]` or a load budget asks for them.
     pub load: Option<LoadSpec>,
+    /// `time-limit`: how long the whole run may take before it is stopped.
+    pub time_limit: std::time::Duration,
 }

@@ -49,6 +49,10 @@ pub(crate) struct RawScenario {
     pub(crate) indexes: Vec<Spanned<RawIndex>>,
     #[serde(default)]
     pub(crate) load: Option<Spanned<RawLoad>>,
+    /// How long the whole run of the scenario may take, from its scratch database to its
+    /// last capture (default `"30m"`); `planproof run --time-limit` can shorten it.
+    #[serde(default)]
+    pub(crate) time_limit: Option<Spanned<String>>,
 }
 
 /// The JSON Schema of the scenario format, derived from the raw structs the parser reads: keys

@@ -33,6 +33,22 @@ impl Validator<'_> {
         self.src.location(span.start)
     }
 
+    /// A bound written as a duration (`key` as the message names it, `"10m"` as its example):
+    /// zero is refused, since it would stop everything it bounds before it starts.
+    pub(crate) fn bound(
+        &self,
+        raw: &crate::scenario::span::Spanned<String>,
+        key: &str,
+        example: &str,
+    ) -> Result<std::time::Duration> {
+        match super::duration::parse_duration(raw.get_ref()).or_else(|m| self.err(raw.span(), format!("{key}: {m}")))? {
+            zero if zero.is_zero() => {
+                self.err(raw.span(), format!("{key} is 0 (expected a bound above zero, such as \"{example}\")"))
+            }
+            bound => Ok(bound),
+        }
+    }
+
     pub(crate) fn scenario(&self, raw: RawScenario) -> Result<Scenario> {
         let name_span = raw.name.span();
         let name = raw.name.into_inner();
@@ -53,6 +69,10 @@ impl Validator<'_> {
                     self.err(span, format!("invalid `seed` `{}` (expected an integer >= 0)", s.get_ref()))
                 })?
             }
+        };
+        let time_limit = match &raw.time_limit {
+            None => DEFAULT_TIME_LIMIT,
+            Some(t) => self.bound(t, "`time-limit`", "30m")?,
         };
         let database = self.database(raw.database)?;
         let explain = self.explain(raw.explain)?;
@@ -147,9 +167,14 @@ impl Validator<'_> {
             migration,
             matrix,
             load,
+            time_limit,
         })
     }
 }
+
+/// `time-limit` when the scenario sets none: room for seeding millions of rows and a real
+/// index build, not for a scenario that never ends to hold a CI runner for hours.
+pub(crate) const DEFAULT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// What the section tests share: a section read from a snippet of TOML and validated alone.
 #[cfg(test)]

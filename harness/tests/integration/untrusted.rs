@@ -166,3 +166,60 @@ fn a_server_that_never_answers_is_an_error_within_its_bound() {
     assert!(error.contains(&format!("`127.0.0.1:{port}/app` did not finish the connection within 2s")), "{error}");
     assert!(!error.contains(SENTINEL), "{error}");
 }
+
+#[test]
+fn a_scenario_past_its_time_limit_is_stopped_and_the_next_one_runs() {
+    if !common::has_local_postgres("a_scenario_past_its_time_limit_is_stopped_and_the_next_one_runs") {
+        return;
+    }
+    let dir = project();
+    // Nothing else bounds a schema file: only the scenario's time limit stops it.
+    std::fs::write(dir.path().join("never.sql"), "CREATE TABLE t (a int);\nSELECT pg_sleep(3600);\n")
+        .expect("a schema");
+    let stuck = "name = \"a-stuck\"\ntime-limit = \"3s\"\n[database]\nschema = [\"never.sql\"]\nmigrations = \"m\"\nunder-test = \"1_x\"\n";
+    std::fs::write(dir.path().join("a-stuck.toml"), stuck).expect("a scenario");
+    let fine = "name = \"b-fine\"\n[database]\nschema = [\"schema.sql\"]\nmigrations = \"m\"\nunder-test = \"1_x\"\n";
+    std::fs::write(dir.path().join("b-fine.toml"), fine).expect("a scenario");
+    let reports = dir.path().join("reports").display().to_string();
+    let out = planproof(
+        dir.path(),
+        &["run", "a-stuck.toml", "b-fine.toml", "--backend", "local", "--report-dir", &reports],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains(
+            "the scenario ran past its time limit, `time-limit` (3s), and was stopped while it ran `SELECT pg_sleep(3600)`: schema: `never.sql` line 2:"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("PASS b-fine"), "{stdout}");
+    assert!(stdout.contains("2 scenarios: 1 passed, 0 failed, 1 could not run"), "{stdout}");
+}
+
+#[test]
+fn the_command_line_time_limit_stops_a_tool_that_never_ends() {
+    if !common::has_local_postgres("the_command_line_time_limit_stops_a_tool_that_never_ends") {
+        return;
+    }
+    let dir = project();
+    // A command that never ends and never talks to the server: its runner kills it at the
+    // limit, since ending the database's sessions would not.
+    let text = "name = \"sleeper\"\ntime-limit = \"1h\"\n[database]\nschema = [\"schema.sql\"]\nmigrations = \".\"\n\
+                tool = \"command\"\nunder-test = \"x\"\nup-command = \"sleep 3600\"\n";
+    std::fs::write(dir.path().join("sleeper.toml"), text).expect("a scenario");
+    let reports = dir.path().join("reports").display().to_string();
+    let out = planproof(
+        dir.path(),
+        &["run", "sleeper.toml", "--backend", "local", "--time-limit", "2s", "--report-dir", &reports],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("the scenario ran past its time limit, `--time-limit` (2s), and was stopped"), "{stdout}");
+    assert!(stdout.contains("when the scenario's time limit passed"), "{stdout}");
+    // Nothing of the tool is left running.
+    let ps = Command::new("pgrep").args(["-f", "sleep 3600"]).output().expect("pgrep runs");
+    assert!(ps.stdout.is_empty(), "{}", String::from_utf8_lossy(&ps.stdout));
+}

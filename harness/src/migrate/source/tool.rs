@@ -78,6 +78,9 @@ pub struct ToolPlan {
     pub python: PathBuf,
     /// How long one command may run before it is killed.
     pub timeout: Duration,
+    /// When the scenario's time limit passes: a command still running then is killed, whatever
+    /// its own `timeout`.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl ToolPlan {
@@ -98,12 +101,14 @@ impl ToolPlan {
 
     /// `python args…` in the project folder, shown as `shown`.
     pub(crate) fn python_command(&self, args: &[&str], shown: String) -> ToolCommand {
-        ToolCommand::python(&self.python, args, shown, &self.project).with_timeout(self.timeout)
+        ToolCommand::python(&self.python, args, shown, &self.project)
+            .with_timeout(self.timeout)
+            .with_deadline(self.deadline)
     }
 
     /// A shell command line in the project folder, the Python's folder first on `PATH`.
     pub(crate) fn shell_command(&self, line: &str) -> ToolCommand {
-        ToolCommand::shell(line, &self.project, &self.python).with_timeout(self.timeout)
+        ToolCommand::shell(line, &self.project, &self.python).with_timeout(self.timeout).with_deadline(self.deadline)
     }
 }
 
@@ -118,6 +123,7 @@ pub(crate) fn sample_plan(tool: impl Tool + 'static, previous: Option<&str>) -> 
         previous: previous.map(str::to_string),
         python: "/venv/bin/python".into(),
         timeout: Duration::from_secs(600),
+        deadline: None,
     }
 }
 

@@ -8,7 +8,6 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::scenario::duration::parse_duration;
 use crate::scenario::span::Spanned;
 use crate::scenario::validate::{Result, Validator};
 use crate::scenario::value::Literal;
@@ -66,14 +65,7 @@ impl Validator<'_> {
         if let Some(raw) = raw {
             let raw = raw.into_inner();
             if let Some(t) = &raw.statement_timeout {
-                statement_timeout = parse_duration(t.get_ref())
-                    .or_else(|m| self.err(t.span(), format!("explain: `statement-timeout`: {m}")))?;
-                if statement_timeout.is_zero() {
-                    return self.err(
-                        t.span(),
-                        "explain: `statement-timeout` is 0 (expected a bound above zero, such as \"30s\")",
-                    );
-                }
+                statement_timeout = self.bound(t, "explain: `statement-timeout`", "30s")?;
             }
             if let Some(w) = raw.warmup {
                 warmup = self.count(&w, "warmup", 0)?;

@@ -198,15 +198,7 @@ impl Validator<'_> {
         expects.extend(max_down_duration.map(Expect::MaxDownDuration));
         let timeout = match &raw.timeout {
             None => DEFAULT_MIGRATION_TIMEOUT,
-            Some(t) => match parse_duration(t.get_ref())
-                .or_else(|m| self.err(t.span(), format!("migration: `timeout`: {m}")))?
-            {
-                zero if zero.is_zero() => {
-                    return self
-                        .err(t.span(), "migration: `timeout` is 0 (expected a bound above zero, such as \"10m\")")
-                }
-                bound => bound,
-            },
+            Some(t) => self.bound(t, "migration: `timeout`", "10m")?,
         };
         Ok(MigrationSpec { expects, expect_error, reversible, load, timeout })
     }
