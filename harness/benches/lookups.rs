@@ -44,7 +44,11 @@ fn lookups(c: &mut Criterion) {
             &mut client,
             &db,
             &scenario,
-            seed::SeedOptions { verify: false, progress: &|_| {}, run_sql: &planproof::migrate::run_seed_sql },
+            seed::SeedOptions {
+                verify: false,
+                progress: &planproof::progress::Progress::off(),
+                run_sql: &planproof::migrate::run_seed_sql,
+            },
         )
         .expect("seed");
         let queries: Vec<_> = scenario.queries.iter().filter(|q| LOOKUPS.contains(&(file, q.name.as_str()))).collect();

@@ -26,6 +26,7 @@ pub mod load;
 pub mod migrate;
 pub mod pipeline;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod result;
 pub mod scenario;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::changes::{self, Selection};
 use crate::db::{self, BackendOptions, PgVersion};
 use crate::pipeline::{self, Keep, RunOptions};
+use crate::progress::{Bar, Progress, Show};
 use crate::result::{Outcome, RunReport, ScenarioResult};
 use crate::scenario::{self, Partition, Root, Scenario};
 use crate::{migrate, report, text};
@@ -169,8 +170,14 @@ impl Suite {
         self
     }
 
-    /// Whether each stage prints a line to stderr as it starts.
-    pub fn progress(mut self, progress: bool) -> Suite {
+    /// Whether each stage says on stderr when it starts and long work how far it got: bars on
+    /// a terminal, plain lines anywhere else (see [`Show::of_stderr`]; decided here, once).
+    pub fn progress(self, progress: bool) -> Suite {
+        self.progress_as(if progress { Progress::new(Show::of_stderr()) } else { Progress::off() })
+    }
+
+    /// Progress shown as `progress` says, whatever stderr is.
+    pub fn progress_as(mut self, progress: Progress) -> Suite {
         self.options.progress = progress;
         self
     }
@@ -223,10 +230,19 @@ impl Suite {
 
     /// Runs every scenario on every major it asks for, telling `on_event` as it goes. `Err`
     /// when a file is invalid, or when the only backend needed cannot be opened (with several,
-    /// the scenarios of one that cannot are reported as not run, and the others run).
+    /// the scenarios of one that cannot are reported as not run, and the others run). The
+    /// progress bars are off the screen whenever `on_event` is called, so it may print.
     pub fn run(&self, mut on_event: impl FnMut(Event)) -> Result<SuiteResult, Error> {
         let (scenarios, selection) = self.selected()?;
         let groups = plan(&scenarios, &self.versions);
+        let progress = &self.options.progress;
+        let mut on_event = |event: Event| {
+            progress.clear();
+            on_event(event);
+        };
+        // With more than one run, a bar counts them, naming the server running.
+        let total: usize = groups.iter().map(|(_, group)| group.len()).sum();
+        let mut runs = if total > 1 { progress.steps("runs", total as u64, "runs") } else { Bar::off() };
         let mut done = SuiteResult {
             results: Vec::new(),
             majors: Vec::new(),
@@ -235,6 +251,8 @@ impl Suite {
         };
         for (version, group) in &groups {
             let major = version.major_or_default().to_string();
+            // Opening a backend may print (why Docker is not used): not under a bar.
+            progress.clear();
             let mut backend = match db::open_for(&self.backend, version) {
                 Ok(b) => b,
                 // With one backend to open there is nothing to report without it.
@@ -243,15 +261,19 @@ impl Suite {
                     on_event(Event::BackendFailed { major: &major, error: &e });
                     for scenario in group {
                         done.push(&major, pipeline::not_run(scenario, &e), &mut on_event);
+                        runs.inc();
                     }
                     continue;
                 }
             };
             on_event(Event::Backend { describe: backend.describe(), scenarios: group.len() });
+            runs.relabel(format!("runs, now on PostgreSQL {}", db::major_of(backend.server_version())));
             for scenario in group {
                 done.push(&major, pipeline::run_scenario(scenario, backend.as_mut(), &self.options), &mut on_event);
+                runs.inc();
             }
         }
+        runs.finish();
         Ok(done)
     }
 }

@@ -13,6 +13,7 @@ use super::op::OpKind;
 use super::target::WriteTarget;
 use super::writer::{Writer, Written};
 use crate::db::ScratchDb;
+use crate::progress::Bar;
 use crate::seed::RowStream;
 use crate::stats::Series;
 
@@ -27,7 +28,7 @@ pub(super) struct Measured {
 }
 
 /// Runs `writes` timed writes per table (after the warm-up) and returns one series per table
-/// and kind, and the rows written per table. A write that fails stops the series: the write
+/// and kind, and the rows written per table; `bar` counts every write. A write that fails stops the series: the write
 /// series are the baseline of a budget and must not hide an error.
 pub(super) fn measure(
     db: &ScratchDb,
@@ -35,6 +36,7 @@ pub(super) fn measure(
     streams: &[Mutex<RowStream>],
     writes: u32,
     updates: f64,
+    bar: &Bar,
 ) -> Result<(Vec<Measured>, Vec<Vec<Written>>), LoadError> {
     let mut client = db
         .connect()
@@ -54,6 +56,7 @@ pub(super) fn measure(
             if round >= WARMUP_WRITES {
                 samples[t][usize::from(job.kind == OpKind::Update)].push(ms);
             }
+            bar.inc();
         }
     }
     let mut measured = Vec::new();

@@ -36,6 +36,7 @@ use super::writer::Written;
 use crate::db::ScratchDb;
 use crate::explain::ParamValue;
 use crate::migrate::Inspection;
+use crate::progress::Progress;
 use crate::scenario::{LoadBudgets, LoadSpec, Scenario};
 use crate::seed::RowStream;
 
@@ -49,6 +50,8 @@ pub struct Load {
     /// The row streams of the targets, then of the controls.
     streams: Arc<Vec<Mutex<RowStream>>>,
     queries: Vec<(String, String, Vec<ParamValue>)>,
+    /// Where the write series and the workload show how far they got.
+    progress: Progress,
     pub result: LoadResult,
 }
 
@@ -60,6 +63,7 @@ impl Load {
         client: &mut postgres::Client,
         inspection: &Inspection,
         params: &[Option<Vec<ParamValue>>],
+        progress: &Progress,
     ) -> Result<Option<Load>, LoadError> {
         let Some(spec) = scenario.load.clone() else { return Ok(None) };
         let (targets, mut notes) = write_targets(client, scenario, &spec, inspection)?;
@@ -118,6 +122,7 @@ impl Load {
             controls,
             streams: Arc::new(streams),
             queries,
+            progress: progress.clone(),
             result,
         }))
     }
@@ -180,7 +185,9 @@ impl Load {
     /// again: the tables' series, then the controls'.
     fn series(&mut self, writes: u32, what: &str) -> Result<(Vec<Measured>, Vec<Measured>), LoadError> {
         let all: Vec<WriteTarget> = self.targets.iter().chain(&self.controls).cloned().collect();
-        let (measured, rows) = measure(&self.db, &all, &self.streams, writes, self.spec.updates)?;
+        let bar = self.progress.steps(what, u64::from(WARMUP_WRITES + writes) * all.len() as u64, "writes");
+        let (measured, rows) = measure(&self.db, &all, &self.streams, writes, self.spec.updates, &bar)?;
+        bar.finish();
         self.erase_in(&all, &rows, what)?;
         Ok(measured.into_iter().partition(|m| self.targets.iter().any(|t| t.table == m.table)))
     }
@@ -205,11 +212,14 @@ impl Load {
             max_time: self.spec.max_time,
             max_operations: self.spec.max_operations,
         };
-        let window = Window::start(&self.db, roles, Arc::clone(&self.streams), limits, self.spec.baseline)?;
+        let operations = self.progress.activity("the workload around the migration", "operations");
+        let window =
+            Window::start(&self.db, roles, Arc::clone(&self.streams), limits, self.spec.baseline, operations.clone())?;
         let from = window.now_ms();
         let outcome = migrate();
         let to = window.now_ms();
         let finished = window.finish(to);
+        operations.finish();
         let mut rows: Vec<Vec<Written>> = vec![Vec::new(); self.targets.len()];
         let mut workers = Vec::new();
         for log in &finished.logs {

@@ -18,6 +18,7 @@ use super::monitor::{watch, LockWait};
 use super::worker::{spawn, Limits, Role, Shared, WorkerLog};
 use crate::db::ScratchDb;
 use crate::interrupt::OnInterrupt;
+use crate::progress::Bar;
 use crate::seed::RowStream;
 
 /// How long workers may take to connect and prepare.
@@ -48,13 +49,15 @@ pub(super) struct Finished {
 }
 
 impl Window {
-    /// Starts the workers and the monitor, and returns once the baseline has run.
+    /// Starts the workers and the monitor, and returns once the baseline has run; `operations`
+    /// counts the operations the workers complete.
     pub(super) fn start(
         db: &ScratchDb,
         roles: Vec<(String, Role)>,
         streams: Arc<Vec<Mutex<RowStream>>>,
         limits: Limits,
         baseline: Duration,
+        operations: Bar,
     ) -> Result<Window, LoadError> {
         let shared = Arc::new(Shared {
             origin: Instant::now(),
@@ -63,6 +66,7 @@ impl Window {
             last_end_us: roles.iter().map(|_| AtomicU64::new(0)).collect(),
             done: roles.iter().map(|_| AtomicBool::new(false)).collect(),
             limits,
+            operations,
         });
         let stop_on_interrupt = Arc::clone(&shared);
         let on_interrupt = OnInterrupt::arm(move || stop_on_interrupt.stop.store(true, Ordering::SeqCst));

@@ -20,6 +20,7 @@ use super::target::WriteTarget;
 use super::writer::{Writer, Written};
 use crate::db::ScratchDb;
 use crate::explain::{ParamValue, Prepared};
+use crate::progress::Bar;
 use crate::seed::RowStream;
 
 /// What a worker does.
@@ -64,6 +65,8 @@ pub(super) struct Shared {
     pub last_end_us: Vec<AtomicU64>,
     pub done: Vec<AtomicBool>,
     pub limits: Limits,
+    /// Counts every operation completed, for the workload's progress.
+    pub operations: Bar,
 }
 
 impl Shared {
@@ -208,6 +211,7 @@ fn work_loop(index: usize, client: &mut Client, work: &mut Work, shared: &Shared
         }
         log.ops.push(Op { kind, start_ms, end_ms, ok: outcome.is_ok() });
         shared.last_end_us[index].store((end_ms * 1000.0) as u64, Ordering::SeqCst);
+        shared.operations.inc();
         n += 1;
         if let Some(rest) = limits.interval.checked_sub(paced.elapsed()) {
             std::thread::sleep(rest);

@@ -98,10 +98,8 @@ fn bounded_phase(run: &mut Run, phase: Phase) -> Result<(), PipelineError> {
             break;
         }
         // Too close to call: measure another series and judge on all samples together.
-        (run.progress)(&format!(
-            "a timing budget is too close to call; measuring again ({} of {max_repeats})",
-            attempt + 1
-        ));
+        run.progress
+            .line(&format!("a timing budget is too close to call; measuring again ({} of {max_repeats})", attempt + 1));
         measure_again(run, phase, &undecided)?;
     }
     diagnose_unused_indexes(run, phase, &tables);

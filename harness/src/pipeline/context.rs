@@ -1,6 +1,6 @@
 //! What the steps of one scenario run share: the scenario, its scratch database and the
 //! connection plans are captured on, the migration plan, the parameters sampled for each query,
-//! the result being built, and the progress line printer.
+//! the result being built, and where progress is told.
 
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use super::error::PipelineError;
 use crate::db::ScratchDb;
 use crate::explain::ParamValue;
 use crate::migrate::MigrationPlan;
+use crate::progress::Progress;
 use crate::result::ScenarioResult;
 use crate::scenario::Scenario;
 
@@ -24,7 +25,7 @@ pub(super) struct Run<'a> {
     /// the migration adds).
     pub params: Vec<Option<Vec<ParamValue>>>,
     pub result: &'a mut ScenarioResult,
-    pub progress: &'a dyn Fn(&str),
+    pub progress: &'a Progress,
 }
 
 impl Run<'_> {

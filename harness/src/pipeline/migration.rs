@@ -64,9 +64,9 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     };
     // The workload around the migration and the write series, when the scenario asks. Without
     // the migration's SQL (a tool that cannot print it) the writers need `[load] tables`.
-    let mut load = Load::prepare(scenario, db, &mut run.client, &inspection, &run.params)?;
+    let mut load = Load::prepare(scenario, db, &mut run.client, &inspection, &run.params, progress)?;
     if let Some(load) = &mut load {
-        progress("measuring writes before the migration");
+        progress.line("measuring writes before the migration");
         load.before_migration()?;
     }
 
@@ -78,7 +78,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     };
     let mut calibration = explain::calibrate(&mut run.client)?;
 
-    progress(&format!("applying migration {}", run.plan.id()));
+    progress.line(&format!("applying migration {}", run.plan.id()));
     let plan = &run.plan;
     let mode = plan.transaction();
     // On a connection (or in a process) of its own: the settings pinned for EXPLAIN must not
@@ -97,7 +97,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     };
     let outcome = match &mut load {
         Some(load) => {
-            progress("running the workload around the migration");
+            progress.line("running the workload around the migration");
             let outcome = load.around(apply)?;
             run.result.load = Some(LoadReport { measured: load.result.clone(), budgets: Vec::new() });
             outcome
@@ -133,7 +133,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
             migration.timing.statements = applied.statements;
             migration.timing.wal_bytes = wal;
             if let Some(tool) = &applied.tool {
-                progress(&tool.output());
+                progress.line(&tool.output());
             }
             (None, None)
         }
@@ -182,7 +182,7 @@ pub(super) fn under_test(run: &mut Run) -> Result<Applied, PipelineError> {
     run.result.migration = Some(migration.clone());
     if let Some(load) = &mut load {
         if !failed_as_expected {
-            progress("measuring writes after the migration");
+            progress.line("measuring writes after the migration");
         }
         load.after_migration(!failed_as_expected)?;
         run.result.findings.extend(load.result.window.as_ref().map(check::load_window).unwrap_or_default());

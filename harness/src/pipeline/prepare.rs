@@ -5,6 +5,7 @@
 use super::context::Run;
 use super::error::PipelineError;
 use crate::db::ScratchDb;
+use crate::progress::Progress;
 use crate::result::{QueryResult, ScenarioResult, WhenApplied};
 use crate::scenario::{Phase, Scenario, TransactionMode};
 use crate::{explain, migrate, seed};
@@ -15,7 +16,7 @@ pub(super) fn prepare<'a>(
     result: &'a mut ScenarioResult,
     verify_seed: bool,
     deadline: std::time::Instant,
-    progress: &'a dyn Fn(&str),
+    progress: &'a Progress,
 ) -> Result<Run<'a>, PipelineError> {
     let mut client = db.connect()?;
     result.locale = Some(
@@ -27,12 +28,13 @@ pub(super) fn prepare<'a>(
     let plan = migrate::MigrationPlan::resolve(&scenario.database)?.bounded(scenario.migration.timeout).until(deadline);
     plan.check_tool()?;
     for file in &scenario.database.schema {
-        progress(&format!("schema {}", file.display()));
+        progress.line(&format!("schema {}", file.display()));
         migrate::run_file(&mut client, file, TransactionMode::None).map_err(PipelineError::Schema)?;
     }
-    plan.run_earlier(db, progress).map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
+    plan.run_earlier(db, &|line| progress.line(line))
+        .map_err(|e| PipelineError::EarlierMigration { id: e.id, source: e.source })?;
 
-    progress(&format!("seeding {} rows", scenario.tables.iter().map(|t| t.rows).sum::<u64>()));
+    progress.line(&format!("seeding {} rows", scenario.tables.iter().map(|t| t.rows).sum::<u64>()));
     let options = seed::SeedOptions { verify: verify_seed, progress, run_sql: &migrate::run_seed_sql };
     let seeded = seed::seed_tables(&mut client, db, scenario, options)?;
     result.seeded = seeded.tables;

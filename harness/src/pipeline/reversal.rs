@@ -42,7 +42,7 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
         reapply_wal_bytes: None,
         reapply_failure: None,
     };
-    (run.progress)(&format!("running the migration down ({shown})"));
+    run.progress.line(&format!("running the migration down ({shown})"));
     match step(run, Step::Down)? {
         Err(failure) => {
             run.result.findings.push(check::down_failed(&failure));
@@ -67,7 +67,7 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
     run.result.findings.extend(check::reversible(before_up, &after_down, &reversibility.expect_leftovers));
     record(run, down.clone());
 
-    (run.progress)("capturing plans after the down step");
+    run.progress.line("capturing plans after the down step");
     super::capture::phase(run, Phase::Rollback)?;
     for q in &mut run.result.queries {
         let summary = |phase: Phase| {
@@ -81,7 +81,7 @@ pub(super) fn reversal(run: &mut Run, before_up: &CatalogSnapshot) -> Result<(),
         }
     }
 
-    (run.progress)("running the migration up again");
+    run.progress.line("running the migration up again");
     let wal_start = catalog::wal_position(&mut run.client).map_err(sql("reading the WAL position"))?;
     match step(run, Step::Up)? {
         Err(failure) => {

@@ -11,6 +11,7 @@ use super::deadline::{TimeLimit, Watchdog};
 use super::error::PipelineError;
 use crate::check;
 use crate::db::{Backend, ScratchDb};
+use crate::progress::Progress;
 use crate::result::ScenarioResult;
 use crate::scenario::{Phase, Scenario};
 use crate::text::error_chain;
@@ -27,8 +28,9 @@ pub enum Keep {
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     pub keep: Keep,
-    /// Print a line to stderr as each stage starts (long seeds and migrations show progress).
-    pub progress: bool,
+    /// Where each stage says it starts and long work how far it got (stderr's lines or bars;
+    /// nothing by default).
+    pub progress: Progress,
     /// Read every seeded table back and checksum it on the server as well (`--verify-seed`).
     pub verify_seed: bool,
     /// `--time-limit`: a scenario whose own `time-limit` is longer is stopped at this one.
@@ -46,12 +48,8 @@ pub fn run_scenario(scenario: &Scenario, backend: &mut dyn Backend, options: &Ru
     {
         result.findings.push(f);
     }
-    let progress = |stage: &str| {
-        if options.progress {
-            eprintln!("planproof: {}: {stage}", scenario.name);
-        }
-    };
-    progress("creating a scratch database");
+    let progress = options.progress.scoped(&scenario.name);
+    progress.line("creating a scratch database");
     let major = super::context::server_major(backend.server_version());
     if scenario.database.locale.provider.as_deref() == Some("icu") && major.is_some_and(|m| m < 15) {
         // Before 15, CREATE DATABASE has no LOCALE_PROVIDER ("option not recognized").
@@ -128,10 +126,10 @@ fn steps(
     result: &mut ScenarioResult,
     options: &RunOptions,
     deadline: Instant,
-    progress: &dyn Fn(&str),
+    progress: &Progress,
 ) -> Result<(), PipelineError> {
     let mut run = super::prepare::prepare(scenario, db, result, options.verify_seed, deadline, progress)?;
-    progress("capturing plans before the migration");
+    progress.line("capturing plans before the migration");
     super::capture::phase(&mut run, Phase::Before)?;
     let applied = super::migration::under_test(&mut run)?;
     if applied.failed_as_expected {
@@ -139,7 +137,7 @@ fn steps(
         // carries what went wrong and how to fix it.
         return Ok(());
     }
-    progress("capturing plans after the migration");
+    progress.line("capturing plans after the migration");
     super::capture::phase(&mut run, Phase::After)?;
     match &applied.before_up {
         Some(before_up) => super::reversal::reversal(&mut run, before_up),

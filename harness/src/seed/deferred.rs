@@ -24,6 +24,7 @@ use postgres::Client;
 use super::error::SeedError;
 use crate::catalog::{self, CatalogSnapshot};
 use crate::db::ScratchDb;
+use crate::progress::{Bar, Progress};
 
 /// Memory for each index build: sorts that fit in memory are several times faster, and the
 /// server is planproof's own (on a URL server, only as much as a sort needs is taken).
@@ -79,18 +80,6 @@ pub(super) struct Rebuilt {
     pub(super) indexes: usize,
     pub(super) foreign_keys: usize,
     pub(super) elapsed: Duration,
-}
-
-impl Deferred {
-    /// How many indexes are off the tables.
-    pub(super) fn indexes(&self) -> usize {
-        self.indexes.len()
-    }
-
-    /// How many foreign keys are.
-    pub(super) fn foreign_keys(&self) -> usize {
-        self.foreign_keys.len()
-    }
 }
 
 /// Reads and drops the indexes and constraints of `tables` that can be rebuilt exactly, in one
@@ -217,11 +206,23 @@ pub(super) fn take_off(client: &mut Client, tables: &[&str]) -> Result<Option<De
 
 /// Builds the indexes again (up to [`MAX_BUILDERS`] at once, each on its own connection),
 /// re-attaches their constraints, adds the foreign keys back, and checks the catalog is what
-/// it was.
-pub(super) fn put_back(client: &mut Client, db: &ScratchDb, deferred: Deferred) -> Result<Rebuilt, SeedError> {
+/// it was. Says so first; on a terminal, a bar counts the indexes built and the foreign keys added.
+pub(super) fn put_back(
+    client: &mut Client,
+    db: &ScratchDb,
+    deferred: Deferred,
+    progress: &Progress,
+) -> Result<Rebuilt, SeedError> {
     let started = Instant::now();
     let Deferred { before, indexes, foreign_keys } = deferred;
-    build_indexes(db, &indexes)?;
+    let bar = match super::table::rebuilt_objects(indexes.len(), foreign_keys.len()) {
+        Some(what) => {
+            progress.line(&format!("building {what} of the seeded tables"));
+            progress.steps(&format!("building {what}"), (indexes.len() + foreign_keys.len()) as u64, "done")
+        }
+        None => Bar::off(),
+    };
+    build_indexes(db, &indexes, &bar)?;
 
     let mut attach = String::new();
     for index in &indexes {
@@ -252,6 +253,7 @@ pub(super) fn put_back(client: &mut Client, db: &ScratchDb, deferred: Deferred) 
                     SeedError::Sql { what: format!("adding foreign key `{}` back to `{}`", fk.name, fk.table), source }
                 }
             })?;
+        bar.inc();
     }
 
     let after = catalog::snapshot(client, &[])
@@ -269,7 +271,7 @@ pub(super) fn put_back(client: &mut Client, db: &ScratchDb, deferred: Deferred) 
 
 /// Runs the `CREATE INDEX` statements on up to [`MAX_BUILDERS`] connections; the first error
 /// stops the builders after their current index.
-fn build_indexes(db: &ScratchDb, indexes: &[Index]) -> Result<(), SeedError> {
+fn build_indexes(db: &ScratchDb, indexes: &[Index], bar: &Bar) -> Result<(), SeedError> {
     if indexes.is_empty() {
         return Ok(());
     }
@@ -314,6 +316,7 @@ fn build_indexes(db: &ScratchDb, indexes: &[Index]) -> Result<(), SeedError> {
                                 }
                             });
                         }
+                        bar.inc();
                     }
                     Ok(())
                 })

@@ -30,7 +30,7 @@ pub(super) fn seed_files(
     let started = std::time::Instant::now();
     for file in &scenario.database.seed_files {
         let SqlText::File(path) = &file.text else { continue };
-        (options.progress)(&format!("seed file {}", path.display()));
+        options.progress.line(&format!("seed file {}", path.display()));
         run(client, scenario, file, &format!("seed file `{}`", path.display()), options)?;
     }
     let per_table_ms = started.elapsed().as_secs_f64() * 1000.0;

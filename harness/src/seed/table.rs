@@ -19,6 +19,7 @@ use super::generator::ColumnGenerator;
 use super::sql_seed;
 use super::value::{encode_row, Value, COPY_HEADER, COPY_TRAILER};
 use crate::db::{quote_ident, ScratchDb};
+use crate::progress::Progress;
 use crate::scenario::{GenKind, Scenario, TableSpec};
 
 const BATCH: usize = 1024;
@@ -101,8 +102,8 @@ pub struct Seeded {
 pub struct SeedOptions<'a> {
     /// Read every seeded table back and checksum it on the server too.
     pub verify: bool,
-    /// Told what is about to happen, for progress lines.
-    pub progress: &'a dyn Fn(&str),
+    /// Told what is about to happen, and how far each table's COPY got.
+    pub progress: &'a Progress,
     /// Runs seed SQL (read from the file named, for messages) statement by statement in
     /// autocommit; the migrate stage's runner, handed down by the pipeline.
     pub run_sql: &'a RunSql,
@@ -134,7 +135,7 @@ pub fn seed_tables(
         let started = Instant::now();
         let checksum = match &table.sql {
             Some(sql) => {
-                (options.progress)(&format!("seeding `{}` by its `{}`", table.name, sql.key));
+                options.progress.line(&format!("seeding `{}` by its `{}`", table.name, sql.key));
                 sql_seed::run(client, scenario, sql, &format!("`{}` of table `{}`", sql.key, table.name), options)?;
                 String::new() // taken once every table is seeded, see below
             }
@@ -156,10 +157,7 @@ pub fn seed_tables(
         (t.checksum, t.rows) = sql_seed::checksum(client, &t.table)?;
     }
     if let Some(deferred) = deferred {
-        if let Some(what) = rebuilt_objects(deferred.indexes(), deferred.foreign_keys()) {
-            (options.progress)(&format!("building {what} of the seeded tables"));
-        }
-        let rebuilt = deferred::put_back(client, db, deferred)?;
+        let rebuilt = deferred::put_back(client, db, deferred, options.progress)?;
         timing.index_ms = rebuilt.elapsed.as_secs_f64() * 1000.0;
         timing.indexes_rebuilt = rebuilt.indexes;
         timing.foreign_keys_rebuilt = rebuilt.foreign_keys;
@@ -190,46 +188,12 @@ struct CatalogColumn {
     has_default: bool,
 }
 
-/// How often a table still seeding says how far it got.
-const PACE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Progress of one table's COPY: a line every [`PACE_EVERY`] with the rows sent, the rate and
-/// the time left, so that seeding millions of rows is not a silent minute (on a terminal and
-/// in a CI log alike).
-struct Pace {
-    started: Instant,
-    last: Instant,
-}
-
-impl Pace {
-    fn new(now: Instant) -> Pace {
-        Pace { started: now, last: now }
-    }
-
-    /// The line to print at `now` with `sent` of `rows` rows sent, if one is due.
-    fn tick(&mut self, table: &str, sent: u64, rows: u64, now: Instant) -> Option<String> {
-        if now.duration_since(self.last) < PACE_EVERY || sent >= rows {
-            return None;
-        }
-        self.last = now;
-        let seconds = now.duration_since(self.started).as_secs_f64().max(1e-3);
-        let rate = sent as f64 / seconds;
-        let left = if rate > 0.0 { (rows - sent) as f64 / rate } else { f64::INFINITY };
-        Some(format!(
-            "seeding `{table}`: {sent} of {rows} rows ({:.0}%), {:.0} rows/s, about {:.0}s left",
-            sent as f64 * 100.0 / rows as f64,
-            rate,
-            left.min(1e9)
-        ))
-    }
-}
-
 /// Writes one table's rows; returns their checksum.
 fn seed_table(
     client: &mut Client,
     scenario: &Scenario,
     table: &TableSpec,
-    progress: &dyn Fn(&str),
+    progress: &Progress,
 ) -> Result<String, SeedError> {
     let path = scenario.path.as_path();
     let quoted = quote_ident(&table.name);
@@ -334,7 +298,9 @@ fn seed_table(
             let mut writer =
                 client.copy_in(&format!("COPY {quoted} ({column_list}) FROM STDIN ({options})")).map_err(copy_err)?;
             writer.write_all(COPY_HEADER).map_err(write_err)?;
-            let (mut pace, mut sent) = (Pace::new(Instant::now()), 0u64);
+            // A bar on a terminal; in a log, a line every few seconds while the COPY runs.
+            let bar = progress.rows(&format!("seeding `{}`", table.name), rows);
+            let mut sent = 0u64;
             for batch in &receiver {
                 match batch {
                     Ok(bytes) => writer.write_all(&bytes).map_err(write_err)?,
@@ -342,10 +308,9 @@ fn seed_table(
                 }
                 // Every batch but the last holds BATCH rows.
                 sent = (sent + BATCH as u64).min(rows);
-                if let Some(line) = pace.tick(&table.name, sent, rows, Instant::now()) {
-                    progress(&line);
-                }
+                bar.set(sent);
             }
+            bar.finish();
             writer.write_all(COPY_TRAILER).map_err(write_err)?;
             writer.finish().map_err(copy_err)?;
             Ok(Ok(()))
@@ -421,24 +386,4 @@ pub(super) fn parent_values(
         })?);
     }
     Ok(values)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_copy_says_how_far_it_got_every_few_seconds() {
-        let start = Instant::now();
-        let mut pace = Pace::new(start);
-        let at = |s: u64| start + std::time::Duration::from_secs(s);
-        assert_eq!(pace.tick("agents", 100_000, 1_000_000, at(1)), None, "not due yet");
-        assert_eq!(
-            pace.tick("agents", 250_000, 1_000_000, at(5)).as_deref(),
-            Some("seeding `agents`: 250000 of 1000000 rows (25%), 50000 rows/s, about 15s left")
-        );
-        assert_eq!(pace.tick("agents", 300_000, 1_000_000, at(7)), None, "5s after the last line");
-        assert!(pace.tick("agents", 600_000, 1_000_000, at(10)).is_some());
-        assert_eq!(pace.tick("agents", 1_000_000, 1_000_000, at(20)), None, "done: nothing to say");
-    }
 }

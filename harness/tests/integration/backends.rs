@@ -82,7 +82,7 @@ fn verdicts(r: &ScenarioResult) -> Vec<String> {
 fn the_same_seed_gives_the_same_rows_and_verdicts() {
     let Some(mut backend) = common::local_cluster("the_same_seed_gives_the_same_rows_and_verdicts") else { return };
     let scenario = brokkr();
-    let options = RunOptions { keep: Keep::OnFailure, progress: false, ..RunOptions::default() };
+    let options = RunOptions { keep: Keep::OnFailure, ..RunOptions::default() };
     let first = run_scenario(&scenario, &mut backend, &options);
     let second = run_scenario(&scenario, &mut backend, &options);
     for r in [&first, &second] {

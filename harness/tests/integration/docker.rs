@@ -86,7 +86,7 @@ fn one_labelled_container_serves_several_scenarios_and_is_removed_when_dropped()
         );
     }
 
-    let options = RunOptions { keep: Keep::OnFailure, progress: false, ..RunOptions::default() };
+    let options = RunOptions { keep: Keep::OnFailure, ..RunOptions::default() };
     for file in ["brokkr-pak-hash.toml", "tenant-auth.toml"] {
         let result = run_scenario(&scenario(file), &mut backend, &options);
         assert_eq!(result.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&result));
@@ -162,7 +162,7 @@ fn an_expectation_can_differ_by_version() {
     let scenario =
         planproof::validate(common::root().join("fixtures/versions/skip-scan.toml")).expect("the fixture is valid");
     assert_eq!(scenario.matrix, ["15", "18"]);
-    let options = RunOptions { keep: Keep::OnFailure, progress: false, ..RunOptions::default() };
+    let options = RunOptions { keep: Keep::OnFailure, ..RunOptions::default() };
     let by_name = |r: &planproof::ScenarioResult, name: &str| {
         r.queries.iter().find(|q| q.name == name).cloned().expect("the query ran")
     };

@@ -111,11 +111,7 @@ fn a_scenario_whose_index_facts_are_wrong_fails_naming_them() {
         .expect("the scenario describes the index");
     agents.unique = Some(true);
     agents.predicate = Some("deleted_at IS NULL".into());
-    let result = run_scenario(
-        &scenario,
-        &mut backend,
-        &RunOptions { keep: Keep::Never, progress: false, ..RunOptions::default() },
-    );
+    let result = run_scenario(&scenario, &mut backend, &RunOptions { keep: Keep::Never, ..RunOptions::default() });
     let text = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Failed, "{text}");
     let violations: Vec<&str> = result

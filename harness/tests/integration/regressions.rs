@@ -15,11 +15,7 @@ fn two_enum_types_survive_the_plan_captures() {
     let Some(mut backend) = common::local_cluster("two_enum_types_survive_the_plan_captures") else { return };
     let scenario = planproof::validate(common::root().join("fixtures/regressions/two-enum-types/scenario.toml"))
         .expect("the fixture is valid");
-    let result = run_scenario(
-        &scenario,
-        &mut backend,
-        &RunOptions { keep: Keep::OnFailure, progress: false, ..RunOptions::default() },
-    );
+    let result = run_scenario(&scenario, &mut backend, &RunOptions { keep: Keep::OnFailure, ..RunOptions::default() });
     assert_eq!(result.outcome, Outcome::Passed, "{}", planproof::report::scenario_text(&result));
     assert!(result.queries.iter().all(|q| q.client.len() == 2), "both queries are timed before and after");
 }
@@ -35,11 +31,7 @@ fn a_tool_s_own_bookkeeping_is_not_a_rollback_leftover() {
     let scenario =
         planproof::validate(common::root().join("fixtures/regressions/alembic-first-revision/scenario.toml"))
             .expect("the fixture is valid");
-    let result = run_scenario(
-        &scenario,
-        &mut backend,
-        &RunOptions { keep: Keep::OnFailure, progress: false, ..RunOptions::default() },
-    );
+    let result = run_scenario(&scenario, &mut backend, &RunOptions { keep: Keep::OnFailure, ..RunOptions::default() });
     let text = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Passed, "{text}");
     let down = result.migration.as_ref().and_then(|m| m.down.as_ref()).expect("the down step ran");
@@ -63,7 +55,7 @@ fn a_file_named_like_sqlx_says_why_it_ran_in_a_transaction_block() {
     // As a user who did not know to set `transaction = "none"` wrote it.
     scenario.database.transaction = None;
     scenario.migration.reversible = None;
-    let options = RunOptions { keep: Keep::Never, progress: false, ..RunOptions::default() };
+    let options = RunOptions { keep: Keep::Never, ..RunOptions::default() };
     let result = run_scenario(&scenario, &mut backend, &options);
     let text = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Error, "{text}");

@@ -17,11 +17,7 @@ fn scenario(file: &str) -> planproof::Scenario {
 
 /// A run expected to pass keeps its database if it does not; one expected to fail does not.
 fn options(expect_failure: bool) -> RunOptions {
-    RunOptions {
-        keep: if expect_failure { Keep::Never } else { Keep::OnFailure },
-        progress: false,
-        ..RunOptions::default()
-    }
+    RunOptions { keep: if expect_failure { Keep::Never } else { Keep::OnFailure }, ..RunOptions::default() }
 }
 
 fn messages(result: &planproof::ScenarioResult, check: Check, severity: Severity) -> Vec<String> {

@@ -32,7 +32,7 @@ fn seed(client: &mut Client, db: &ScratchDb, scenario: &planproof::Scenario) -> 
         client,
         db,
         scenario,
-        SeedOptions { verify: true, progress: &|_| {}, run_sql: &migrate::run_seed_sql },
+        SeedOptions { verify: true, progress: &planproof::progress::Progress::off(), run_sql: &migrate::run_seed_sql },
     )
 }
 

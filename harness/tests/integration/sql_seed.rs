@@ -12,7 +12,7 @@ use crate::common;
 fn run(backend: &mut dyn planproof::db::Backend, file: &str) -> planproof::result::ScenarioResult {
     let scenario =
         planproof::validate(common::root().join("fixtures/sql-seed").join(file)).expect("the fixture is valid");
-    run_scenario(&scenario, backend, &RunOptions { keep: Keep::OnFailure, progress: false, ..RunOptions::default() })
+    run_scenario(&scenario, backend, &RunOptions { keep: Keep::OnFailure, ..RunOptions::default() })
 }
 
 #[test]

@@ -217,11 +217,7 @@ fn a_failing_tool_is_reported_with_command_status_and_postgres_message() {
         project.display()
     );
     let scenario = scenario::parse(&SourceFile::new(dir.path().join("s.toml"), text)).expect("the scenario parses");
-    let result = run_scenario(
-        &scenario,
-        &mut cluster,
-        &RunOptions { keep: Keep::Never, progress: false, ..RunOptions::default() },
-    );
+    let result = run_scenario(&scenario, &mut cluster, &RunOptions { keep: Keep::Never, ..RunOptions::default() });
     let report = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::FailedAsExpected, "{report}");
     assert!(report.starts_with("XFAIL factory-alembic-without-autocommit"), "{report}");
@@ -238,11 +234,7 @@ fn a_failing_tool_is_reported_with_command_status_and_postgres_message() {
     // Without `expect-error` the run stops (exit 2) and the report shows what the tool printed.
     let mut strict = scenario.clone();
     strict.migration.expect_error = None;
-    let result = run_scenario(
-        &strict,
-        &mut cluster,
-        &RunOptions { keep: Keep::Never, progress: false, ..RunOptions::default() },
-    );
+    let result = run_scenario(&strict, &mut cluster, &RunOptions { keep: Keep::Never, ..RunOptions::default() });
     let report = planproof::report::scenario_text(&result);
     assert_eq!(result.outcome, Outcome::Error, "{report}");
     assert!(report.contains("migration 0002 failed: `alembic upgrade 0002`"), "{report}");
