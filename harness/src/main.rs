@@ -12,7 +12,7 @@ use planproof::pipeline::Keep;
 use planproof::report::{self, Paint};
 use planproof::result::FailOn;
 use planproof::suite::{Event, Suite, SuiteResult};
-use planproof::text::error_chain;
+use planproof::text::{error_chain, printable};
 
 const EXIT_CODES: &str = "Exit codes: 0 every expectation held (a migration that failed as its \
 `expect-error` says is counted `failed as expected`), 1 an expectation failed, \
@@ -273,7 +273,7 @@ fn init(options: &planproof::init::InitOptions) -> ExitCode {
             }
             eprintln!("planproof: guessed; check before relying on it:");
             for note in &written.notes {
-                eprintln!("  - {note}");
+                eprintln!("  - {}", printable(note));
             }
             ExitCode::SUCCESS
         }
@@ -375,7 +375,7 @@ fn validate(paths: &[PathBuf], root: &planproof::scenario::Root) -> ExitCode {
     let mut bad = 0;
     for file in &files {
         match planproof::suite::validate_in(file, root) {
-            Ok(s) => println!("ok    {} ({})", file.display(), s.name),
+            Ok(s) => println!("ok    {} ({})", printable(&file.display().to_string()), s.name),
             Err(e) => {
                 bad += 1;
                 eprintln!("{} {}", Paint::Styled.error_label(), error_chain(&e));
@@ -441,10 +441,10 @@ fn affected(paths: &[PathBuf], reference: String, json: bool, root: planproof::s
         }
     } else {
         for a in &selection.affected {
-            println!("{}", a.file);
+            println!("{}", printable(&a.file));
         }
         for f in &selection.findings {
-            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, f.message);
+            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, printable(&f.message));
         }
     }
     ExitCode::SUCCESS
@@ -526,7 +526,7 @@ fn run(suite: &Suite, report_dir: &std::path::Path, quiet: bool, gate: &GateArgs
             s.affected.len() + s.unaffected.len()
         );
         for f in &s.findings {
-            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, f.message);
+            eprintln!("{} {}: {}", Paint::Styled.warning_label(), f.check, printable(&f.message));
         }
     }
     if let Some(table) = done.matrix_text(Paint::Styled) {

@@ -1,10 +1,16 @@
 //! Text planproof prints that it did not write itself: an error with its causes on one line,
-//! without the secrets a connection string can carry. Crate-level because every stage's errors
-//! end up printed, in the terminal and in reports.
+//! without the secrets a connection string can carry, and any value from outside (a server's
+//! message, a tool's output, a file, table or index name, a query's SQL) with its control
+//! characters shown as escapes, so that it cannot forge a line of a CI log or drive a terminal.
+//! Crate-level because every stage's errors end up printed, in the terminal and in reports.
+
+use std::borrow::Cow;
 
 /// An error and its causes on one line, `: `-separated; a cause whose text the message already
 /// holds is not repeated. Passwords are masked ([`redact`]): a tool's or the server's message
-/// may quote the connection string.
+/// may quote the connection string. A line break or other control character in it (a
+/// migration's `RAISE EXCEPTION E'x\n::error::…'`) is shown as an escape ([`printable`]), so
+/// the chain stays one line.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -16,7 +22,48 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         }
         source = s.source();
     }
-    redact(&text)
+    printable(&redact(&text)).into_owned()
+}
+
+/// `text` as planproof prints a value it did not write: every control character — C0, DEL,
+/// C1 — and the Unicode line and paragraph separators shown as a visible escape (`\n`, `\r`,
+/// `\u{1b}`), the tab kept. A line break in a server's error or a file name then cannot start a
+/// line of its own in a CI log (a forged `::error::` workflow command, a fake `PASS`), and an
+/// ANSI escape sequence cannot clear or recolour the terminal.
+///
+/// Idempotent: what it returns holds no control character, and a backslash is kept as it is, so
+/// text escaped at its source (an [`error_chain`]) is not escaped twice by a report. The escape
+/// is for reading, not for reversing: a `\n` typed as two characters reads the same.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A block planproof lays out line by line (a tool's output, a query's SQL, a plan tree): its
+/// line breaks kept, each line's content [`printable`] (a `\r` of a `\r\n` ending dropped).
+/// Whoever prints it puts its own prefix before each line, so that none starts with the
+/// block's text.
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(|l| printable(l.strip_suffix('\r').unwrap_or(l))).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// `text` with the password of every connection-string form libpq reads masked as `***`: URI
@@ -125,6 +172,42 @@ mod tests {
         ] {
             assert_eq!(redact(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_escapes() {
+        for (text, expected) in [
+            ("plain `text`, ünïcode and a\ttab", "plain `text`, ünïcode and a\ttab"),
+            ("x\n::error::forged", "x\\n::error::forged"),
+            ("line\r\nnext", "line\\r\\nnext"),
+            ("\u{1b}[2J\u{1b}[31mPASS", "\\u{1b}[2J\\u{1b}[31mPASS"),
+            ("nul\0 del\u{7f} c1\u{9b}", "nul\\u{0} del\\u{7f} c1\\u{9b}"),
+            ("sep\u{2028}arator", "sep\\u{2028}arator"),
+            ("a backslash \\n stays", "a backslash \\n stays"),
+        ] {
+            assert_eq!(printable(text), expected, "{text:?}");
+            assert_eq!(printable(&printable(text)), printable(text), "idempotent on {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_block_keeps_its_lines_and_escapes_their_content() {
+        assert_eq!(
+            printable_lines("CREATE INDEX i\r\n  ON t (\u{1b}[2Jc);\n"),
+            "CREATE INDEX i\n  ON t (\\u{1b}[2Jc);\n"
+        );
+        assert!(matches!(printable_lines("two\nlines\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn an_error_chain_stays_one_line() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("migration failed")]
+        struct Failed(#[source] Raised);
+        #[derive(Debug, thiserror::Error)]
+        #[error("ERROR: x\n::error::forged")]
+        struct Raised;
+        assert_eq!(error_chain(&Failed(Raised)), "migration failed: ERROR: x\\n::error::forged");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::git::{ChangeSet, ChangedFile, Status};
 use crate::check::{self, Finding};
@@ -14,7 +14,7 @@ use crate::migrate::MigrationPlan;
 use crate::scenario::Scenario;
 
 /// What a change selects, as `planproof affected` prints it and `results.json` records it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Selection {
     /// The ref `--changed-since` named.
@@ -32,7 +32,7 @@ pub struct Selection {
 }
 
 /// A scenario the change affects, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Affected {
     pub file: String,

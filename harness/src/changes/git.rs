@@ -32,7 +32,7 @@ fn shallow_hint(shallow: bool, reference: &str) -> String {
 }
 
 /// How a file differs between the merge base and HEAD.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Added,
@@ -41,7 +41,7 @@ pub enum Status {
 }
 
 /// A file the change touched, relative to the repository's root.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ChangedFile {
     pub path: String,

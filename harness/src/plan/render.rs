@@ -34,17 +34,21 @@ impl Node {
     }
 
     fn render_into(&self, out: &mut String, depth: usize) {
+        // The line's text comes from the server (relation and index names, conditions that may
+        // quote a string literal with a line break): escaped, so that each node is one line.
+        let mut line = String::new();
         if depth > 0 {
-            out.push_str(&"  ".repeat(depth));
-            out.push_str("-> ");
+            line.push_str(&"  ".repeat(depth));
+            line.push_str("-> ");
             if let Some(relationship) = self.subplan_name.as_ref().or(self.parent_relationship.as_ref()) {
-                let _ = write!(out, "{relationship}: ");
+                let _ = write!(line, "{relationship}: ");
             }
         }
-        out.push_str(&self.label());
+        line.push_str(&self.label());
         for (key, value) in self.details() {
-            let _ = write!(out, "  [{key}: {value}]");
+            let _ = write!(line, "  [{key}: {value}]");
         }
+        out.push_str(&crate::text::printable(&line));
         out.push('\n');
         for child in &self.children {
             child.render_into(out, depth + 1);
@@ -249,5 +253,18 @@ mod tests {
         }))
         .expect("valid node");
         assert_eq!(node.label(), "Parallel Seq Scan on t");
+    }
+
+    #[test]
+    fn a_line_break_in_a_name_or_condition_does_not_start_a_line_of_its_own() {
+        let node: Node = serde_json::from_value(serde_json::json!({
+            "Node Type": "Seq Scan", "Relation Name": "a\n::error::forged",
+            "Filter": "(name = 'x\u{1b}[2J\nPASS'::text)"
+        }))
+        .expect("valid node");
+        assert_eq!(
+            node.render_tree(),
+            "Seq Scan on a\\n::error::forged  [Filter: (name = 'x\\u{1b}[2J\\nPASS'::text)]\n"
+        );
     }
 }

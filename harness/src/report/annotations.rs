@@ -6,9 +6,12 @@ use std::fmt::Write;
 
 use crate::check::{Finding, Severity};
 use crate::result::RunReport;
+use crate::text::printable;
 
 /// One workflow command per finding of `run`, and one per run that could not finish.
 pub fn github_annotations(run: &RunReport) -> String {
+    let printable = super::printable::Printable::new(run);
+    let run = &printable.report();
     let mut out = String::new();
     for (major, r) in run.runs() {
         let on = if major == "?" { String::new() } else { format!(" on PostgreSQL {major}") };
@@ -31,7 +34,14 @@ pub fn github_annotations(run: &RunReport) -> String {
 /// at the line it is about when there is one.
 pub fn github_error_annotation(at: Option<(&str, usize)>, message: &str) -> String {
     let mut out = String::new();
-    command(&mut out, "error", at, "planproof could not run", message);
+    let at = at.map(|(file, line)| (printable(file), line));
+    command(
+        &mut out,
+        "error",
+        at.as_ref().map(|(file, line)| (file.as_ref(), *line)),
+        "planproof could not run",
+        &printable(message),
+    );
     out
 }
 

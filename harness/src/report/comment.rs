@@ -47,7 +47,7 @@ pub(crate) fn pr_comment(run: &RunReport, limit: usize) -> String {
 
 /// The job summary (`$GITHUB_STEP_SUMMARY`): the comment's full form, without the marker.
 pub fn job_summary(run: &RunReport) -> String {
-    body(run, Detail::Full)
+    body(&super::printable::Printable::new(run).report(), Detail::Full)
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -41,8 +41,14 @@ impl Format {
         }
     }
 
-    /// The file's contents for `run`.
+    /// The file's contents for `run`. Every format but `results.json` (whose JSON escapes
+    /// them) is written from the run's printable copy: no raw control characters.
     pub fn render(self, run: &RunReport) -> String {
+        if self == Format::Json {
+            return super::results_json(run);
+        }
+        let printable = super::printable::Printable::new(run);
+        let run = &printable.report();
         match self {
             Format::Json => super::results_json(run),
             Format::Markdown => super::summary_markdown(run.results),

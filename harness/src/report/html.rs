@@ -4,7 +4,9 @@
 //! step), each plan as a tree of nodes with their figures (`plan_view.rs`), and a chart of
 //! every timing sample on a log scale with the medians marked — what a p50 alone hides (a
 //! bimodal series, a cold first run) is visible at a glance. Written with `maud`, which escapes
-//! every value it is given: nothing a scenario or a server says can become markup.
+//! every value it is given: nothing a scenario or a server says can become markup. A block of
+//! lines (a query's SQL, a plan as text) is drawn with `<br>` between its lines, so that the file
+//! itself has no line that starts with a value from outside.
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -97,7 +99,7 @@ fn scenario(index: usize, r: &ScenarioResult) -> Markup {
         }
         @if let Some(load) = &r.load {
             // The workload's figures as the terminal report words them.
-            details { summary { "workload around the migration" } pre { (load_figures(load)) } }
+            details { summary { "workload around the migration" } pre { (lines(&load_figures(load))) } }
         }
         @let findings = r.all_findings();
         @if !findings.is_empty() {
@@ -111,6 +113,16 @@ fn scenario(index: usize, r: &ScenarioResult) -> Markup {
             }
         }
         @for (i, q) in r.queries.iter().enumerate() { (query(&format!("s{index}-q{i}"), q)) }
+    }
+}
+
+/// `text`'s lines with a `<br>` between them, for a `<pre>`.
+fn lines(text: &str) -> Markup {
+    html! {
+        @for (i, line) in text.lines().enumerate() {
+            @if i > 0 { br; }
+            (line)
+        }
     }
 }
 
@@ -138,7 +150,7 @@ fn query(id: &str, q: &QueryResult) -> Markup {
     }
     html! {
         h3 id=(id) { (q.name) }
-        pre { (q.sql) }
+        pre { (lines(&q.sql)) }
         @for w in &q.when { p.meta { "expectations for PostgreSQL " (w.postgres) " — " (w.why) } }
         @for (before, after) in diff_pairs(q) { (plan_view::diff_view(id, before, after)) }
         div.plans {
@@ -146,7 +158,7 @@ fn query(id: &str, q: &QueryResult) -> Markup {
                 div.plan {
                     h4 { (c.phase.as_str()) (mode_suffix(c.mode)) " — server p50 " (ms(c.execution.p50)) }
                     (plan_view::tree(&plan_view::anchor_id(id, c), c))
-                    details.text { summary { "as text" } pre { (c.plan_tree) } }
+                    details.text { summary { "as text" } pre { (lines(&c.plan_tree)) } }
                 }
             }
         }

@@ -1,6 +1,10 @@
 //! `results.json`: every scenario's result in a stable, versioned shape for other tools.
 //! Bump `FORMAT_VERSION` whenever a field is removed or changes meaning; adding a field does
 //! not change the version.
+//!
+//! The text is kept exact: JSON escapes the C0 controls itself (`\n`, `\u001b`), and the few
+//! controls it may carry raw (DEL, C1, the Unicode line separators) are written as `\u` escapes
+//! too, so that the file holds no raw control character whoever prints it.
 
 use serde::Serialize;
 
@@ -36,5 +40,37 @@ pub(crate) fn results_json(run: &RunReport) -> String {
         changes: run.selection,
         scenarios: run.results,
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    escape_raw_controls(&text)
+}
+
+/// `json` with DEL, the C1 controls and U+2028/U+2029 as `\uXXXX`: outside a string they are
+/// not valid JSON, so each is inside one, where the escape means the same character.
+fn escape_raw_controls(json: &str) -> String {
+    let raw = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}');
+    if !json.contains(raw) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw(c) {
+            let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn del_c1_and_line_separators_are_escaped_and_mean_the_same() {
+        let value = serde_json::json!({ "k": "a\u{7f}b\u{9b}c\u{2028}d\n\u{1b}" });
+        let text = escape_raw_controls(&serde_json::to_string(&value).unwrap());
+        assert_eq!(text, r#"{"k":"a\u007fb\u009bc\u2028d\n\u001b"}"#);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+    }
 }

@@ -17,6 +17,7 @@ mod load;
 mod markdown;
 mod matrix;
 mod plan_view;
+mod printable;
 mod read;
 mod sarif;
 #[cfg(test)]

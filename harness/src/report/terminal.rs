@@ -20,8 +20,10 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
     terminal_text(r, Paint::Plain)
 }
 
-/// The report of one scenario, with the verdicts and severities styled or not.
+/// The report of one scenario, with the verdicts and severities styled or not, its text
+/// printable (`report/printable.rs`).
 pub fn terminal_text(r: &ScenarioResult, paint: Paint) -> String {
+    let r = &super::printable::result(r);
     let mut out = String::new();
     let _ = writeln!(out, "{} {} ({}, seed {})", paint.outcome(r.outcome, badge(r.outcome)), r.name, r.backend, r.seed);
     for t in &r.seeded {

@@ -15,6 +15,7 @@ mod cli_output;
 mod colour;
 mod diagnosis;
 mod docker;
+mod fuzz;
 mod gate;
 mod html_browser;
 mod index_catalog;

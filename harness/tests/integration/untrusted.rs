@@ -223,3 +223,75 @@ fn the_command_line_time_limit_stops_a_tool_that_never_ends() {
     let ps = Command::new("pgrep").args(["-f", "sleep 3600"]).output().expect("pgrep runs");
     assert!(ps.stdout.is_empty(), "{}", String::from_utf8_lossy(&ps.stdout));
 }
+
+/// No raw control character in `text` but its line breaks and tabs, and no line planproof did
+/// not mean: a workflow command or a verdict forged by a value from outside.
+fn assert_honest(channel: &str, text: &str) {
+    let raw: Vec<char> = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\t')).collect();
+    assert!(raw.is_empty(), "{channel} holds raw control characters {raw:?}:\n{text}");
+    for line in text.lines().map(str::trim_start) {
+        assert!(!line.starts_with("::error::forged") && !line.starts_with("PASS"), "{channel}: forged line `{line}`");
+    }
+}
+
+/// What a pull request's migration makes the server say (`RAISE EXCEPTION` with a line break
+/// and a workflow command), what its tool prints (ANSI escapes), the names its schema gives
+/// (a table and an index with a line break) and a query's SQL reach every channel escaped:
+/// stdout, stderr, every report file and the job summary.
+#[test]
+fn text_from_the_server_a_tool_or_the_catalog_cannot_forge_a_line_of_output() {
+    let Some(server) = common::local_cluster("text_from_the_server_cannot_forge_a_line") else { return };
+    let dir = project();
+    let root = dir.path();
+    std::fs::write(root.join("schema.sql"), "CREATE TABLE \"a\n::error::forged\" (c int);\n").expect("a schema");
+    std::fs::write(
+        root.join("m/1_x/up.sql"),
+        "CREATE INDEX \"i\n::error::forged\" ON \"a\n::error::forged\" (c);\n\
+         DO $$ BEGIN RAISE EXCEPTION E'x\\n::error::forged PASS\\x1b[2J'; END $$;\n",
+    )
+    .expect("a migration");
+    let query = "[[queries]]\nname = \"q\"\nsql = \"SELECT * FROM \\\"a\\n::error::forged\\\" WHERE c::text <> 'x\\n::error::forged'\"\n\
+                 before = { no = [\"sort\"] }\n";
+    let database = "[database]\nschema = [\"schema.sql\"]\nmigrations = \"m\"\nunder-test = \"1_x\"\n";
+    std::fs::write(root.join("raised.toml"), format!("name = \"raised\"\n{database}{query}")).expect("a scenario");
+    let tool =
+        "tool = \"command\"\nup-command = '''printf '\\033[2J\\033[31mPASS\\n::error::forged\\n' >&2; exit 1'''\n";
+    std::fs::write(root.join("tool.toml"), format!("name = \"tool\"\n{database}{tool}")).expect("a scenario");
+
+    let reports = tempfile::tempdir().expect("a temporary folder");
+    let summary = reports.path().join("job-summary.md");
+    let report_dir = reports.path().display().to_string();
+    let url = server.connection_string("postgres");
+    let out = Command::new(env!("CARGO_BIN_EXE_planproof"))
+        .current_dir(root)
+        .args(["run", ".", "--backend", "url", "--report-dir", &report_dir, "--github"])
+        .env("DATABASE_URL", &url)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("planproof runs");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert_honest("stdout", &stdout);
+    assert_honest("stderr", &stderr);
+    // Shown, escaped, not dropped.
+    assert!(stdout.contains("x\\n::error::forged PASS\\u{1b}[2J"), "{stdout}");
+    assert!(stdout.contains("      | \\u{1b}[2J\\u{1b}[31mPASS\n      | ::error::forged\n"), "{stdout}");
+    let files = every_file(reports.path());
+    assert!(files.len() >= 8, "{files:?}");
+    for (path, text) in &files {
+        assert_honest(&path.display().to_string(), text);
+    }
+    let junit = files.iter().find(|(p, _)| p.ends_with("junit.xml")).map(|(_, t)| t).expect("junit.xml");
+    assert!(junit.contains("x\\n::error::forged PASS\\u{1b}[2J"), "{junit}");
+
+    // A file name with a line break, in the error of a scenario that cannot run.
+    std::fs::write(root.join("path.toml"), "name = \"path\"\n[database]\nschema = [\"gone\\n::error::forged.sql\"]\nmigrations = \"m\"\nunder-test = \"1_x\"\n")
+        .expect("a scenario");
+    let out = planproof(root, &["run", "path.toml", "--backend", "url", "--github"], Some(&url));
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("gone\\n::error::forged.sql"), "{stderr}");
+    assert_honest("stdout", &stdout);
+    assert_honest("stderr", &stderr);
+}
