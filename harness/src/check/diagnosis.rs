@@ -4,7 +4,7 @@
 //! cost: the verdict never reads it), and the index as the catalog describes it. Compared with
 //! the query's conditions in the plan, the definition tells which mismatch stops it: a partial
 //! predicate, a generic plan's parameters, an operator class or collation, an expression, the
-//! leading column.
+//! leading column, a sort order the index does not keep (`sort_order.rs`).
 
 use crate::catalog::{IndexShape, TableSize};
 use crate::plan::{Explain, Node};
@@ -31,6 +31,11 @@ pub fn diagnose(e: &Clues) -> String {
         return format!("can't: index `{}` does not exist after the migration", e.index);
     };
     let cost = |x: &Explain| x.plan.total_cost.unwrap_or(0.0);
+    let conditions = conditions(e.chosen, &shape.table);
+    // Even with Seq Scans disabled the planner sorts: the index cannot give the order asked.
+    if let Some(because) = super::sort_order::mismatch(e.forced, shape, &conditions) {
+        return format!("can't: `{}` cannot give the order this query asks for: {because}", e.index);
+    }
     if uses(e.forced, e.index) {
         let (forced, chosen) = (cost(e.forced), cost(e.chosen));
         let ratio = if chosen > 0.0 { forced / chosen } else { 0.0 };
@@ -39,7 +44,6 @@ pub fn diagnose(e: &Clues) -> String {
             "won't: the index can serve this query, at {ratio:.1}× the estimated cost of the plan chosen ({forced:.1} vs {chosen:.1}){size}; the planner's choice changes with the table's size and the value's selectivity: seed the row count production has, or check the statistics"
         );
     }
-    let conditions = conditions(e.chosen, &shape.table);
     let other = e.forced.walk().find(|n| n.is_index_scan() && n.index_name.as_deref() != Some(e.index));
     let other = other.and_then(|n| n.index_name.as_deref());
     match (cannot_because(e, shape, &conditions), other) {
@@ -113,7 +117,7 @@ fn conditions(explain: &Explain, table: &str) -> String {
 }
 
 /// Whether `conditions` name `column` as a whole word.
-fn mentions(conditions: &str, column: &str) -> bool {
+pub(super) fn mentions(conditions: &str, column: &str) -> bool {
     let bare = column.trim_matches('"');
     conditions.match_indices(bare).any(|(at, _)| {
         let before = conditions[..at].chars().next_back();

@@ -33,6 +33,7 @@ mod rows_examined;
 mod rows_removed;
 mod server_version;
 mod small_table;
+mod sort_order;
 mod speedup;
 mod stable_plan;
 mod stall;

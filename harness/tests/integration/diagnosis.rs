@@ -32,4 +32,7 @@ fn a_failed_index_expectation_says_can_t_or_won_t_and_why() {
     let wont = hint("most-rows");
     assert!(wont.starts_with("won't: the index can serve this query, at "), "{wont}");
     assert!(wont.contains("at 50k rows of `users`"), "{wont}");
+    let order = hint("newest-ids");
+    assert!(order.starts_with("can't: `users_pkey` cannot give the order this query asks for"), "{order}");
+    assert!(order.contains("sorts by `id DESC NULLS LAST`, but the index keeps `id ASC NULLS LAST`"), "{order}");
 }
