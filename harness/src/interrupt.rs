@@ -130,8 +130,10 @@ fn run(actions: BTreeMap<u64, Armed>) -> Cleaned {
 
 /// The one line an interrupted run ends with.
 fn closing_line(cleaned: &Cleaned) -> String {
-    let removed = if cleaned.removed.is_empty() {
+    let removed = if cleaned.removed.is_empty() && cleaned.failed.is_empty() {
         "planproof: interrupted, nothing to clean up".to_string()
+    } else if cleaned.removed.is_empty() {
+        "planproof: interrupted".to_string()
     } else {
         format!("planproof: interrupted, cleaned up {}", cleaned.removed.join(", "))
     };
@@ -139,7 +141,8 @@ fn closing_line(cleaned: &Cleaned) -> String {
         return removed;
     }
     let failed: Vec<String> = cleaned.failed.iter().map(|(what, why)| format!("{what} ({why})")).collect();
-    format!("{removed}; could not remove {}: run `planproof clean`", failed.join(", "))
+    let joint = if cleaned.removed.is_empty() { ", but" } else { "; but" };
+    format!("{removed}{joint} could not remove {}: run `planproof clean`", failed.join(", "))
 }
 
 /// Installs the Ctrl-C/SIGTERM handler of the command-line tool: clean up, say what was
@@ -197,7 +200,12 @@ mod tests {
         };
         assert_eq!(
             closing_line(&both),
-            "planproof: interrupted, cleaned up the local cluster in `/tmp/p`, database `planproof_a`; could not remove container `c` (no engine): run `planproof clean`"
+            "planproof: interrupted, cleaned up the local cluster in `/tmp/p`, database `planproof_a`; but could not remove container `c` (no engine): run `planproof clean`"
+        );
+        let only_failed = Cleaned { removed: Vec::new(), failed: vec![("container `c`".into(), "no engine".into())] };
+        assert_eq!(
+            closing_line(&only_failed),
+            "planproof: interrupted, but could not remove container `c` (no engine): run `planproof clean`"
         );
     }
 }

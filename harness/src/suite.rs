@@ -62,6 +62,18 @@ pub fn validate_in(path: impl AsRef<Path>, root: &Root) -> Result<Scenario, Erro
     let migrations_error =
         |source| Error::Migrations { path: scenario.path.clone(), at: scenario.database.under_test_at, source };
     let plan = migrate::MigrationPlan::resolve(&scenario.database).map_err(migrations_error)?;
+    // The SQL files planproof reads and runs must be the project's own: a link in the
+    // migrations folder to `/proc/self/environ` would be run, and quoted in every report.
+    if let Some(folder) = root.folder_for(&scenario.path) {
+        for file in plan.migration_files() {
+            if let Some(message) = scenario::outside_of(&folder, file) {
+                return Err(migrations_error(migrate::MigrateError::NotInProject {
+                    path: file.to_path_buf(),
+                    message,
+                }));
+            }
+        }
+    }
     // A file planproof would wrap in a transaction block that PostgreSQL refuses to run in one
     // (a `CREATE INDEX CONCURRENTLY` in `001_x.sql`, which its name makes sqlx's) would stop
     // the run with SQLSTATE 25001: said here, before any database starts.

@@ -18,6 +18,7 @@ use super::backend::{quote_ident, scratch_name, Backend, ScratchDb};
 use super::error::DbError;
 use super::record::{Made, Record, RecordFile};
 use crate::interrupt::OnInterrupt;
+use std::sync::{Arc, Mutex};
 
 /// The environment variable naming a PostgreSQL `bin` folder to use.
 pub(crate) const PG_BIN_ENV: &str = "PLANPROOF_PG_BIN";
@@ -46,6 +47,9 @@ pub struct LocalBackend {
     version: String,
     /// Stops and removes the cluster if the run is interrupted.
     _on_interrupt: OnInterrupt,
+    /// The process group of the `initdb` or `pg_ctl` running now, which an interrupt kills
+    /// before it removes the folder they write into.
+    running: Arc<Mutex<Option<i32>>>,
     /// Says the cluster exists until it is removed (or kept).
     record: RecordFile,
     kept: bool,
@@ -122,19 +126,30 @@ impl LocalBackend {
         let record = RecordFile::write(Record::new(&run_id, Made::Local { dir: dir.clone(), bin: bin.clone() }));
         let (stop_bin, stop_dir, stop_user) = (bin.clone(), dir.clone(), run_as.clone());
         let record_path = record.path().map(Path::to_path_buf);
+        let running: Arc<Mutex<Option<i32>>> = Arc::default();
+        let still_running = Arc::clone(&running);
         let on_interrupt = OnInterrupt::arm_removal(format!("the local cluster in `{}`", dir.display()), move || {
-            stop_cluster(&stop_bin, &stop_dir, stop_user.as_ref(), "immediate");
-            std::fs::remove_dir_all(&stop_dir).or_else(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Ok(()),
-                _ => Err(e.to_string()),
-            })?;
+            // An `initdb` or `pg_ctl start` still writing into the folder would refill it as it
+            // is removed: it goes first, with what it started.
+            if let Some(group) = still_running.lock().ok().and_then(|mut g| g.take()) {
+                let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), nix::sys::signal::Signal::SIGKILL);
+            }
+            remove_cluster_folder(&stop_bin, &stop_dir, stop_user.as_ref())?;
             if let Some(path) = record_path {
                 let _ = std::fs::remove_file(path);
             }
             Ok(())
         });
-        let mut backend =
-            LocalBackend { bin, dir, run_as, version: String::new(), _on_interrupt: on_interrupt, record, kept: false };
+        let mut backend = LocalBackend {
+            bin,
+            dir,
+            run_as,
+            version: String::new(),
+            _on_interrupt: on_interrupt,
+            running,
+            record,
+            kept: false,
+        };
         backend.run(
             "initdb",
             &["-D", path_str(&data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
@@ -185,10 +200,25 @@ impl LocalBackend {
     }
 
     fn run(&self, program: &str, args: &[&str]) -> Result<(), DbError> {
-        let output = command(&self.bin, program, self.run_as.as_ref())
+        let spawn = |source| DbError::Spawn { command: program.into(), source };
+        // A process group of its own, which an interrupt kills whole (`initdb` runs the
+        // bootstrap `postgres` as its child).
+        let child = command(&self.bin, program, self.run_as.as_ref())
             .args(args)
-            .output()
-            .map_err(|source| DbError::Spawn { command: program.into(), source })?;
+            .process_group(0)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(spawn)?;
+        if let Ok(mut running) = self.running.lock() {
+            *running = i32::try_from(child.id()).ok();
+        }
+        let output = child.wait_with_output();
+        if let Ok(mut running) = self.running.lock() {
+            *running = None;
+        }
+        let output = output.map_err(spawn)?;
         if output.status.success() {
             Ok(())
         } else {
@@ -230,6 +260,21 @@ fn command(bin: &Path, program: &str, run_as: Option<&nix::unistd::User>) -> Com
         cmd.current_dir("/").env("HOME", &user.dir);
     }
     cmd
+}
+
+/// Stops the cluster's server (if it runs) and removes its folder, again for a few seconds
+/// while something still writes into it (a server that was starting as the interrupt came).
+fn remove_cluster_folder(bin: &Path, dir: &Path, run_as: Option<&nix::unistd::User>) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    loop {
+        stop_cluster(bin, dir, run_as, "immediate");
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) if started.elapsed() > std::time::Duration::from_secs(5) => return Err(e.to_string()),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
+    }
 }
 
 fn stop_cluster(bin: &Path, dir: &Path, run_as: Option<&nix::unistd::User>, mode: &str) {

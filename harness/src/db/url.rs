@@ -49,12 +49,24 @@ pub struct UrlBackend {
     created: Vec<(String, OnInterrupt)>,
 }
 
+/// The server a URL names, as libpq would reach it: `PGPASSWORD` when the URL has no password
+/// (the client does not read the environment itself), and a connect timeout unless it sets one.
+fn admin_config(url: &str) -> Result<Config, DbError> {
+    let mut admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
+    if admin.get_password().is_none() {
+        if let Some(password) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty()) {
+            admin.password(password.as_encoded_bytes());
+        }
+    }
+    if admin.get_connect_timeout().is_none() {
+        admin.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+    }
+    Ok(admin)
+}
+
 impl UrlBackend {
     pub fn connect(url: &str) -> Result<Self, DbError> {
-        let mut admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
-        if admin.get_connect_timeout().is_none() {
-            admin.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
-        }
+        let mut admin = admin_config(url)?;
         admin.application_name(&session_name(run_tag()));
         let url_shown = server_shown(&admin);
         let mut client = connect_bounded(&admin, &format!("`{url_shown}`"))?;
@@ -352,10 +364,7 @@ fn scratch_databases(client: &mut Client) -> Result<Vec<Scratch>, postgres::Erro
 
 /// `clean --database-url`: drops (or lists) the `planproof_*` databases whose run is gone.
 pub(super) fn clean_server(url: &str, dry_run: bool, remove_kept: bool) -> Result<Vec<Leftover>, DbError> {
-    let mut admin = Config::from_str(url).map_err(|source| DbError::BadUrl { url: redact(url), source })?;
-    if admin.get_connect_timeout().is_none() {
-        admin.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
-    }
+    let mut admin = admin_config(url)?;
     admin.application_name("planproof clean");
     let shown = server_shown(&admin);
     let mut client = connect_bounded(&admin, &format!("`{shown}`"))?;

@@ -49,6 +49,9 @@ pub enum MigrateError {
     /// The tool's project folder does not hold what planproof reads without running the tool.
     #[error("`{}`: {message}", path.display())]
     ToolLayout { path: PathBuf, message: String },
+    /// A migration file planproof would read that is not the project's own (a link out of it).
+    #[error("migration file `{}`: {message}", path.display())]
+    NotInProject { path: PathBuf, message: String },
     #[error(transparent)]
     Database(#[from] crate::db::DbError),
 }

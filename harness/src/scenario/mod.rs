@@ -45,5 +45,6 @@ pub use section::table::{ColumnEntry, SqlSeed, SqlText, TableSpec};
 pub use section::tool::ToolSpec;
 pub(crate) use section::tool::TARGET;
 pub(crate) use source::fold as fold_path;
+pub(crate) use source::outside_of;
 pub use source::{Root, SourceFile};
 pub use version::VersionSet;

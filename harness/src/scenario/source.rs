@@ -24,9 +24,30 @@ pub enum Root {
     Anywhere,
 }
 
+/// Why `file` may not be read as a file of the project in `folder`: it resolves (through
+/// symbolic links) outside it, or it is not a regular file of a readable size; `None` when it
+/// may.
+pub(crate) fn outside_of(folder: &Path, file: &Path) -> Option<String> {
+    let resolved = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    if !resolved.starts_with(folder) {
+        return Some(format!(
+            "it is `{}`, outside the project root `{}` (expected a file of the project: a scenario may read only the project's files; `--allow-outside-root` lifts this, `--root` moves it)",
+            resolved.display(),
+            folder.display()
+        ));
+    }
+    match std::fs::metadata(&resolved) {
+        Ok(meta) if !meta.is_file() => Some(format!("it is {}, not a regular file", file_kind(&meta))),
+        Ok(meta) if meta.len() > MAX_NAMED_FILE_BYTES => {
+            Some(format!("it holds {} bytes (expected at most {MAX_NAMED_FILE_BYTES})", meta.len()))
+        }
+        _ => None,
+    }
+}
+
 impl Root {
     /// The folder (resolved) the files of the scenario at `path` must be in; `None`: anywhere.
-    fn folder_for(&self, path: &Path) -> Option<PathBuf> {
+    pub(crate) fn folder_for(&self, path: &Path) -> Option<PathBuf> {
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let dir = std::fs::canonicalize(dir).ok()?;
         match self {
@@ -112,9 +133,14 @@ impl SourceFile {
                 meta.len()
             ))));
         }
+        let folder = root.folder_for(path);
+        // A scenario file found in a folder may itself be a link out of the project.
+        if let Some(outside) = folder.as_deref().and_then(|f| outside_of(f, path)) {
+            return Err(read_error(std::io::Error::other(outside)));
+        }
         let text = std::fs::read_to_string(path).map_err(read_error)?;
         let mut src = SourceFile::new(path, text);
-        src.root = root.folder_for(path);
+        src.root = folder;
         Ok(src)
     }
 

@@ -106,6 +106,28 @@ fn a_scenario_cannot_name_files_outside_its_project() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("schema file `m` is a folder, not a regular file"));
     let out = planproof(dir.path(), &["validate", "/dev/zero"], None);
     assert!(String::from_utf8_lossy(&out.stderr).contains("it is a device, not a scenario file"));
+    // Links inside the project that lead out of it: a migration planproof would run, and a
+    // scenario file in a folder of them, whose text an error would quote.
+    let outside = tempfile::tempdir().expect("a folder outside the project");
+    std::fs::write(outside.path().join("secret.toml"), "ghp_SENTINELtoken9911 = 1\n").expect("a secret");
+    std::fs::create_dir_all(dir.path().join("evil/1_x")).expect("a migrations folder");
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("evil/1_x/up.sql")).expect("a link");
+    std::fs::write(
+        dir.path().join("evil.toml"),
+        "name = \"evil\"\n[database]\nschema = [\"schema.sql\"]\nmigrations = \"evil\"\nunder-test = \"1_x\"\n",
+    )
+    .expect("a scenario");
+    let out = planproof(dir.path(), &["validate", "evil.toml"], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("up.sql`: it is `/proc/"), "{stderr}");
+    assert!(stderr.contains("outside the project root"), "{stderr}");
+    std::fs::create_dir_all(dir.path().join("listed")).expect("a scenarios folder");
+    std::os::unix::fs::symlink(outside.path().join("secret.toml"), dir.path().join("listed/a.toml")).expect("a link");
+    let out = planproof(dir.path(), &["validate", "listed"], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("outside the project root") && !stderr.contains("SENTINEL"), "{stderr}");
 }
 
 #[test]
