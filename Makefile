@@ -2,13 +2,14 @@
 #   make report   run every scenario in scenarios/, write reports/ (results.json, summary.md, junit.xml, report.html)
 #   make test     the test suite: unit tests, offline plan tests, one test per scenario
 #   make noisy    the reference scenarios beside a CPU and an I/O hog: verdicts must hold
+#   make soak-interrupts   runs interrupted at random moments, per backend: nothing may be left
 #   make install  `planproof` on PATH (cargo install --locked --path harness)
 
 CARGO ?= cargo
 SCENARIOS ?= scenarios
 REPORT_DIR ?= reports
 
-.PHONY: all report test install lint bench bench-seed noisy validate deps build fmt clean
+.PHONY: all report test install lint bench bench-seed noisy soak-interrupts validate deps build fmt clean
 
 all: test
 
@@ -55,6 +56,17 @@ NOISY_RUNS ?= 5
 NOISY_BACKEND ?= local
 noisy: deps
 	harness/scripts/noisy-neighbour.sh $(NOISY_RUNS) $(NOISY_BACKEND) $(SCENARIOS)
+
+# The interrupt soak (not part of `make test`: about 20 s a run): SOAK_RUNS runs per backend of
+# a real scenario, each sent SIGINT or SIGTERM at a random moment of the run; fails when one does
+# not exit 130 with `planproof: interrupted, …` and no verdict, or leaves a process, folder, run
+# record, container or `planproof_*` database behind. `url` runs on a throwaway cluster the
+# script starts on 127.0.0.1; `docker` is skipped when no engine answers.
+SOAK_RUNS ?= 20
+SOAK_BACKENDS ?= local docker url
+soak-interrupts: deps
+	$(CARGO) build -p planproof
+	PLANPROOF=target/debug/planproof harness/scripts/interrupt-soak.sh $(SOAK_RUNS) $(SOAK_BACKENDS)
 
 validate:
 	$(CARGO) run --quiet -p planproof -- validate $(SCENARIOS)
