@@ -183,6 +183,9 @@ pub enum Measure {
 /// Which figure of a series a latency budget limits.
 pub use crate::stats::Statistic;
 
+/// The largest count a budget may name: 2^53, the last whole number an f64 holds exactly.
+const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
+
 impl Validator<'_> {
     /// The expectations of the four phase keys, in the order `before`, `after`,
     /// `before-generic`, `after-generic`.
@@ -213,6 +216,11 @@ impl Validator<'_> {
                 Some(v) if v.get_ref().is_nan() || *v.get_ref() < 0.0 => {
                     self.err(v.span(), format!("{who}: invalid `{key}` `{}` (expected a count >= 0)", v.get_ref()))
                 }
+                // Beyond 2^53 a count bounds nothing: no plan reads that many rows or buffers.
+                Some(v) if *v.get_ref() > MAX_COUNT => self.err(
+                    v.span(),
+                    format!("{who}: `{key}` `{:e}` bounds nothing (expected a count of at most 2^53)", v.get_ref()),
+                ),
                 v => Ok(v.as_ref().map(|v| *v.get_ref())),
             }
         };
@@ -392,6 +400,7 @@ mod tests {
         let cases = [
             ("after", "max-heap-fetches = -1", "2:20: query `q`: invalid `max-heap-fetches` `-1` (expected a count >= 0)".to_string()),
             ("before", "max-rows-examined = nan", "2:21: query `q`: invalid `max-rows-examined` `NaN` (expected a count >= 0)".into()),
+            ("before", "max-rows-examined = 1e308", "2:21: query `q`: `max-rows-examined` `1e308` bounds nothing (expected a count of at most 2^53)".into()),
             ("after", "max-rows-removed = -2.5", "2:20: query `q`: invalid `max-rows-removed` `-2.5` (expected a count >= 0)".into()),
             ("after-generic", "max-buffers = nan", "2:15: query `q`: invalid `max-buffers` `NaN` (expected a count >= 0)".into()),
             ("after", "latency = { measure = \"wall\", p50 = \"1ms\" }", "2:23: query `q`: invalid `measure` `wall` (expected `client` or `server`)".into()),
