@@ -435,7 +435,7 @@ fn affected(paths: &[PathBuf], reference: String, json: bool, root: planproof::s
             Err(e) => return fail(&e),
         };
     if json {
-        match serde_json::to_string_pretty(&selection) {
+        match planproof::report::pretty_json(&selection) {
             Ok(text) => println!("{text}"),
             Err(e) => return fail(&e),
         }

@@ -44,6 +44,12 @@ pub(crate) fn results_json(run: &RunReport) -> String {
     escape_raw_controls(&text)
 }
 
+/// Any value as pretty JSON with no raw control character in it (as results.json is written):
+/// what `planproof affected --json` prints.
+pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(value).map(|text| escape_raw_controls(&text))
+}
+
 /// `json` with DEL, the C1 controls and U+2028/U+2029 as `\uXXXX`: outside a string they are
 /// not valid JSON, so each is inside one, where the escape means the same character.
 fn escape_raw_controls(json: &str) -> String {
@@ -65,6 +71,13 @@ fn escape_raw_controls(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pretty_json_holds_no_raw_control_character() {
+        let text = pretty_json(&["a\u{9b}b\u{1b}"]).unwrap();
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+        assert_eq!(serde_json::from_str::<Vec<String>>(&text).unwrap(), ["a\u{9b}b\u{1b}"]);
+    }
 
     #[test]
     fn del_c1_and_line_separators_are_escaped_and_mean_the_same() {

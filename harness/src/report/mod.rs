@@ -32,6 +32,7 @@ pub(crate) use comment::pr_comment;
 pub use comment::{job_summary, COMMENT_LIMIT, COMMENT_MARKER};
 pub use format::Format;
 pub(crate) use html::report_html;
+pub use json::pretty_json;
 pub(crate) use json::results_json;
 pub(crate) use junit::junit_xml;
 pub(crate) use markdown::summary_markdown;
