@@ -184,7 +184,8 @@ fn an_expectation_can_differ_by_version() {
 
     let mut strict = scenario.clone();
     strict.queries.iter_mut().for_each(|q| q.when.clear());
-    let without = run_scenario(&strict, &mut pg15, &options);
+    // Fails on purpose: its container is not kept.
+    let without = run_scenario(&strict, &mut pg15, &RunOptions { keep: Keep::Never, ..RunOptions::default() });
     assert_eq!(without.outcome, Outcome::Failed, "{}", planproof::report::scenario_text(&without));
     let q = by_name(&without, "orders-in-an-hour");
     let after = q.captures.iter().find(|c| c.phase == planproof::scenario::Phase::After).expect("an after capture");

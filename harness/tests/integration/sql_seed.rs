@@ -9,10 +9,13 @@ use planproof::Outcome;
 
 use crate::common;
 
-fn run(backend: &mut dyn planproof::db::Backend, file: &str) -> planproof::result::ScenarioResult {
+/// Runs a fixture, keeping its database when it does not end as `expected` (a fixture that
+/// fails on purpose leaves nothing behind).
+fn run(backend: &mut dyn planproof::db::Backend, file: &str, expected: Outcome) -> planproof::result::ScenarioResult {
     let scenario =
         planproof::validate(common::root().join("fixtures/sql-seed").join(file)).expect("the fixture is valid");
-    run_scenario(&scenario, backend, &RunOptions { keep: Keep::OnFailure, ..RunOptions::default() })
+    let keep = if expected == Outcome::Passed { Keep::OnFailure } else { Keep::Never };
+    run_scenario(&scenario, backend, &RunOptions { keep, ..RunOptions::default() })
 }
 
 #[test]
@@ -22,7 +25,7 @@ fn sql_seeded_tables_run_in_order_and_checksum_the_same_twice() {
     };
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let result = run(&mut backend, "scenario.toml");
+        let result = run(&mut backend, "scenario.toml", Outcome::Passed);
         let text = planproof::report::scenario_text(&result);
         assert_eq!(result.outcome, Outcome::Passed, "{text}");
         let seeded: Vec<(&str, u64, SeedSource)> =
@@ -54,7 +57,7 @@ fn a_failing_seed_statement_names_its_line_and_statement() {
     let Some(mut backend) = common::local_cluster("a_failing_seed_statement_names_its_line_and_statement") else {
         return;
     };
-    let result = run(&mut backend, "failing.toml");
+    let result = run(&mut backend, "failing.toml", Outcome::Error);
     assert_eq!(result.outcome, Outcome::Error);
     let error = result.error.as_deref().unwrap_or_default();
     // `sql` is at line 11 of the file; the refused INSERT, its second statement, at line 13.
