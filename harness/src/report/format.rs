@@ -47,16 +47,19 @@ impl Format {
         if self == Format::Json {
             return super::results_json(run);
         }
-        let printable = super::printable::Printable::new(run);
-        let run = &printable.report();
+        self.render_from(run, &super::printable::Printable::new(run).report())
+    }
+
+    /// The file's contents, given the run and its printable copy made once for every format.
+    pub(super) fn render_from(self, run: &RunReport, printable: &RunReport) -> String {
         match self {
             Format::Json => super::results_json(run),
-            Format::Markdown => super::summary_markdown(run.results),
-            Format::Junit => super::junit_xml(run.results),
-            Format::Html => super::report_html(run.results),
-            Format::PrComment => super::pr_comment(run, super::COMMENT_LIMIT),
-            Format::Sarif => super::sarif(run),
-            Format::GitlabCodeQuality => super::code_quality(run),
+            Format::Markdown => super::summary_markdown(printable.results),
+            Format::Junit => super::junit_xml(printable.results),
+            Format::Html => super::report_html(printable.results),
+            Format::PrComment => super::pr_comment(printable, super::COMMENT_LIMIT),
+            Format::Sarif => super::sarif(printable),
+            Format::GitlabCodeQuality => super::code_quality(printable),
         }
     }
 }

@@ -20,8 +20,11 @@ pub struct ReportError {
 pub fn write_reports(dir: &Path, run: &RunReport) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError { path: dir.to_path_buf(), source })?;
     let mut written = Vec::new();
+    // One printable copy of the results serves every format (it is a copy of every plan).
+    let printable = super::printable::Printable::new(run);
+    let printable = printable.report();
     for format in Format::iter() {
-        let (name, text) = (format.file_name(), format.render(run));
+        let (name, text) = (format.file_name(), format.render_from(run, &printable));
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp"));
         std::fs::write(&tmp, text)
